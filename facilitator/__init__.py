@@ -1,0 +1,129 @@
+"""Facilitator: live intervision and dilemma workshops.
+
+`create_app(config)` builds the Flask app with Socket.IO bound in the factory.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+from flask_socketio import SocketIO
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from . import i18n, participants, realtime, timer, workshops
+from .actions import Dispatcher
+from .activities import MODULES
+from .auth import get_user
+from .config import load_config
+from .db import Store
+from .migrations import migrate
+from .security import init_security
+
+socketio = SocketIO()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(load_config(config))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = i18n.compile_catalogs()
+
+    store = Store(app.config["DATABASE"])
+    migrate(store.db)
+    participants.clear_presence(store)
+    app.extensions["facilitator.store"] = store
+
+    i18n.babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "pages.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> Any:
+        return get_user(store, int(user_id))
+
+    init_security(app)
+
+    public_origin = app.config["PUBLIC_URL"].rstrip("/") or None
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
+        # None: same origin only (python-engineio compares Origin with Host).
+        cors_allowed_origins=[public_origin] if public_origin else None,
+        ping_interval=20,
+        ping_timeout=20,
+    )
+    pusher = realtime.Pusher(app, socketio, store, app.config["PUSH_DELAY"])
+    app.extensions["facilitator.pusher"] = pusher
+    app.extensions["facilitator.dispatcher"] = Dispatcher(
+        store,
+        [workshops.actions, timer.actions, participants.actions] + [m.actions for m in MODULES],
+        on_commit=pusher.schedule,
+        rate=app.config["ACTION_RATE"],
+        max_bytes=app.config["MAX_MESSAGE_BYTES"],
+    )
+    realtime.register(socketio)
+
+    from .views import api, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+    _register_errors(app)
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        from flask_babel import get_locale
+
+        return {
+            "lang": str(get_locale()),
+            "languages": i18n.LANGUAGES,
+            "activity_kinds": [m.KIND for m in MODULES],
+            "client_strings": i18n.client_strings(),
+        }
+
+    return app
+
+
+def _register_errors(app: Flask) -> None:
+    """JSON under /api, a friendly page elsewhere; never a stack trace."""
+
+    def respond(status: int, code: str, message: str) -> Any:
+        if request.path.startswith("/api/"):
+            return jsonify({"error": {"code": code, "message": message}}), status
+        g.setdefault("workshop_language", None)
+        return render_template("error.html", status=status, message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(err: CSRFError) -> Any:
+        return respond(400, "csrf", str(_l("The form expired. Please go back and try again.")))
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException) -> Any:
+        messages = {
+            400: _l("The request was not understood."),
+            401: _l("Please log in."),
+            403: _l("You may not see this page."),
+            404: _l("This page does not exist."),
+            405: _l("The request was not understood."),
+            413: _l("The request is too large."),
+            429: _l("Too many attempts. Wait a minute and try again."),
+        }
+        code = err.code or 500
+        message = messages.get(code, _l("Something went wrong; please try again."))
+        return respond(code, err.name.lower().replace(" ", "_"), str(message))
+
+    @app.errorhandler(Exception)
+    def internal_error(err: Exception) -> Any:
+        log.exception("request failed")
+        return respond(500, "internal", str(_l("Something went wrong; please try again.")))

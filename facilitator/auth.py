@@ -1,0 +1,147 @@
+"""Accounts and roles: admin, facilitator, manager; passwords, API tokens, teams."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .db import Store, iso, utcnow
+
+ROLES = ("admin", "facilitator", "manager")
+PASSWORD_MIN = 10
+SETUP_KEY = "setup_token_hash"
+
+
+@dataclass
+class User(UserMixin):
+    id: int
+    email: str
+    name: str
+    role: str
+    language: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def may_facilitate(self) -> bool:
+        return self.role in ("admin", "facilitator")
+
+    def may_run(self, workshop: Any) -> bool:
+        """Owners run their workshops; admins may run any."""
+        return self.is_admin or workshop["owner_id"] == self.id
+
+    @classmethod
+    def from_row(cls, row: Any) -> User:
+        return cls(row["id"], row["email"], row["name"], row["role"], row["language"])
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def get_user(store: Store, user_id: int) -> User | None:
+    row = store.one("SELECT * FROM users WHERE id = ?", (user_id,))
+    return User.from_row(row) if row else None
+
+
+def add_user(
+    store: Store, email: str, password: str, role: str, name: str = "", language: str = "nl"
+) -> User:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < PASSWORD_MIN:
+        raise ValueError(f"password must have at least {PASSWORD_MIN} characters")
+    email = email.strip()
+    if "@" not in email or len(email) > 200:
+        raise ValueError("not an email address")
+    with store.write() as db:
+        if db.execute("SELECT 1 FROM users WHERE email = ?", (email,)).fetchone():
+            raise ValueError("a user with this email exists already")
+        cur = db.execute(
+            "INSERT INTO users (email, name, role, password_hash, language, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                email,
+                name.strip()[:100],
+                role,
+                generate_password_hash(password),
+                language,
+                iso(utcnow()),
+            ),
+        )
+        db.execute("DELETE FROM settings WHERE key = ?", (SETUP_KEY,))
+    return get_user(store, cur.lastrowid)  # type: ignore[return-value]
+
+
+def check_login(store: Store, email: str, password: str) -> User | None:
+    row = store.one("SELECT * FROM users WHERE email = ?", ((email or "").strip(),))
+    if row is None:
+        # Same work either way, so timing does not tell which emails exist.
+        check_password_hash(generate_password_hash("x"), password or "")
+        return None
+    if not check_password_hash(row["password_hash"], password or ""):
+        return None
+    return User.from_row(row)
+
+
+def new_api_token(store: Store, email: str) -> str:
+    token = "fac_" + secrets.token_urlsafe(32)
+    cur = store.run("UPDATE users SET api_token_hash = ? WHERE email = ?", (_hash(token), email))
+    if cur.rowcount == 0:
+        raise ValueError("no such user")
+    return token
+
+
+def user_by_api_token(store: Store, token: str) -> User | None:
+    if not token or len(token) > 200:
+        return None
+    row = store.one("SELECT * FROM users WHERE api_token_hash = ?", (_hash(token),))
+    return User.from_row(row) if row else None
+
+
+def user_count(store: Store) -> int:
+    return store.scalar("SELECT COUNT(*) FROM users")
+
+
+def new_setup_token(store: Store) -> str:
+    """A one-time secret for creating the first admin from a browser."""
+    token = secrets.token_urlsafe(24)
+    store.run(
+        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (SETUP_KEY, _hash(token))
+    )
+    return token
+
+
+def setup_token_valid(store: Store, token: str) -> bool:
+    stored = store.scalar("SELECT value FROM settings WHERE key = ?", (SETUP_KEY,))
+    return bool(stored) and user_count(store) == 0 and secrets.compare_digest(stored, _hash(token))
+
+
+def add_team(store: Store, name: str) -> int:
+    store.run("INSERT OR IGNORE INTO teams (name) VALUES (?)", (name.strip()[:100],))
+    return store.scalar("SELECT id FROM teams WHERE name = ?", (name.strip()[:100],))
+
+
+def add_to_team(store: Store, team_id: int, user_id: int) -> None:
+    store.run(
+        "INSERT OR IGNORE INTO team_members (team_id, user_id) VALUES (?, ?)", (team_id, user_id)
+    )
+
+
+def teams_of(store: Store, user: User) -> list[dict[str, Any]]:
+    if user.is_admin:
+        rows = store.all("SELECT * FROM teams ORDER BY name")
+    else:
+        rows = store.all(
+            "SELECT t.* FROM teams t JOIN team_members m ON m.team_id = t.id"
+            " WHERE m.user_id = ? ORDER BY t.name",
+            (user.id,),
+        )
+    return [dict(r) for r in rows]

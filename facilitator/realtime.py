@@ -1,0 +1,258 @@
+"""Socket.IO: connect with an identity, `act` through the dispatcher, `sync`, and pushes.
+
+Pushes are full views of one audience's screen, each carrying the workshop's `seq`,
+gathered for PUSH_DELAY seconds so that 200 phones pressing send at once cause a
+handful of board updates instead of 200 (coalescing).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import current_app, request, session
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_socketio import SocketIO, join_room
+
+from . import participants
+from .actions import BOARD, FACILITATOR, PARTICIPANT, Actor, Changes
+from .audiences import Views
+from .db import Store, iso, utcnow
+from .errors import ActionError
+
+log = logging.getLogger(__name__)
+
+PARTICIPANT_COOKIE = "ftok_"
+
+
+def room_board(workshop_id: int) -> str:
+    return f"w{workshop_id}:board"
+
+
+def room_control(workshop_id: int) -> str:
+    return f"w{workshop_id}:control"
+
+
+def room_phones(workshop_id: int) -> str:
+    return f"w{workshop_id}:phones"
+
+
+def room_participant(participant_id: int) -> str:
+    return f"p{participant_id}"
+
+
+class Pusher:
+    """Gathers changes per workshop and sends each audience its fresh view."""
+
+    def __init__(self, app: Any, socketio: SocketIO, store: Store, delay: float):
+        self.app = app
+        self.socketio = socketio
+        self.store = store
+        self.delay = delay
+        self.pending: dict[int, Changes] = {}
+        self.lock = threading.Lock()
+
+    def schedule(self, workshop_id: int, changes: Changes) -> None:
+        with self.lock:
+            if workshop_id in self.pending:
+                self.pending[workshop_id].merge(changes)
+                return
+            gathered = Changes()
+            gathered.merge(changes)
+            self.pending[workshop_id] = gathered
+        self.socketio.start_background_task(self._flush_later, workshop_id)
+
+    def _flush_later(self, workshop_id: int) -> None:
+        self.socketio.sleep(self.delay)
+        with self.lock:
+            changes = self.pending.pop(workshop_id, None)
+        if changes is None:
+            return
+        try:
+            with self.app.app_context():
+                self.flush(workshop_id, changes)
+        except Exception:
+            log.exception("push failed for workshop %s", workshop_id)
+
+    def flush(self, workshop_id: int, changes: Changes) -> None:
+        row = self.store.one("SELECT * FROM workshops WHERE id = ?", (workshop_id,))
+        if row is None:
+            return
+        workshop = dict(row)
+        messages: list[tuple[str, dict[str, Any], str]] = []
+        # Compute every view before the first emit: emits yield to other greenlets.
+        with force_locale(workshop["language"]):
+            views = Views(self.store, workshop)
+            seq = views.seq
+            if changes.board:
+                messages.append(
+                    ("board", {"seq": seq, "view": views.board()}, room_board(workshop_id))
+                )
+            if changes.phones:
+                messages.append(
+                    ("phone", {"seq": seq, "view": views.phone()}, room_phones(workshop_id))
+                )
+            ids = (
+                self._online(workshop_id) if changes.personal is None else sorted(changes.personal)
+            )
+            for pid, view in views.personal(ids).items():
+                messages.append(("me", {"seq": seq, "view": view}, room_participant(pid)))
+        if changes.control:
+            # Facilitators read the control page in their own language; the view's data
+            # (titles, names) is the workshop's.
+            messages.append(
+                ("control", {"seq": seq, "view": views.control()}, room_control(workshop_id))
+            )
+        for name, payload, room in messages:
+            self.socketio.emit(name, payload, to=room)
+
+    def _online(self, workshop_id: int) -> list[int]:
+        rows = self.store.all(
+            "SELECT DISTINCT participant_id FROM presence"
+            " WHERE workshop_id = ? AND participant_id IS NOT NULL",
+            (workshop_id,),
+        )
+        return [r[0] for r in rows]
+
+
+def _refuse(message: Any, code: str) -> ConnectionRefusedError:
+    return ConnectionRefusedError(str(message), {"code": code})
+
+
+def _authenticate(store: Store, auth: Any) -> tuple[Actor, str, dict[str, Any] | None]:
+    """Resolve the handshake's `auth` to an actor, the screen's language and a participant."""
+    if not isinstance(auth, dict):
+        raise _refuse(_l("Please reload the page."), "bad_auth")
+    kind = auth.get("kind")
+    if kind == BOARD:
+        token = auth.get("token")
+        row = store.one("SELECT * FROM workshops WHERE board_token = ?", (str(token)[:100],))
+        if row is None:
+            raise _refuse(_l("This board link is not valid."), "bad_auth")
+        return Actor(BOARD, row["id"]), row["language"], None
+    code = str(auth.get("code", ""))[:16].upper()
+    row = store.one("SELECT * FROM workshops WHERE code = ?", (code,))
+    if row is None:
+        raise _refuse(_l("There is no workshop with this code. Check the code."), "bad_code")
+    if kind == PARTICIPANT:
+        token = auth.get("token") or request.cookies.get(PARTICIPANT_COOKIE + code)
+        participant = participants.by_token(store, row["id"], token)
+        if participant is None:
+            raise _refuse(_l("Please join the workshop again."), "gone")
+        return (
+            Actor(PARTICIPANT, row["id"], participant_id=participant["id"]),
+            row["language"],
+            participant,
+        )
+    if kind == FACILITATOR:
+        user = current_user
+        if not user.is_authenticated or not user.may_run(row):
+            raise _refuse(_l("Please log in again."), "login")
+        return Actor(FACILITATOR, row["id"], user_id=user.id), user.language, None
+    raise _refuse(_l("Please reload the page."), "bad_auth")
+
+
+def _store() -> Store:
+    return current_app.extensions["facilitator.store"]
+
+
+def _actor() -> Actor | None:
+    data = session.get("actor")
+    return Actor(**data) if data else None
+
+
+def register(socketio: SocketIO) -> None:
+    """Attach the event handlers."""
+
+    @socketio.on("connect")
+    def on_connect(auth: Any = None) -> None:
+        store = _store()
+        actor, lang, participant = _authenticate(store, auth)
+        session["actor"] = actor.__dict__
+        session["lang"] = lang
+        rooms = {
+            BOARD: [room_board(actor.workshop_id)],
+            FACILITATOR: [room_control(actor.workshop_id)],
+            PARTICIPANT: [room_phones(actor.workshop_id)],
+        }[actor.kind]
+        if participant:
+            rooms.append(room_participant(participant["id"]))
+        for room in rooms:
+            join_room(room)
+        participants.connected(
+            store, request.sid, actor.workshop_id, actor.kind, actor.participant_id
+        )
+        current_app.extensions["facilitator.pusher"].schedule(
+            actor.workshop_id, Changes(board=True, control=True)
+        )
+
+    @socketio.on("disconnect")
+    def on_disconnect(*_: Any) -> None:
+        workshop_id = participants.disconnected(_store(), request.sid)
+        if workshop_id:
+            current_app.extensions["facilitator.pusher"].schedule(
+                workshop_id, Changes(board=True, control=True)
+            )
+
+    @socketio.on("act")
+    def on_act(envelope: Any = None) -> dict[str, Any]:
+        actor = _actor()
+        with force_locale(session.get("lang", "nl")):
+            if actor is None:
+                return {
+                    "ok": False,
+                    "error": ActionError("bad_auth", _l("Please reload the page.")).render(),
+                }
+            return current_app.extensions["facilitator.dispatcher"].dispatch(actor, envelope)
+
+    @socketio.on("sync")
+    def on_sync(_: Any = None) -> dict[str, Any]:
+        actor = _actor()
+        with force_locale(session.get("lang", "nl")):
+            return sync_payload(_store(), actor)
+
+    @socketio.on_error_default
+    def on_error(exc: Exception) -> dict[str, Any]:
+        log.exception("socket handler failed", exc_info=exc)
+        with force_locale(session.get("lang", "nl")):
+            return {
+                "ok": False,
+                "error": ActionError(
+                    "internal", _l("Something went wrong; please try again.")
+                ).render(),
+            }
+
+
+def sync_payload(store: Store, actor: Actor | None) -> dict[str, Any]:
+    """A fresh view of everything this screen shows, with the seq and the server time."""
+    if actor is None:
+        return {
+            "ok": False,
+            "error": ActionError("bad_auth", _l("Please reload the page.")).render(),
+        }
+    row = store.one("SELECT * FROM workshops WHERE id = ?", (actor.workshop_id,))
+    if row is None:
+        return {
+            "ok": False,
+            "error": ActionError("not_found", _l("This workshop no longer exists.")).render(),
+        }
+    workshop = dict(row)
+    views = Views(store, workshop)
+    out: dict[str, Any] = {"ok": True, "seq": views.seq, "now": iso(utcnow())}
+    if actor.kind == BOARD:
+        out["board"] = views.board()
+    elif actor.kind == FACILITATOR:
+        out["control"] = views.control()
+    else:
+        participant = store.one("SELECT * FROM participants WHERE id = ?", (actor.participant_id,))
+        if participant is None:
+            return {
+                "ok": False,
+                "error": ActionError("gone", _l("Please join the workshop again.")).render(),
+            }
+        out["phone"] = views.phone()
+        out["me"] = views.me(dict(participant))
+    return out

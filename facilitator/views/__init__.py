@@ -1,0 +1,1 @@
+"""HTTP views: pages for people, the JSON API."""

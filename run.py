@@ -1,0 +1,140 @@
+"""Serve Facilitator, or administer it.
+
+python run.py [--host 127.0.0.1] [--port 5000] [--data sessions/]
+python run.py user add EMAIL --role admin|facilitator|manager [--name NAME] [--team TEAM]
+python run.py token EMAIL
+python run.py team add NAME
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import socket
+import sys
+
+
+def _async_mode() -> str:
+    return os.environ.get("FACILITATOR_ASYNC_MODE", "eventlet")
+
+
+def _patch(mode: str) -> None:
+    # Must happen before anything imports socket or threading.
+    if mode == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+    elif mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+
+
+def _lan_address() -> str | None:
+    """An address of this machine that phones on the same network can reach."""
+    try:
+        candidates = socket.gethostbyname_ex(socket.gethostname())[2]
+    except OSError:
+        return None
+    for address in candidates:
+        if not address.startswith("127."):
+            return address
+    return None
+
+
+def serve(args: argparse.Namespace) -> None:
+    mode = _async_mode()
+    _patch(mode)
+    from facilitator import auth, create_app, socketio
+
+    config = {"DATA_DIR": args.data, "ASYNC_MODE": mode}
+    shown_host = args.host
+    if args.host in ("0.0.0.0", "::"):
+        lan = _lan_address()
+        if lan:
+            config["LAN_URL"] = f"http://{lan}:{args.port}"
+            shown_host = lan
+    app = create_app(config)
+    store = app.extensions["facilitator.store"]
+    base = app.config["PUBLIC_URL"].rstrip("/") or f"http://{shown_host}:{args.port}"
+    print(f"Facilitator ({mode}) serving on http://{args.host}:{args.port}", flush=True)
+    print(f"  facilitators log in at  {base}/login", flush=True)
+    print(f"  participants join at    {base}/join", flush=True)
+    if auth.user_count(store) == 0:
+        token = auth.new_setup_token(store)
+        print(f"  no users yet: create the first admin at {base}/setup/{token}", flush=True)
+    socketio.run(app, host=args.host, port=args.port, log_output=False)
+
+
+def _app(args: argparse.Namespace):
+    from facilitator import create_app
+
+    return create_app({"DATA_DIR": args.data, "ASYNC_MODE": "threading"})
+
+
+def user_add(args: argparse.Namespace) -> None:
+    from facilitator import auth
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    store = _app(args).extensions["facilitator.store"]
+    try:
+        user = auth.add_user(store, args.email, password, args.role, args.name or "")
+    except ValueError as err:
+        sys.exit(f"error: {err}")
+    for team in args.team or []:
+        auth.add_to_team(store, auth.add_team(store, team), user.id)
+    print(f"added {user.role} {user.email}")
+
+
+def token(args: argparse.Namespace) -> None:
+    from facilitator import auth
+
+    store = _app(args).extensions["facilitator.store"]
+    try:
+        print(auth.new_api_token(store, args.email))
+    except ValueError as err:
+        sys.exit(f"error: {err}")
+
+
+def team_add(args: argparse.Namespace) -> None:
+    from facilitator import auth
+
+    store = _app(args).extensions["facilitator.store"]
+    print(f"team {args.name}: id {auth.add_team(store, args.name)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Facilitator: live workshops.")
+    parser.add_argument("--host", default=os.environ.get("FACILITATOR_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("FACILITATOR_PORT", 5000)))
+    parser.add_argument("--data", default=os.environ.get("FACILITATOR_DATA_DIR", "sessions"))
+    sub = parser.add_subparsers(dest="command")
+    user = sub.add_parser("user", help="manage accounts").add_subparsers(dest="user_command")
+    add = user.add_parser("add", help="add an account; password from stdin or a prompt")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=("admin", "facilitator", "manager"))
+    add.add_argument("--name")
+    add.add_argument("--team", action="append", help="team name (created if new); repeatable")
+    add.set_defaults(func=user_add)
+    tok = sub.add_parser("token", help="print a new API token for a user")
+    tok.add_argument("email")
+    tok.set_defaults(func=token)
+    team = sub.add_parser("team", help="manage teams").add_subparsers(dest="team_command")
+    tadd = team.add_parser("add", help="add a team")
+    tadd.add_argument("name")
+    tadd.set_defaults(func=team_add)
+    args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:
+        if args.command:
+            parser.error("incomplete command")
+        serve(args)
+    else:
+        args.func(args)
+
+
+if __name__ == "__main__":
+    main()
