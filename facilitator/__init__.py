@@ -38,6 +38,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     store = Store(app.config["DATABASE"])
     migrate(store.db)
+    for module in MODULES:
+        if hasattr(module, "migrations"):
+            module.migrations.apply(store.db)
     participants.clear_presence(store)
     app.extensions["facilitator.store"] = store
 

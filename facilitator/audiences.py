@@ -14,7 +14,7 @@ from typing import Any
 from . import participants, timer
 from .activities import registry
 from .db import Store, utcnow
-from .workshops import agenda_of
+from .items import agenda_of
 
 
 @dataclass

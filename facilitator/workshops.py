@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from typing import Any
 
@@ -13,7 +12,8 @@ from . import agendas
 from .actions import FACILITATOR, ActionSet, Context
 from .activities import registry as activity_registry
 from .db import Store, dumps, iso, utcnow
-from .errors import ActionError, not_found
+from .errors import ActionError
+from .items import agenda_of, item_of, save_config  # noqa: F401  (re-exported)
 from .schema import Bool, Int, Text
 
 # No 0/O, 1/I/L: codes are read off a beamer and typed on small keyboards.
@@ -86,36 +86,6 @@ def create_workshop(
 def by_code(store: Store, code: str) -> dict[str, Any] | None:
     row = store.one("SELECT * FROM workshops WHERE code = ?", (normalise_code(code),))
     return dict(row) if row else None
-
-
-def agenda_of(store: Store, workshop_id: int) -> list[dict[str, Any]]:
-    rows = store.all(
-        "SELECT * FROM agenda_items WHERE workshop_id = ? ORDER BY position, id", (workshop_id,)
-    )
-    return [_item(dict(r)) for r in rows]
-
-
-def _item(row: dict[str, Any]) -> dict[str, Any]:
-    row["config"] = json.loads(row["config"])
-    return row
-
-
-def item_of(ctx: Context, item_id: int, kind: str | None = None) -> dict[str, Any]:
-    """An agenda item of this workshop (optionally of a given kind), or a refusal."""
-    row = ctx.one(
-        "SELECT * FROM agenda_items WHERE id = ? AND workshop_id = ?",
-        (item_id, ctx.workshop["id"]),
-    )
-    if row is None or (kind and row["kind"] != kind):
-        raise not_found(_l("That agenda item does not exist."))
-    return _item(row)
-
-
-def save_config(ctx: Context, item: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    config = {**item["config"], **changes}
-    ctx.execute("UPDATE agenda_items SET config = ? WHERE id = ?", (dumps(config), item["id"]))
-    item["config"] = config
-    return config
 
 
 def _everyone(ctx: Context) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from ..actions import FACILITATOR, ActionSet, Context
+from ..items import item_of, save_config
 from ..schema import Int, Text
 
 KIND = "welcome"
@@ -24,8 +25,6 @@ def default_config() -> dict[str, Any]:
     schema={"item_id": Int(min=1), "text": Text(max_len=2000, required=False, multiline=True)},
 )
 def set_text(ctx: Context, data: dict[str, Any]) -> None:
-    from ..workshops import item_of, save_config
-
     item = item_of(ctx, data["item_id"], KIND)
     save_config(ctx, item, {"text": data["text"] or ""})
     ctx.changes.board = ctx.changes.control = ctx.changes.phones = True

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Creates .venv with the project installed. Sourced by start.sh and test.sh.
+# Usage: source scripts/setup.sh [extras]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+extras="${1:-}"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+PY="${PYTHON:-python3}"
+if ! "$PY" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+  echo "Python 3.11 or newer is needed (set PYTHON=...)." >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PY" -m venv .venv 2>/dev/null; then
+    # Debian ships venv separately.
+    rm -rf .venv
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
+    "$PY" -m venv .venv
+  fi
+fi
+stamp=".venv/.installed${extras:+-$extras}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
+  touch "$stamp"
+fi
