@@ -33,6 +33,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from submit_spec import SubmitSpec, find_submit  # noqa: E402
 from swarm import (  # noqa: E402
     AppServer,
     BareServer,
@@ -42,8 +43,6 @@ from swarm import (  # noqa: E402
     raise_fd_limit,
     wait_until,
 )
-
-from submit_spec import SubmitSpec, find_submit  # noqa: E402
 
 WAIT = 60.0  # seconds: the most any single scenario step may take
 # Refusals that are a final answer from the activity (e.g. "at most 500 dilemmas").
@@ -186,7 +185,9 @@ class Bench:
         seen = room.board.seen["board"]
         return int(seen[-1][2]["people"]["online"]) if seen else 0
 
-    async def submit_all(self, rooms: list[Room], tag: str) -> tuple[list[Any], dict[int, set[str]]]:
+    async def submit_all(
+        self, rooms: list[Room], tag: str
+    ) -> tuple[list[Any], dict[int, set[str]]]:
         """Every phone of every room submits once; returns acks and the op_ids per room."""
         assert self.spec is not None
         ops: dict[int, set[str]] = {}
@@ -367,8 +368,9 @@ async def bare_push(server: BareServer, count: int, rounds: int, payload: Any) -
         marker = 10_000 + r
         start = time.time()
         await controller.sio.call("go", {"seq": marker, "view": payload}, timeout=WAIT)
-        await wait_until(lambda m=marker: all(p.first("phone", lambda s, v: s == m) for p in phones),
-                         WAIT, 0.01)
+        await wait_until(
+            lambda m=marker: all(p.first("phone", lambda s, v: s == m) for p in phones),
+            WAIT, 0.01)
         latencies += [t - start for p in phones
                       if (t := p.first("phone", lambda s, v, m=marker: s == m)) is not None]
         await asyncio.sleep(0.3)
