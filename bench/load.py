@@ -112,7 +112,7 @@ class Bench:
         self.spec = spec
         self.token = server.add_facilitator("bench@example.nl")
         self.cookie = server.login_cookie("bench@example.nl")
-        self.rounds = 0
+        self.unacked_at_kill = 0  # scenario f: actions in flight when the server died
 
     # --- setting up a room --------------------------------------------------------------
 
@@ -338,6 +338,7 @@ class Bench:
         await wait_until(lambda: sum(p.sent for p in room.phones) >= len(room.phones), 10, 0.001)
         await asyncio.sleep(0.05)
         pending_before = sum(len(p.pending) for p in room.phones)
+        self.unacked_at_kill = pending_before
         await asyncio.to_thread(self.server.kill)
         killed_at = time.monotonic() - start
         await asyncio.to_thread(self.server.start)
