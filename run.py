@@ -4,6 +4,7 @@ python run.py [--host 127.0.0.1] [--port 5000] [--data sessions/]
 python run.py user add EMAIL --role admin|facilitator|manager [--name NAME] [--team TEAM]
 python run.py token EMAIL
 python run.py team add NAME
+python run.py purge
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ def serve(args: argparse.Namespace) -> None:
     if auth.user_count(store) == 0:
         token = auth.new_setup_token(store)
         print(f"  no users yet: create the first admin at {base}/setup/{token}", flush=True)
+    from facilitator.activities import _intervision_retention
+
+    _intervision_retention.start(app, socketio)  # purge now, then daily
     socketio.run(app, host=args.host, port=args.port, log_output=False)
 
 
@@ -107,6 +111,16 @@ def team_add(args: argparse.Namespace) -> None:
     print(f"team {args.name}: id {auth.add_team(store, args.name)}")
 
 
+def purge(args: argparse.Namespace) -> None:
+    from facilitator.activities import _intervision_retention
+    from facilitator.db import utcnow
+
+    app = _app(args)
+    days = app.config["INTERVISION_RETENTION_DAYS"]
+    counts = _intervision_retention.purge(app.extensions["facilitator.store"], utcnow(), days)
+    print(f"purged intervision content older than {days} days: {counts}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Facilitator: live workshops.")
     parser.add_argument("--host", default=os.environ.get("FACILITATOR_HOST", "127.0.0.1"))
@@ -127,6 +141,8 @@ def main(argv: list[str] | None = None) -> None:
     tadd = team.add_parser("add", help="add a team")
     tadd.add_argument("name")
     tadd.set_defaults(func=team_add)
+    prg = sub.add_parser("purge", help="delete intervision content past its retention period")
+    prg.set_defaults(func=purge)
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:
         if args.command:

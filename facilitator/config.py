@@ -45,6 +45,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAX_MESSAGE_BYTES": 64 * 1024,
         "BIND_HOST": "127.0.0.1",
         "BIND_PORT": 5000,
+        # Days after a workshop closes before intervision group content is deleted.
+        "INTERVISION_RETENTION_DAYS": 30,
     }
     for key, value in env.items():
         cfg[key] = value
@@ -54,6 +56,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             cfg[key] = cfg[key].lower() in ("1", "true", "yes", "on")
     cfg["PUSH_DELAY"] = float(cfg["PUSH_DELAY"])
     cfg["MAX_MESSAGE_BYTES"] = int(cfg["MAX_MESSAGE_BYTES"])
+    cfg["INTERVISION_RETENTION_DAYS"] = int(cfg["INTERVISION_RETENTION_DAYS"])
     data_dir = Path(cfg["DATA_DIR"]).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     cfg["DATA_DIR"] = str(data_dir)

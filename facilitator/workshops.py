@@ -58,9 +58,10 @@ def create_workshop(
         workshop_id = cur.lastrowid
         first = None
         with force_locale(language):
-            for position, (kind, title_text) in enumerate(items):
+            for position, (kind, title_text, *preset) in enumerate(items):
                 module = kinds[kind]
-                config = module.default_config()
+                # An agenda may preset an item's config, e.g. which intervision method.
+                config = {**module.default_config(), **(preset[0] if preset else {})}
                 item_title = str(title_text or module.TITLE)
                 cur = db.execute(
                     "INSERT INTO agenda_items (workshop_id, position, kind, title, config)"
