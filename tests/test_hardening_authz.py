@@ -1,0 +1,221 @@
+"""Authorization matrix: every action against every kind of actor, every API route
+without and with someone else's token. Generic over the dispatcher's registry and the
+URL map, so an activity that lands later is covered without touching this file.
+
+Actors: guest (no valid identity), the board, a participant of this workshop, a
+participant of another workshop, a facilitator who does not own the workshop, and the
+owner. A refused action must answer {ok: false, error.code: "forbidden"} (or, for
+someone acting from another workshop with this one's ids, any refusal) and change
+nothing that is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+import socketio
+from hardening_support import (
+    World,
+    actions,
+    cycle,
+    env,
+    make_world,
+    populate,
+    rules,
+)
+
+from conftest import Server
+
+ACTIONS = actions()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    data = tmp_path_factory.mktemp("authz")
+    server = Server(data, env())
+    server.start()
+    world = make_world(server)
+    try:
+        fac = world.owner()
+        phones = [world.phone("Ann"), world.phone("Bob")]
+        # Content to aim at: dilemmas, agreements, groups... whatever the activities make.
+        populate(world, cycle(["Een gewone tekst", "Nog een tekst"]), phones, fac)
+        fac.act("agenda.goto", {"item_id": min(world.items.values())})
+        world.cast = {  # type: ignore[attr-defined]
+            "owner": fac,
+            "board": world.board(),
+            "participant": phones[0],
+            "participant_elsewhere": world.phone("Xena", world.x),
+            "facilitator_elsewhere": world.client(
+                {"kind": "facilitator", "code": world.x["code"]}, {"Cookie": world.other_cookie}
+            ),
+        }
+        yield world
+    finally:
+        world.close()
+        server.stop()
+
+
+def refused(ack: Any) -> dict[str, Any]:
+    assert isinstance(ack, dict) and ack.get("ok") is False, ack
+    assert "Traceback" not in str(ack)
+    return ack["error"]
+
+
+KIND_OF = {"owner": "facilitator", "board": "board", "participant": "participant"}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIONS))
+def test_every_action_refuses_every_role_it_does_not_name(world: World, name: str) -> None:
+    action = ACTIONS[name]
+    cast = world.cast  # type: ignore[attr-defined]
+    for label, kind in KIND_OF.items():
+        if kind in action.roles:
+            continue
+        from hardening_support import action_kinds, payload
+
+        data = payload(action, "Zomaar iets", world.ids(action_kinds()[name]))
+        before = world.state()
+        error = refused(cast[label].act(name, data))
+        assert error["code"] == "forbidden", (label, name, error)
+        assert world.state() == before, (label, name)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, a in ACTIONS.items()
+                                        if any(k.endswith("_id") for k in a.schema)))
+def test_ids_of_this_workshop_are_refused_from_another(world: World, name: str) -> None:
+    """Someone allowed to act in their own workshop aims at this workshop's rows."""
+    from hardening_support import action_kinds, payload
+
+    action = ACTIONS[name]
+    cast = world.cast  # type: ignore[attr-defined]
+    for label, kind in (("participant_elsewhere", "participant"),
+                        ("facilitator_elsewhere", "facilitator")):
+        data = payload(action, "Van elders", world.ids(action_kinds()[name]))
+        before = world.state()
+        error = refused(cast[label].act(name, data))
+        if kind not in action.roles:
+            assert error["code"] == "forbidden", (label, name, error)
+        assert world.state() == before, (label, name, data, error)
+
+
+def test_guests_cannot_connect_or_act(world: World) -> None:
+    url = world.server.url
+    bad = [None, {}, {"kind": "participant", "code": world.w["code"]},
+           {"kind": "participant", "code": world.w["code"], "token": "x" * 43},
+           {"kind": "board", "token": "nope"}, {"kind": "admin", "code": world.w["code"]},
+           {"kind": "facilitator", "code": world.w["code"]},  # no session cookie
+           {"kind": "participant", "code": world.x["code"], "token": world.tokens["Ann"]}]
+    for auth in bad:
+        sio = socketio.Client(reconnection=False)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=5)
+        sio.disconnect()
+
+
+def test_non_owner_facilitator_cannot_connect_to_the_workshop(world: World) -> None:
+    sio = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        sio.connect(world.server.url, auth={"kind": "facilitator", "code": world.w["code"]},
+                    headers={"Cookie": world.other_cookie}, transports=["websocket"],
+                    wait_timeout=5)
+    sio.disconnect()
+
+
+def test_participant_token_of_another_workshop_cannot_connect_here(world: World) -> None:
+    sio = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        sio.connect(world.server.url, auth={"kind": "participant", "code": world.w["code"],
+                                            "token": world.tokens["Xena"]},
+                    transports=["websocket"], wait_timeout=5)
+    sio.disconnect()
+
+
+# --- the HTTP API -------------------------------------------------------------------------
+
+PUBLIC_API = {"/api/v1/join"}
+
+
+def _url(rule: Any, world: World) -> str:
+    """The rule's URL with this workshop's code, or its newest row for an id."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "code":
+            return world.w["code"]
+        if name == "token":
+            return world.w["board_url"].rsplit("/", 1)[1]
+        return str(world.ids()(name))
+
+    return world.server.url + re.sub(r"<(?:[a-z]+:)?(\w+)>", value, rule.rule)
+
+
+def _api_calls(world: World) -> list[tuple[str, str]]:
+    calls = []
+    for rule in rules("/api/"):
+        if rule.rule in PUBLIC_API:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            calls.append((method, _url(rule, world)))
+    return calls
+
+
+def test_every_api_route_needs_a_token(world: World) -> None:
+    calls = _api_calls(world)
+    assert len(calls) >= 4
+    for method, url in calls:
+        for headers in ({}, {"Authorization": "Bearer not-a-token"},
+                        {"Authorization": f"Basic {world.owner_token}"}):
+            response = requests.request(method, url, headers=headers, json={}, timeout=10)
+            assert response.status_code == 401, (method, url, response.status_code)
+            assert response.headers["Content-Type"].startswith("application/json")
+            assert response.json()["error"]["code"]
+
+
+def test_api_routes_of_a_workshop_refuse_another_facilitator(world: World) -> None:
+    """Routes about one workshop or one agreement answer 404 or 403 to someone else;
+    lists answered to someone else never contain this workshop's things."""
+    before = world.state()
+    for method, url in _api_calls(world):
+        response = requests.request(
+            method, url, headers={"Authorization": f"Bearer {world.other_token}"},
+            json={"status": "done"}, timeout=10)
+        assert response.status_code < 500, (method, url)
+        if response.status_code >= 400:
+            assert response.headers["Content-Type"].startswith("application/json"), url
+        specific = world.w["code"] in url or url.rstrip("/").split("/")[-1].isdigit()
+        if specific:
+            assert response.status_code in (403, 404), (method, url, response.status_code)
+        else:
+            assert world.w["code"] not in response.text, (method, url)
+            assert "Werkconferentie W" not in response.text, (method, url)
+    assert world.state() == before
+
+
+def test_manager_token_cannot_create_or_read_workshops(world: World) -> None:
+    from hardening_support import MANAGER
+
+    token = world.server.token(MANAGER)
+    response = world.server.api("POST", "/api/v1/workshops", token, json={"title": "Nee"})
+    assert response.status_code == 403
+    response = world.server.api("GET", f"/api/v1/workshops/{world.w['code']}", token)
+    assert response.status_code in (403, 404)
+
+
+def test_pages_of_a_workshop_refuse_another_facilitator(world: World) -> None:
+    session = requests.Session()
+    session.headers["Cookie"] = world.other_cookie
+    for rule in rules("/w/"):
+        if "GET" not in rule.methods or rule.endpoint.endswith("qr"):
+            continue
+        url = _url(rule, world)
+        response = session.get(url, timeout=10, allow_redirects=False)
+        if rule.endpoint == "pages.phone":  # needs a participant cookie: back to join
+            assert response.status_code == 302
+            continue
+        assert response.status_code in (403, 404), (url, response.status_code)
+        assert "Werkconferentie W" not in response.text
