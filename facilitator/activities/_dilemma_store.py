@@ -214,9 +214,10 @@ def ranked(q: Any, workshop_id: int) -> list[dict[str, Any]]:
     """Approved top-level dilemmas, the most dots (revealed) first, then by number."""
     dots = ranking(q, workshop_id)
     items = all_dilemmas(q, workshop_id)
-    for d in items:
-        d["dots"] = dots.get(d["id"], 0)
-    return sorted(items, key=lambda d: (-d["dots"], d["number"]))
+    if dots:  # no "dots" at all until some vote round has been revealed
+        for d in items:
+            d["dots"] = dots.get(d["id"], 0)
+    return sorted(items, key=lambda d: (-d.get("dots", 0), d["number"]))
 
 
 # --- acting --------------------------------------------------------------------------
