@@ -77,11 +77,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     realtime.register(socketio)
 
-    from .views import api, pages
+    from .views import api, api_agreements, pages, report, review
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(report.bp)
+    app.register_blueprint(api_agreements.bp)
+    csrf.exempt(api_agreements.bp)
     _register_errors(app)
 
     @app.context_processor

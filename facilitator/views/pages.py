@@ -158,6 +158,8 @@ def set_language() -> Any:
 @bp.route("/workshops")
 @login_required
 def workshop_list() -> Any:
+    if current_user.role == "manager":
+        return redirect(url_for("review.index"))
     if not current_user.may_facilitate:
         return redirect(url_for("pages.join"))
     rows = store().all(

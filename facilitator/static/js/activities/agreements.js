@@ -1,0 +1,271 @@
+// Agreements: propose on a phone, confirm or decline when named; the board shows them as
+// they are made; the facilitator edits, merges, withdraws.
+import { el, fromTemplate, t } from "../dom.js";
+
+const S = (ctx, key, params) => t(ctx.strings, `agreements.${key}`, params);
+
+/** Keep one node per id: create new ones, update existing ones in place, drop the rest. */
+function keyed(list, items, create, update) {
+  const old = new Map([...list.children].map((node) => [node.dataset.id, node]));
+  const nodes = items.map((item) => {
+    const id = String(item.id);
+    const node = old.get(id) || create(item);
+    node.dataset.id = id;
+    update(node, item);
+    return node;
+  });
+  // Only touch the DOM where the order changed: an input inside keeps its focus.
+  nodes.forEach((node, i) => {
+    if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
+  });
+  for (const node of [...list.children]) if (!nodes.includes(node)) node.remove();
+}
+
+function describe(ctx, a) {
+  const parts = [el("strong", { text: a.owner }), ": ", el("span", { text: a.what })];
+  const meta = [S(ctx, "due", { date: a.due_date })];
+  if (a.with.length) meta.unshift(S(ctx, "with", { names: a.with.join(", ") }));
+  const lines = [el("p", {}, ...parts), el("p", { class: "meta", text: meta.join(" · ") })];
+  if (a.check_how) lines.push(el("p", { class: "meta", text: S(ctx, "check", { how: a.check_how }) }));
+  return lines;
+}
+
+function answers(ctx, a) {
+  if (!a.people.length) return null;
+  return el(
+    "ul",
+    { class: "answers" },
+    a.people.map((p) => {
+      const label = p.answer ? S(ctx, p.answer) : S(ctx, "waiting");
+      const mark = p.answer === "confirmed" ? "✓ " : p.answer === "declined" ? "✗ " : "… ";
+      const reason = p.reason ? ` — ${p.reason}` : "";
+      return el("li", { class: `answer-${p.answer || "none"}`, text: `${mark}${p.name}: ${label}${reason}` });
+    }),
+  );
+}
+
+function statusLine(ctx, a) {
+  const bits = [a.status_label];
+  if (a.people.length) bits.push(S(ctx, "count", { n: a.confirmed, total: a.people.length }));
+  if (a.overdue) bits.push(`⚠ ${S(ctx, "overdue")}`);
+  if (!a.manager_visible) bits.push(S(ctx, "hidden_from_managers"));
+  return el("p", { class: `status status-${a.status}`, text: bits.join(" · ") });
+}
+
+function card(ctx, a, extra = []) {
+  return [...describe(ctx, a), statusLine(ctx, a), answers(ctx, a), ...extra];
+}
+
+// --- the propose / edit form ---------------------------------------------------------------
+
+function mountForm(slot, ctx, prefix, onSubmitted) {
+  slot.append(fromTemplate("agreements-form"));
+  const form = slot.querySelector("form");
+  for (const node of form.querySelectorAll("[data-id]")) node.id = `${prefix}-${node.dataset.id}`;
+  for (const label of form.querySelectorAll("label[data-for]")) label.htmlFor = `${prefix}-${label.dataset.for}`;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const f = form.elements;
+    const data = {
+      owner_id: Number(f.owner_id.value || 0),
+      owner_text: f.owner_text.value,
+      what: f.what.value,
+      with_ids: [...form.querySelectorAll("[data-list=with] input:checked")].map((i) => Number(i.value)),
+      due_date: f.due_date.value,
+      check_how: f.check_how.value,
+      manager_visible: f.manager_visible.checked,
+    };
+    const editing = f.agreement_id.value;
+    const status = form.querySelector("[data-field=status]");
+    status.textContent = "";
+    const ack = editing
+      ? await ctx.live.act("agreements.edit", { agreement_id: Number(editing), ...data })
+      : await ctx.live.act("agreements.propose", data);
+    if (ack.ok) {
+      resetForm(form);
+      status.textContent = S(ctx, "sent");
+      if (onSubmitted) onSubmitted();
+    } else {
+      status.textContent = ack.error.message;
+    }
+  });
+  return form;
+}
+
+function resetForm(form) {
+  form.reset();
+  form.elements.agreement_id.value = "";
+  for (const box of form.querySelectorAll("[data-list=with] input")) box.checked = false;
+  const cancel = form.querySelector("[data-action=cancel]");
+  if (cancel) cancel.hidden = true;
+}
+
+function fillPeople(form, ctx, colleagues, today) {
+  const owner = form.elements.owner_id;
+  const chosen = owner.value;
+  const key = JSON.stringify(colleagues);
+  form.elements.due_date.min = today;
+  if (form.dataset.people === key) return; // unchanged: leave the user's choices alone
+  form.dataset.people = key;
+  owner.replaceChildren(
+    el("option", { value: "", text: "—" }),
+    ...colleagues.map((c) => el("option", { value: String(c.id), text: c.name })),
+    el("option", { value: "0", text: S(ctx, "someone_else") }),
+  );
+  owner.value = chosen;
+  const list = form.querySelector("[data-list=with]");
+  const ticked = new Set([...list.querySelectorAll("input:checked")].map((i) => i.value));
+  const idBase = owner.id;
+  list.replaceChildren(
+    ...colleagues.map((c) => {
+      const id = `${idBase}-with-${c.id}`;
+      return el(
+        "div",
+        { class: "check" },
+        el("input", { type: "checkbox", id, value: String(c.id), checked: ticked.has(String(c.id)) }),
+        el("label", { for: id, text: c.name }),
+      );
+    }),
+  );
+}
+
+// --- phone ---------------------------------------------------------------------------------
+
+export const phone = {
+  mount(root, ctx) {
+    root.append(fromTemplate("agreements-phone"));
+    mountForm(root.querySelector("[data-slot=form]"), ctx, "ag-phone");
+    // Someone may have joined since this view: refresh the names when choosing.
+    root.querySelector("[data-part=new]").addEventListener("toggle", () => ctx.live.sync());
+  },
+  update(root, view, ctx) {
+    const me = ctx.me || {};
+    const pending = new Set(me.to_answer || []);
+    fillPeople(root.querySelector("[data-form=agreement]"), ctx, view.colleagues, view.today);
+    const toAnswer = view.agreements.filter((a) => pending.has(a.id));
+    root.querySelector("[data-part=answer]").hidden = toAnswer.length === 0;
+    keyed(
+      root.querySelector("[data-list=to-answer]"),
+      toAnswer,
+      (a) => answerCard(a, ctx),
+      (node, a) => node.querySelector("[data-slot=text]").replaceChildren(...describe(ctx, a)),
+    );
+    root.querySelector("[data-list=agreements]").replaceChildren(
+      ...(view.agreements.length
+        ? view.agreements.map((a) => el("li", { class: "card", "data-id": String(a.id) }, card(ctx, a)))
+        : [el("li", { text: S(ctx, "none") })]),
+    );
+  },
+};
+
+function answerCard(a, ctx) {
+  const reasonId = `ag-reason-${a.id}`;
+  const reason = el("input", { id: reasonId, name: "reason", maxlength: "300", autocomplete: "off" });
+  const status = el("p", { role: "status", class: "form-status" });
+  const declineForm = el(
+    "form",
+    { class: "stack", hidden: true },
+    el("label", { for: reasonId, text: S(ctx, "reason") }),
+    reason,
+    el("button", { type: "submit", text: S(ctx, "send_decline") }),
+  );
+  declineForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const ack = await ctx.live.act("agreements.decline", { agreement_id: a.id, reason: reason.value });
+    if (!ack.ok) status.textContent = ack.error.message;
+  });
+  const confirm = el("button", { type: "button", class: "primary", "data-action": "confirm", text: S(ctx, "confirm") });
+  confirm.addEventListener("click", async () => {
+    const ack = await ctx.live.act("agreements.confirm", { agreement_id: a.id });
+    if (!ack.ok) status.textContent = ack.error.message;
+  });
+  const decline = el("button", { type: "button", "data-action": "decline", text: S(ctx, "decline") });
+  decline.addEventListener("click", () => {
+    declineForm.hidden = false;
+    reason.focus();
+  });
+  return el("li", { class: "card" }, el("div", { "data-slot": "text" }),
+    el("div", { class: "buttons" }, confirm, decline), declineForm, status);
+}
+
+// --- board ---------------------------------------------------------------------------------
+
+export const board = {
+  mount(root) {
+    root.append(fromTemplate("agreements-board"));
+  },
+  update(root, view, ctx) {
+    root.querySelector("[data-field=empty]").hidden = view.agreements.length > 0;
+    root.querySelector("[data-list=agreements]").replaceChildren(
+      ...view.agreements.map((a) => el("li", { class: `status-${a.status}`, "data-id": String(a.id) }, card(ctx, a))),
+    );
+  },
+};
+
+// --- control -------------------------------------------------------------------------------
+
+export const control = {
+  mount(root, ctx) {
+    root.append(fromTemplate("agreements-control"));
+    const form = mountForm(root.querySelector("[data-slot=form]"), ctx, "ag-control");
+    form.querySelector("[data-action=cancel]").addEventListener("click", () => resetForm(form));
+    const list = root.querySelector("[data-list=agreements]");
+    // Never rebuild the list under a select the facilitator is using.
+    list.addEventListener("focusout", () => setTimeout(() => this.pending && this.draw(root, ctx), 0));
+  },
+  update(root, view, ctx) {
+    this.pending = view;
+    fillPeople(root.querySelector("[data-form=agreement]"), ctx, view.colleagues, view.today);
+    if (!root.querySelector("[data-list=agreements]").contains(document.activeElement)) this.draw(root, ctx);
+  },
+  draw(root, ctx) {
+    const view = this.pending;
+    this.pending = null;
+    if (!view) return;
+    const list = root.querySelector("[data-list=agreements]");
+    const live = view.agreements.filter((a) => a.status !== "dropped");
+    list.replaceChildren(
+      ...view.agreements.map((a) => el("li", { class: `card status-${a.status}`, "data-id": String(a.id) },
+        card(ctx, a, a.status === "dropped" ? [] : [tools(root, ctx, a, live)]))),
+    );
+    if (!view.agreements.length) list.append(el("li", { text: S(ctx, "none") }));
+  },
+};
+
+function tools(root, ctx, a, all) {
+  const act = (op, data) => ctx.live.act(op, { agreement_id: a.id, ...data });
+  const buttons = [
+    el("button", { type: "button", text: S(ctx, "edit"), onclick: () => startEdit(root, a) }),
+    el("button", { type: "button", text: S(ctx, "withdraw"), onclick: () => act("agreements.withdraw", { note: "" }) }),
+  ];
+  if (!a.people.length && a.status === "proposed") {
+    buttons.push(el("button", { type: "button", text: S(ctx, "agree_room"), onclick: () => act("agreements.agree") }));
+  }
+  const others = all.filter((o) => o.id !== a.id);
+  if (others.length) {
+    const id = `ag-merge-${a.id}`;
+    const select = el("select", { id }, others.map((o) => el("option", { value: String(o.id), text: `${o.owner}: ${o.what}`.slice(0, 80) })));
+    buttons.push(
+      el("label", { for: id, text: S(ctx, "merge_into") }),
+      select,
+      el("button", { type: "button", text: S(ctx, "merge"), onclick: () => act("agreements.merge", { into_id: Number(select.value) }) }),
+    );
+  }
+  return el("div", { class: "buttons" }, buttons);
+}
+
+function startEdit(root, a) {
+  const form = root.querySelector("[data-form=agreement]");
+  const f = form.elements;
+  f.agreement_id.value = String(a.id);
+  f.what.value = a.what;
+  f.owner_id.value = a.owner_id ? String(a.owner_id) : "0";
+  f.owner_text.value = a.owner_id ? "" : a.owner;
+  f.due_date.value = a.due_date;
+  f.check_how.value = a.check_how;
+  f.manager_visible.checked = a.manager_visible;
+  const withIds = new Set(a.with_ids.map(String));
+  for (const box of form.querySelectorAll("[data-list=with] input")) box.checked = withIds.has(box.value);
+  form.querySelector("[data-action=cancel]").hidden = false;
+  f.what.focus();
+}

@@ -1,0 +1,169 @@
+// Feedback practice (4G): the phone gives and receives; the board shows the shape,
+// counts, and team feedback the facilitator chose to show (never names).
+import { el, fromTemplate, t } from "../dom.js";
+
+const S = (ctx, key, params) => t(ctx.strings, `feedback.${key}`, params);
+const PARTS = ["behaviour", "feeling", "effect", "wish"];
+
+function fourG(ctx, f) {
+  return el(
+    "dl",
+    { class: "four-g" },
+    PARTS.filter((k) => f[k]).flatMap((k) => [
+      el("dt", { text: S(ctx, `part_${k}`) }),
+      el("dd", { text: f[k] }),
+    ]),
+  );
+}
+
+function counts(ctx, c) {
+  return S(ctx, "counts", { people: c.to_people, team: c.to_team });
+}
+
+function replyLine(ctx, reply, own) {
+  if (!reply) return null;
+  const key = own ? "your_reply" : reply.kind === "heard" ? "reply_heard" : "reply_question";
+  return el("p", { class: "reply", text: S(ctx, key, { text: reply.text }) });
+}
+
+export const phone = {
+  mount(root, ctx) {
+    root.append(fromTemplate("feedback-phone"));
+    const form = root.querySelector("[data-form=give]");
+    // Someone may have joined since this view: refresh the names when choosing.
+    form.elements.to_id.addEventListener("focus", () => ctx.live.sync());
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const f = form.elements;
+      const status = form.querySelector("[data-field=status]");
+      status.textContent = "";
+      const ack = await ctx.live.act("feedback.give", {
+        to_id: Number(f.to_id.value || 0),
+        behaviour: f.behaviour.value,
+        feeling: f.feeling.value,
+        effect: f.effect.value,
+        wish: f.wish.value,
+      });
+      if (ack.ok) {
+        for (const k of PARTS) f[k].value = "";
+        status.textContent = S(ctx, "sent");
+      } else {
+        status.textContent = ack.error.message;
+      }
+    });
+  },
+  update(root, view, ctx) {
+    const ex = root.querySelector("[data-list=example]");
+    if (!ex.children.length) ex.replaceChildren(...fourG(ctx, view.example).children);
+    const select = root.querySelector("[data-form=give] select");
+    const key = JSON.stringify(view.colleagues);
+    if (select.dataset.people !== key) {
+      const chosen = select.value;
+      select.dataset.people = key;
+      const mine = ctx.me && ctx.me.self_id;
+      select.replaceChildren(
+        el("option", { value: "0", text: S(ctx, "team") }),
+        ...view.colleagues.filter((c) => c.id !== mine).map((c) => el("option", { value: String(c.id), text: c.name })),
+      );
+      select.value = chosen || "0";
+      if (!select.value) select.value = "0";
+    }
+    const me = ctx.me || {};
+    const received = me.received || [];
+    const sent = me.sent || [];
+    root.querySelector("[data-part=received]").hidden = !received.length;
+    root.querySelector("[data-part=sent]").hidden = !sent.length;
+    keyedReceived(root.querySelector("[data-list=received]"), received, ctx);
+    root.querySelector("[data-list=sent]").replaceChildren(
+      ...sent.map((f) =>
+        el("li", { class: "card", "data-id": String(f.id) },
+          el("p", { class: "meta", text: f.to_team ? S(ctx, "to_team") : S(ctx, "to_name", { name: f.to }) }),
+          fourG(ctx, f),
+          f.shown ? el("p", { class: "meta", text: S(ctx, "on_board") }) : null,
+          replyLine(ctx, f.reply, false)),
+      ),
+    );
+  },
+};
+
+// Received feedback has an answer form: keep each card (and what is typed) across updates.
+function keyedReceived(list, items, ctx) {
+  const old = new Map([...list.children].map((n) => [n.dataset.id, n]));
+  const nodes = items.map((f) => {
+    const node = old.get(String(f.id)) || receivedCard(f, ctx);
+    const done = node.querySelector("[data-slot=reply]");
+    done.replaceChildren(...[replyLine(ctx, f.reply, true)].filter(Boolean));
+    node.querySelector("form").hidden = Boolean(f.reply);
+    return node;
+  });
+  nodes.forEach((node, i) => {
+    if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
+  });
+  for (const node of [...list.children]) if (!nodes.includes(node)) node.remove();
+}
+
+function receivedCard(f, ctx) {
+  const base = `fb-reply-${f.id}`;
+  const kinds = ["heard", "question"].map((kind, i) =>
+    el("div", { class: "check" },
+      el("input", { type: "radio", name: "kind", id: `${base}-${kind}`, value: kind, checked: i === 0 }),
+      el("label", { for: `${base}-${kind}`, text: S(ctx, kind) })));
+  const text = el("textarea", { id: `${base}-text`, name: "text", rows: "2", maxlength: "600" });
+  const status = el("p", { class: "form-status", role: "status" });
+  const form = el("form", { class: "stack" },
+    el("fieldset", {}, el("legend", { text: S(ctx, "answer") }), ...kinds),
+    el("label", { for: `${base}-text`, class: "visually-hidden", text: S(ctx, "answer") }),
+    text,
+    el("button", { type: "submit", text: S(ctx, "answer") }),
+    status);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const ack = await ctx.live.act("feedback.reply", {
+      feedback_id: f.id, kind: form.elements.kind.value, text: text.value });
+    status.textContent = ack.ok ? "" : ack.error.message;
+  });
+  return el("li", { class: "card", "data-id": String(f.id) },
+    el("p", { class: "meta", text: S(ctx, "from", { name: f.from || t(ctx.strings, "anonymous") }) }),
+    fourG(ctx, f), el("div", { "data-slot": "reply" }), form);
+}
+
+export const board = {
+  mount(root) {
+    root.append(fromTemplate("feedback-board"));
+  },
+  update(root, view, ctx) {
+    const parts = root.querySelector("[data-list=parts]");
+    if (!parts.children.length) {
+      parts.replaceChildren(...view.parts.map((p) => el("li", { text: p.label })));
+      root.querySelector("[data-list=example]").replaceChildren(...fourG(ctx, view.example).children);
+    }
+    root.querySelector("[data-field=counts]").textContent = counts(ctx, view.counts);
+    root.querySelector("[data-part=team]").hidden = !view.team.length;
+    root.querySelector("[data-list=team]").replaceChildren(
+      ...view.team.map((f) => el("li", { class: "card", "data-id": String(f.id) }, fourG(ctx, f))),
+    );
+  },
+};
+
+export const control = {
+  mount(root) {
+    root.append(fromTemplate("feedback-control"));
+  },
+  update(root, view, ctx) {
+    root.querySelector("[data-field=counts]").textContent = counts(ctx, view.counts);
+    const list = root.querySelector("[data-list=team]");
+    list.replaceChildren(
+      ...(view.team.length
+        ? view.team.map((f) =>
+            el("li", { class: "card", "data-id": String(f.id) },
+              fourG(ctx, f),
+              el("button", {
+                type: "button",
+                "aria-pressed": String(f.shown),
+                text: f.shown ? S(ctx, "hide") : S(ctx, "show"),
+                onclick: () => ctx.live.act("feedback.show", { feedback_id: f.id, shown: !f.shown }),
+              })))
+        : [el("li", { text: S(ctx, "none_team") })]),
+    );
+  },
+};
