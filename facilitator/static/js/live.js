@@ -131,7 +131,10 @@ export class Live {
     this.flushing = true;
     try {
       // In order, one at a time: a later action may depend on an earlier one.
-      for (const item of this.outbox) {
+      // Re-read the outbox each turn: an action queued while we wait is sent too
+      // (a second key press within one round trip was otherwise left until reconnect).
+      let item;
+      while ((item = this.outbox[0])) {
         if (!this.socket.connected) break;
         const ack = await this.send(item);
         if (ack === null) break; // timed out: keep it, retry on the next connect
