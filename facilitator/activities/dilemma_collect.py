@@ -59,6 +59,8 @@ CLIENT_STRINGS = {
     "content": _l("content"),
     "organisational": _l("organisational"),
     "by": _l("by %(name)s"),
+    "closed": _l("Collecting dilemmas is closed."),
+    "confirm_delete": _l("Delete this dilemma?"),
 }
 
 

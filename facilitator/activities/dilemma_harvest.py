@@ -27,6 +27,10 @@ CLIENT_STRINGS = {
     "promote": _l("Make it a recommendation"),
     "need_sent": _l("Thank you. Your answer was added anonymously."),
     "nothing_yet": _l("Nothing yet."),
+    "arguments": _l("Arguments"),
+    "save_notes": _l("Save notes"),
+    "new_recommendation": _l("New recommendation"),
+    "add_recommendation": _l("Add recommendation"),
 }
 
 

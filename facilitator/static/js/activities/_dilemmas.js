@@ -1,0 +1,198 @@
+// Shared pieces of the dilemma activities' client modules (not an activity itself).
+// Participant text only ever goes in through textContent (el(..., text)).
+import { el, t } from "../dom.js";
+
+export const LETTERS = ["A", "B", "C", "D"];
+
+/** A translated string of one of the dilemma kinds: s(ctx, "dilemma_vote.dots", {n}). */
+export function s(ctx, key, params = {}) {
+  return t(ctx.strings || {}, key, params);
+}
+
+/** One dilemma as an <article>: number, situation, options, values, optional author. */
+export function dilemmaCard(d, ctx, extra = {}) {
+  const options = el(
+    "ol",
+    { class: "dilemma-options", type: "A" },
+    d.options.map((o) => el("li", { text: o })),
+  );
+  const meta = [];
+  if (d.category) meta.push(el("span", { class: `badge cat-${d.category}`, text: s(ctx, `dilemma_collect.${d.category}`) }));
+  if (d.author) meta.push(el("span", { class: "dilemma-author", text: s(ctx, "dilemma_collect.by", { name: d.author }) }));
+  if (d.approved === false) meta.push(el("span", { class: "badge", text: s(ctx, "dilemma_collect.pending") }));
+  const merged = (d.merged || []).length
+    ? el(
+        "details",
+        { class: "dilemma-merged" },
+        el("summary", { text: `${s(ctx, "dilemma_collect.merged")} (${d.merged.length})` }),
+        d.merged.map((m) => el("p", { class: "merged-text" }, `#${m.number} `, m.situation)),
+      )
+    : null;
+  return el(
+    "article",
+    { class: "dilemma", "data-dilemma": String(d.id), ...(extra.attrs || {}) },
+    el("h3", { class: "dilemma-situation" }, el("span", { class: "dilemma-number", text: `#${d.number} ` }), d.situation),
+    options,
+    d.values ? el("p", { class: "dilemma-values" }, el("strong", { text: `${s(ctx, "dilemma_collect.values")}: ` }), d.values) : null,
+    meta.length ? el("p", { class: "dilemma-meta" }, meta) : null,
+    merged,
+    extra.children || null,
+  );
+}
+
+// The CSP forbids style attributes; setting a property through the CSSOM is allowed.
+function fill(percent) {
+  const node = el("span", { class: "bar-fill" });
+  node.style.width = `${percent}%`;
+  return node;
+}
+
+/** Horizontal bars with their numbers written out (colour never carries meaning alone). */
+export function bars(rows, total, label = (r) => r.label) {
+  const max = Math.max(1, ...rows.map((r) => r.count));
+  return el(
+    "ul",
+    { class: "bars" },
+    rows.map((r) =>
+      el(
+        "li",
+        { class: "bar-row" },
+        el("span", { class: "bar-label", text: label(r) }),
+        el(
+          "span",
+          { class: "bar-track", "aria-hidden": "true" },
+          fill(Math.round((100 * r.count) / max)),
+        ),
+        el("span", {
+          class: "bar-value",
+          text: total ? `${r.count} (${Math.round((100 * r.count) / total)}%)` : String(r.count),
+        }),
+      ),
+    ),
+  );
+}
+
+/** Keep whatever has focus (by data-key) across a rebuild of `container`. */
+export function rebuild(container, nodes) {
+  const active = document.activeElement;
+  const key = active && container.contains(active) ? active.dataset.key : null;
+  container.replaceChildren(...nodes);
+  if (key) container.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
+}
+
+/** Options typed into a form's option fields, empty ones left out. */
+export function formOptions(form) {
+  return LETTERS.map((l) => form.elements[`option_${l}`]?.value.trim() || "").filter(Boolean);
+}
+
+/** Submit a form through an action; on success reset it and say so in its status line. */
+export function actForm(form, ctx, op, dataFn, okText) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const status = form.querySelector("[data-status]");
+    const button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    const ack = await ctx.live.act(op, dataFn(form));
+    if (button) button.disabled = false;
+    if (status) status.textContent = ack.ok ? okText || "" : ack.error.message;
+    if (ack.ok) form.reset();
+  });
+}
+
+export function act(ctx, op, data) {
+  return ctx.live.act(op, data);
+}
+
+function select(label, key, options, value, onchange) {
+  const node = el(
+    "select",
+    { "aria-label": label, "data-key": key, onchange: (e) => onchange(e.target.value) },
+    options.map(([v, text]) => el("option", { value: v, text, selected: String(v) === String(value) })),
+  );
+  return node;
+}
+
+/** The facilitator's list of dilemmas with approve, delete, theme, kind and merge. */
+export function manageList(view, ctx) {
+  const themes = view.themes || [];
+  const tops = view.dilemmas;
+  return tops.map((d) => {
+    const id = d.id;
+    const tools = el(
+      "div",
+      { class: "dilemma-tools" },
+      el("button", {
+        type: "button",
+        "data-key": `${id}:approve`,
+        text: d.approved ? s(ctx, "dilemma_collect.hide") : s(ctx, "dilemma_collect.approve"),
+        onclick: () => act(ctx, "dilemma.approve", { dilemma_id: id, approved: !d.approved }),
+      }),
+      select(
+        s(ctx, "dilemma_sort.category"),
+        `${id}:cat`,
+        [
+          ["none", s(ctx, "dilemma_sort.unsorted")],
+          ["content", s(ctx, "dilemma_collect.content")],
+          ["organisational", s(ctx, "dilemma_collect.organisational")],
+        ],
+        d.category || "none",
+        (v) => act(ctx, "dilemma.classify", { dilemma_id: id, category: v }),
+      ),
+      select(
+        s(ctx, "dilemma_sort.theme"),
+        `${id}:theme`,
+        [["", s(ctx, "dilemma_sort.no_theme")], ...themes.map((th) => [th.id, th.name])],
+        d.theme_id || "",
+        (v) => act(ctx, "dilemma.set_theme", { dilemma_id: id, theme_id: v ? Number(v) : null }),
+      ),
+      select(
+        s(ctx, "dilemma_sort.merge_into"),
+        `${id}:merge`,
+        [["", s(ctx, "dilemma_sort.merge_into")], ...tops.filter((o) => o.id !== id).map((o) => [o.id, `#${o.number} ${o.situation.slice(0, 60)}`])],
+        "",
+        (v) => v && act(ctx, "dilemma.merge", { dilemma_id: id, into_id: Number(v) }),
+      ),
+      el("button", {
+        type: "button",
+        class: "link",
+        "data-key": `${id}:delete`,
+        text: s(ctx, "dilemma_collect.delete"),
+        onclick: () => window.confirm(s(ctx, "dilemma_collect.confirm_delete")) && act(ctx, "dilemma.delete", { dilemma_id: id }),
+      }),
+    );
+    const splits = (d.merged || []).map((m) =>
+      el("button", {
+        type: "button",
+        class: "link",
+        "data-key": `${m.id}:unmerge`,
+        text: `${s(ctx, "dilemma_sort.unmerge")} #${m.number}`,
+        onclick: () => act(ctx, "dilemma.unmerge", { dilemma_id: m.id }),
+      }),
+    );
+    const themeName = themes.find((th) => th.id === d.theme_id)?.name;
+    return dilemmaCard(d, ctx, {
+      children: [themeName ? el("p", { class: "dilemma-theme", text: themeName }) : null, tools, splits.length ? el("p", {}, splits) : null],
+    });
+  });
+}
+
+/** "content: 2 · organisational: 1 · not yet marked: 3" */
+export function totalsText(totals, ctx) {
+  return [
+    `${s(ctx, "dilemma_collect.content")}: ${totals.content}`,
+    `${s(ctx, "dilemma_collect.organisational")}: ${totals.organisational}`,
+    `${s(ctx, "dilemma_sort.unsorted")}: ${totals.none}`,
+  ].join(" · ");
+}
+
+/** Dilemmas grouped by theme, as on the board and phones during sorting. */
+export function groupedList(view, ctx) {
+  const section = (title, dilemmas) =>
+    dilemmas.length
+      ? el("section", { class: "dilemma-group" }, el("h3", { text: title }), el("div", { class: "dilemma-grid" }, dilemmas.map((d) => dilemmaCard(d, ctx))))
+      : null;
+  return [
+    ...view.groups.map((g) => section(g.theme.name, g.dilemmas)),
+    section(s(ctx, "dilemma_sort.no_theme"), view.loose),
+  ].filter(Boolean);
+}

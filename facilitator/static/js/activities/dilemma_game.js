@@ -1,0 +1,203 @@
+// The dilemma game: private choices (or a slider), reveal, arguments, revote with shift.
+import { $, el, fromTemplate } from "../dom.js";
+import { LETTERS, act, bars, dilemmaCard, rebuild, s } from "./_dilemmas.js";
+
+const BANDS = ["0–19", "20–39", "40–59", "60–79", "80–100"];
+
+function roundLabel(round, ctx) {
+  return round ? s(ctx, `dilemma_game.round_${round.kind}`, { n: round.number }) : "";
+}
+
+function distributionNodes(round, view, ctx) {
+  if (!round || !round.distribution) return [];
+  const d = round.distribution;
+  if (round.mode === "slider") {
+    return [
+      el("p", { class: "poles-legend", text: `0 = ${view.labels[0]} · 100 = ${view.labels[1]}` }),
+      bars(d.bands.map((count, i) => ({ label: BANDS[i], count })), d.total),
+      d.mean === null ? null : el("p", { text: s(ctx, "dilemma_game.mean", { n: d.mean }) }),
+    ].filter(Boolean);
+  }
+  return [bars(d.options.map((o, i) => ({ label: `${LETTERS[i]}. ${o.label}`, count: o.count })), d.total)];
+}
+
+/** Before and after of the latest revealed pair of rounds, and how many changed. */
+function shiftNodes(view, ctx) {
+  const rounds = view.rounds || [];
+  const i = rounds.map((r) => Boolean(r.shift)).lastIndexOf(true);
+  if (i < 1) return [];
+  const before = rounds[i - 1];
+  const after = rounds[i];
+  return [
+    el(
+      "div",
+      { class: "shift" },
+      el("section", {}, el("h3", { text: `${s(ctx, "dilemma_game.before")}: ${roundLabel(before, ctx)}` }), distributionNodes(before, view, ctx)),
+      el("section", {}, el("h3", { text: `${s(ctx, "dilemma_game.after")}: ${roundLabel(after, ctx)}` }), distributionNodes(after, view, ctx)),
+      el("p", { class: "shift-summary", text: s(ctx, "dilemma_game.changed", { n: after.shift.changed, both: after.shift.both }) }),
+    ),
+  ];
+}
+
+function argumentNodes(view, ctx, remove) {
+  return (view.arguments || []).map((group) =>
+    el(
+      "section",
+      { class: "argument-column" },
+      el("h4", { text: `${LETTERS[group.option]}. ${group.label}` }),
+      group.arguments.length
+        ? el(
+            "ul",
+            {},
+            group.arguments.map((a) =>
+              el(
+                "li",
+                {},
+                typeof a === "string" ? a : a.text,
+                remove && typeof a !== "string"
+                  ? el("button", { type: "button", class: "link", "data-key": `arg:${a.id}`, text: s(ctx, "dilemma_collect.delete"), onclick: () => act(ctx, "dilemma_game.remove_argument", { argument_id: a.id }) })
+                  : null,
+              ),
+            ),
+          )
+        : el("p", { class: "hint", text: s(ctx, "dilemma_game.no_arguments") }),
+    ),
+  );
+}
+
+function showStage(root, view, ctx) {
+  const round = view.round;
+  const waiting = $("[data-field=waiting]", root);
+  if (waiting) waiting.textContent = view.dilemma ? "" : s(ctx, "dilemma_game.waiting");
+  rebuild($("[data-list=dilemma]", root), view.dilemma ? [dilemmaCard(view.dilemma, ctx)] : []);
+  $("[data-field=round]", root).textContent = roundLabel(round, ctx);
+  $("[data-field=variation]", root).textContent = (round && round.variation) || "";
+  const chosen = $("[data-field=chosen]", root);
+  if (chosen) chosen.textContent = round && !round.revealed ? s(ctx, "dilemma_game.chosen", { n: round.chosen }) : "";
+  rebuild($("[data-list=distribution]", root), distributionNodes(round, view, ctx));
+}
+
+export const board = {
+  mount(root) {
+    root.append(fromTemplate("dilemma_game-board"));
+  },
+  update(root, view, ctx) {
+    showStage(root, view, ctx);
+    rebuild($("[data-list=shift]", root), shiftNodes(view, ctx));
+    rebuild($("[data-list=arguments]", root), view.dilemma ? argumentNodes(view, ctx, false) : []);
+    $(".arguments", root).hidden = !view.dilemma;
+  },
+};
+
+export const phone = {
+  mount(root, ctx) {
+    root.append(fromTemplate("dilemma_game-phone"));
+    const slider = $("[name=value]", root);
+    $("[data-do=slide]", root).addEventListener("click", () =>
+      act(ctx, "dilemma_game.choose", { round_id: Number(root.dataset.round), value: Number(slider.value) }),
+    );
+    const form = $("[data-form=argue]", root);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const ack = await ctx.live.act("dilemma_game.argue", { option: Number(form.elements.option.value), text: form.elements.text.value });
+      $("[data-status]", form).textContent = ack.ok ? "" : ack.error.message;
+      if (ack.ok) form.elements.text.value = "";
+    });
+  },
+  update(root, view, ctx) {
+    showStage(root, view, ctx);
+    const round = view.round;
+    const mine = ctx.me && ctx.me.choice && round && ctx.me.choice.round_id === round.id ? ctx.me.choice : null;
+    const box = $("[data-box=choice]", root);
+    box.hidden = !round || round.state !== "open";
+    const labels = view.labels || [];
+    root.dataset.round = round ? String(round.id) : "";
+    const slider = round && round.mode === "slider";
+    $("[data-box=slider]", root).hidden = !slider;
+    $("[data-do=slide]", root).disabled = Boolean(mine);
+    if (slider) {
+      $("[data-field=slider-label]", root).textContent = `${labels[0]} ↔ ${labels[1]}`;
+      $("[data-field=pole-a]", root).textContent = labels[0];
+      $("[data-field=pole-b]", root).textContent = labels[1];
+    }
+    rebuild(
+      $("[data-list=choices]", root),
+      round && !slider
+        ? labels.map((label, i) =>
+            el("button", {
+              type: "button",
+              class: mine && mine.option === i ? "choice primary" : "choice",
+              "aria-pressed": String(Boolean(mine && mine.option === i)),
+              "data-key": `choice:${round.id}:${i}`,
+              disabled: Boolean(mine),
+              text: `${LETTERS[i]}. ${label}`,
+              onclick: () => act(ctx, "dilemma_game.choose", { round_id: round.id, option: i }),
+            }),
+          )
+        : [],
+    );
+    let mineText = "";
+    if (mine) mineText = s(ctx, "dilemma_game.your_choice", { choice: mine.option !== null ? `${LETTERS[mine.option]}. ${labels[mine.option]}` : `${mine.value}` });
+    else if (round && round.state !== "open") mineText = s(ctx, "dilemma_game.closed_round");
+    $("[data-field=mine]", root).textContent = mineText;
+    const form = $("[data-form=argue]", root);
+    form.hidden = !view.dilemma;
+    const select = form.elements.option;
+    const wanted = labels.map((l, i) => `${LETTERS[i]}. ${l}`).join("|");
+    if (select.dataset.labels !== wanted) {
+      select.replaceChildren(...labels.map((l, i) => el("option", { value: String(i), text: `${LETTERS[i]}. ${l}` })));
+      select.dataset.labels = wanted;
+    }
+    const own = (ctx.me && ctx.me.arguments) || [];
+    rebuild($("[data-list=my-arguments]", root), own.map((a) => el("li", { text: `${LETTERS[a.option]}: ${a.text}` })));
+  },
+};
+
+let revealTarget = null;
+document.addEventListener("facilitator:reveal", () => revealTarget && revealTarget());
+
+export const control = {
+  mount(root, ctx) {
+    root.append(fromTemplate("dilemma_game-control"));
+    for (const button of root.querySelectorAll("[data-do]")) {
+      button.addEventListener("click", () => act(ctx, `dilemma_game.${button.dataset.do}`, { item_id: ctx.item.id }));
+    }
+    const form = $("[data-form=variation]", root);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const ack = await ctx.live.act("dilemma_game.variation", { item_id: ctx.item.id, text: form.elements.text.value });
+      $("[data-status]", form).textContent = ack.ok ? "" : ack.error.message;
+      if (ack.ok) form.reset();
+    });
+    revealTarget = () => root.dataset.kind === "dilemma_game" && act(ctx, "dilemma_game.reveal", { item_id: ctx.item.id });
+  },
+  update(root, view, ctx) {
+    showStage(root, view, ctx);
+    const mode = $("[name=mode]", root);
+    rebuild(
+      $("[data-list=candidates]", root),
+      view.candidates.map((d) =>
+        el(
+          "li",
+          { class: "candidate" },
+          el("span", { text: `#${d.number} ${d.situation}` }),
+          d.dots === undefined ? null : el("span", { class: "badge", text: s(ctx, "dilemma_vote.dots", { n: d.dots }) }),
+          " ",
+          el("button", {
+            type: "button",
+            "data-key": `stage:${d.id}`,
+            "aria-current": view.dilemma && view.dilemma.id === d.id ? "true" : false,
+            text: s(ctx, "dilemma_game.stage"),
+            onclick: () => act(ctx, "dilemma_game.stage", { item_id: ctx.item.id, dilemma_id: d.id, mode: mode.value }),
+          }),
+        ),
+      ),
+    );
+    const round = view.round;
+    $("[data-do=reveal]", root).disabled = !round || round.revealed;
+    $("[data-do=revote]", root).disabled = !round || !round.revealed;
+    for (const field of $("[data-form=variation]", root).elements) field.disabled = !round || !round.revealed;
+    rebuild($("[data-list=shift]", root), shiftNodes(view, ctx));
+    rebuild($("[data-list=arguments]", root), view.dilemma ? argumentNodes(view, ctx, true) : []);
+  },
+};

@@ -1,0 +1,47 @@
+// Sorting dilemmas: themes and content / organisational. The board shows the groups.
+import { $, el, fromTemplate } from "../dom.js";
+import { act, actForm, groupedList, manageList, rebuild, s, totalsText } from "./_dilemmas.js";
+
+function shared(name) {
+  return {
+    mount(root) {
+      root.append(fromTemplate(`dilemma_sort-${name}`));
+    },
+    update(root, view, ctx) {
+      $("[data-field=totals]", root).textContent = totalsText(view.totals, ctx);
+      rebuild($("[data-list=groups]", root), groupedList(view, ctx));
+    },
+  };
+}
+
+export const board = shared("board");
+export const phone = shared("phone");
+
+export const control = {
+  mount(root, ctx) {
+    root.append(fromTemplate("dilemma_sort-control"));
+    actForm($("[data-form=theme]", root), ctx, "dilemma.theme_add", (f) => ({ name: f.elements.name.value }));
+  },
+  update(root, view, ctx) {
+    $("[data-field=totals]", root).textContent = totalsText(view.totals, ctx);
+    rebuild(
+      $("[data-list=themes]", root),
+      view.themes.map((th) =>
+        el(
+          "li",
+          {},
+          el("span", { text: th.name }),
+          " ",
+          el("button", {
+            type: "button",
+            class: "link",
+            "data-key": `theme:${th.id}`,
+            text: s(ctx, "dilemma_collect.delete"),
+            onclick: () => act(ctx, "dilemma.theme_delete", { theme_id: th.id }),
+          }),
+        ),
+      ),
+    );
+    rebuild($("[data-list=manage]", root), manageList(view, ctx));
+  },
+};

@@ -1,0 +1,116 @@
+// Dot voting: + and - per dilemma on the phone, counts hidden until the reveal.
+import { $, el, fromTemplate } from "../dom.js";
+import { act, bars, dilemmaCard, rebuild, s } from "./_dilemmas.js";
+
+function stateText(view, ctx) {
+  return s(ctx, `dilemma_vote.state_${view.state}`);
+}
+
+function results(view, ctx) {
+  if (!view.results) return [];
+  const total = view.results.reduce((sum, r) => sum + r.dots, 0);
+  return [
+    bars(
+      view.results.map((r) => ({ label: `${r.rank}. #${r.number} ${r.situation}`, count: r.dots })),
+      total,
+    ),
+  ];
+}
+
+export const board = {
+  mount(root) {
+    root.append(fromTemplate("dilemma_vote-board"));
+  },
+  update(root, view, ctx) {
+    $("[data-field=state]", root).textContent = stateText(view, ctx);
+    $("[data-field=voters]", root).textContent = view.revealed ? "" : s(ctx, "dilemma_vote.voters", { n: view.voters });
+    rebuild(
+      $("[data-list=dilemmas]", root),
+      (view.dilemmas || []).map((d) => el("li", {}, el("strong", { text: `#${d.number} ` }), d.situation)),
+    );
+    rebuild($("[data-list=results]", root), results(view, ctx));
+  },
+};
+
+export const phone = {
+  mount(root) {
+    root.append(fromTemplate("dilemma_vote-phone"));
+  },
+  update(root, view, ctx) {
+    const me = ctx.me && ctx.me.dots ? ctx.me : { dots: {}, used: 0, left: view.budget };
+    const open = view.state === "open";
+    $("[data-field=state]", root).textContent = stateText(view, ctx);
+    $("[data-field=left]", root).textContent = view.revealed ? "" : s(ctx, "dilemma_vote.dots_left", { n: me.left, budget: view.budget });
+    rebuild(
+      $("[data-list=dilemmas]", root),
+      (view.dilemmas || []).map((d) => {
+        const mine = me.dots[String(d.id)] || 0;
+        const full = me.left <= 0 || (view.per_dilemma > 0 && mine >= view.per_dilemma);
+        return dilemmaCard(d, ctx, {
+          children: el(
+            "div",
+            { class: "vote-tools" },
+            el("button", {
+              type: "button",
+              "data-key": `${d.id}:remove`,
+              "aria-label": `${s(ctx, "dilemma_vote.remove_dot")} #${d.number}`,
+              disabled: !open || mine === 0,
+              text: "−",
+              onclick: () => act(ctx, "dilemma_vote.remove", { dilemma_id: d.id }),
+            }),
+            el("span", { class: "my-dots", text: s(ctx, "dilemma_vote.your_dots", { n: mine }) }),
+            el("button", {
+              type: "button",
+              class: "primary",
+              "data-key": `${d.id}:add`,
+              "aria-label": `${s(ctx, "dilemma_vote.add_dot")} #${d.number}`,
+              disabled: !open || full,
+              text: "+",
+              onclick: () => act(ctx, "dilemma_vote.add", { dilemma_id: d.id }),
+            }),
+          ),
+        });
+      }),
+    );
+    rebuild($("[data-list=results]", root), results(view, ctx));
+  },
+};
+
+let revealTarget = null;
+document.addEventListener("facilitator:reveal", () => revealTarget && revealTarget());
+
+export const control = {
+  mount(root, ctx) {
+    root.append(fromTemplate("dilemma_vote-control"));
+    const form = $("[data-form=configure]", root);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const ack = await ctx.live.act("dilemma_vote.configure", {
+        item_id: ctx.item.id,
+        budget: Number(form.elements.budget.value),
+        per_dilemma: Number(form.elements.per_dilemma.value || 0),
+      });
+      $("[data-status]", form).textContent = ack.ok ? "" : ack.error.message;
+      form.dataset.dirty = "";
+    });
+    form.addEventListener("input", () => (form.dataset.dirty = "1"));
+    for (const button of root.querySelectorAll("[data-do]")) {
+      button.addEventListener("click", () => act(ctx, `dilemma_vote.${button.dataset.do}`, { item_id: ctx.item.id }));
+    }
+    revealTarget = () => root.dataset.kind === "dilemma_vote" && act(ctx, "dilemma_vote.reveal", { item_id: ctx.item.id });
+  },
+  update(root, view, ctx) {
+    const form = $("[data-form=configure]", root);
+    if (!form.dataset.dirty) {
+      form.elements.budget.value = view.budget;
+      form.elements.per_dilemma.value = view.per_dilemma;
+    }
+    for (const field of form.elements) field.disabled = view.state !== "ready";
+    $("[data-do=open]", root).disabled = view.revealed || view.state === "open";
+    $("[data-do=close]", root).disabled = view.state !== "open";
+    $("[data-do=reveal]", root).disabled = view.revealed;
+    $("[data-field=state]", root).textContent = stateText(view, ctx);
+    $("[data-field=voters]", root).textContent = s(ctx, "dilemma_vote.voters", { n: view.voters });
+    rebuild($("[data-list=results]", root), results(view, ctx));
+  },
+};
