@@ -143,6 +143,12 @@ def export(store: Store, workshop: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/join")
+# Failed joins (unknown, closed, locked codes) count as on the join page: no guessing here.
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_JOIN"],
+    exempt_when=_limits_off,
+    deduct_when=lambda response: response.status_code == 404,
+)
 @limiter.limit(lambda: current_app.config["RATELIMIT_JOIN_FLOOD"], exempt_when=_limits_off)
 def join() -> Any:
     """Join as a participant without a browser (kiosks, load tests): returns the token."""
