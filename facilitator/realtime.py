@@ -17,6 +17,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room
 
+# Not the builtin of the same name: only this one makes Flask-SocketIO refuse the
+# connection; the builtin fell through to on_error and the connection was accepted.
+from socketio.exceptions import ConnectionRefusedError
+
 from . import participants
 from .actions import BOARD, FACILITATOR, PARTICIPANT, Actor, Changes
 from .audiences import Views
