@@ -268,6 +268,7 @@ def _member_view(
         "group": {
             **_summary(v, g, people),
             "members": [{**m, "role": st.role_of(g, m["id"])} for m in people],
+            "me": pid,
             "role": role,
             "guide": role == "process_guide",
             "instruction": method_library.text(phase["instructions"][role], lang),

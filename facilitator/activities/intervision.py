@@ -86,7 +86,12 @@ CLIENT_STRINGS = {
     "take_role": _l("Take this role"),
     "saved": _l("Saved"),
     "stuck": _l("over time: %(m)s min"),
-    "no_group": _l("No group"),
+    "rate_question": _l("How warm is this question for you?"),
+    "do_start": _l("Start"),
+    "do_pause": _l("Pause"),
+    "do_resume": _l("Resume"),
+    "do_extend": _l("+2 min"),
+    "do_advance": _l("Next phase"),
 }
 
 

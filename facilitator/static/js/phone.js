@@ -46,7 +46,8 @@ function render() {
   $("#waiting").hidden = status !== "draft";
   $("#closed").hidden = status !== "closed";
   $("#activity").hidden = status !== "open";
-  if (mine) $("#me").textContent = mine.name || t(S, "anonymous");
+  // Only a sync carries the name; a pushed "me" view has none and must not blank it.
+  if (mine && mine.name !== undefined) $("#me").textContent = mine.name || t(S, "anonymous");
   timer.set(status === "open" ? shared.timer : null);
   if (status !== "open") return;
   const item = shared.item;

@@ -1,0 +1,224 @@
+// Intervision on the control page: make groups, pick and adjust the method, settings,
+// and the overview of every group's phase and time (content only with the setting on).
+import { $, el, fromTemplate } from "../dom.js";
+import { autoSync, clock, groupName, keepFocus, phaseOf, s, secondsLeft } from "./_intervision_common.js";
+
+export const control = {
+  mount(root, ctx) {
+    root.append(fromTemplate("intervision-control"));
+    root._asked = new Set();
+    const act = (op, data) => ctx.live.act(op, data);
+    const item = () => ctx.item.id;
+
+    $("[data-do=groups_make]", root).addEventListener("click", () => {
+      const size = Number($("[data-form=configure]", root).elements.group_size.value) || 4;
+      act("intervision.groups_make", { item_id: item(), size });
+    });
+    $("[data-do=group_add]", root).addEventListener("click", () => act("intervision.group_add", { item_id: item() }));
+
+    const configure = $("[data-form=configure]", root);
+    configure.addEventListener("input", () => (configure.dataset.dirty = "1"));
+    configure.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const ack = await act("intervision.configure", {
+        item_id: item(), group_size: Number(configure.elements.group_size.value), grouping: configure.elements.grouping.value,
+      });
+      if (ack.ok) configure.dataset.dirty = "";
+    });
+
+    const method = $("[data-form=method]", root);
+    method.addEventListener("submit", (event) => {
+      event.preventDefault();
+      act("intervision.method_use", { item_id: item(), method: method.elements.method.value });
+    });
+
+    const phases = $("[data-form=phases]", root);
+    phases.addEventListener("input", () => (phases.dataset.dirty = "1"));
+    phases.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const steps = [];
+      for (const row of phases.querySelectorAll("[data-phase]")) {
+        if (!row.querySelector("input[type=checkbox]").checked) continue;
+        steps.push({ key: row.dataset.phase, minutes: Number(row.querySelector("input[type=number]").value) });
+      }
+      const f = phases.elements;
+      if (f.new_title.value.trim()) {
+        steps.push({
+          title: f.new_title.value, instruction: f.new_instruction.value,
+          minutes: Number(f.new_minutes.value), contribution: f.new_kind.value,
+        });
+      }
+      const ack = await act("intervision.method_adjust", { item_id: item(), steps });
+      if (ack.ok) {
+        phases.dataset.dirty = "";
+        f.new_title.value = "";
+        f.new_instruction.value = "";
+        root._outline = null; // rebuild from the server's version
+        if (root._view) renderPhases(root, root._view);
+      }
+    });
+
+    const save = $("[data-form=save]", root);
+    save.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const ack = await act("intervision.method_save", { item_id: item(), name: save.elements.name.value });
+      if (ack.ok) save.elements.name.value = "";
+    });
+
+    const settings = $("[data-form=settings]", root);
+    settings.addEventListener("change", () =>
+      act("intervision.settings", {
+        content_visible: settings.elements.content_visible.checked,
+        auto_advance: settings.elements.auto_advance.checked,
+      }),
+    );
+    setInterval(() => tick(root, ctx), 1000);
+  },
+
+  update(root, view, ctx) {
+    root._view = view;
+    const configure = $("[data-form=configure]", root);
+    if (!configure.dataset.dirty && !configure.contains(document.activeElement)) {
+      configure.elements.group_size.value = view.config.group_size;
+      configure.elements.grouping.value = view.config.grouping;
+    }
+    const settings = $("[data-form=settings]", root);
+    settings.elements.content_visible.checked = view.settings.content_visible;
+    settings.elements.auto_advance.checked = view.settings.auto_advance;
+    renderMethodChoice(root, view, ctx);
+    renderPhases(root, view);
+    renderGroups(root, view, ctx);
+    renderUnassigned(root, view, ctx);
+    renderContent(root, view, ctx);
+    tick(root, ctx);
+  },
+};
+
+function methodOptions(view) {
+  return [...view.library, ...view.own].map((m) => el("option", { value: m.ref }, m.title));
+}
+
+function renderMethodChoice(root, view) {
+  const select = $("[data-form=method]", root).elements.method;
+  if (document.activeElement !== select) {
+    select.replaceChildren(...methodOptions(view));
+    select.value = view.config.method;
+  }
+  $("[data-field=method_summary]", root).textContent = view.method ? view.method.summary : "";
+}
+
+function renderPhases(root, view) {
+  const form = $("[data-form=phases]", root);
+  const outline = JSON.stringify(view.method);
+  // Never rebuild the editor under the facilitator's hands.
+  if (outline === root._outline || form.dataset.dirty || form.contains(document.activeElement)) return;
+  root._outline = outline;
+  const list = $("[data-list=phases]", root);
+  list.replaceChildren(
+    ...(view.method ? view.method.phases : []).map((p, i) =>
+      el(
+        "li",
+        { "data-phase": p.key, class: "iv-phase-row" },
+        el("label", { class: "check" }, el("input", { type: "checkbox", checked: true, id: `iv-keep-${i}` }), p.title),
+        el("label", { for: `iv-min-${i}`, class: "visually-hidden" }, p.title),
+        el("input", { type: "number", id: `iv-min-${i}`, min: "1", max: "180", value: String(p.minutes), inputmode: "numeric" }),
+      ),
+    ),
+  );
+}
+
+function stateText(ctx, g) {
+  const left = secondsLeft(g.timer, ctx.live);
+  if (g.timer.state === "done") return s(ctx, "done");
+  if (left === null) return `${s(ctx, "ready")} · ${s(ctx, "minutes_n", { n: g.timer.minutes })}`;
+  if (g.timer.state === "paused") return `${clock(left)} (${s(ctx, "paused")})`;
+  return left < 0 ? `${clock(left)} · ${s(ctx, "stuck", { m: Math.ceil(-left / 60) })}` : clock(left);
+}
+
+function tick(root, ctx) {
+  const view = root._view;
+  if (!view) return;
+  for (const g of view.groups) {
+    const cell = root.querySelector(`[data-time="${g.id}"]`);
+    if (!cell) continue;
+    cell.textContent = stateText(ctx, g);
+    const left = secondsLeft(g.timer, ctx.live);
+    cell.closest("tr").classList.toggle("iv-stuck", g.timer.state === "running" && left !== null && left < 0);
+  }
+  if (view.settings.auto_advance) autoSync(ctx.live, view.groups.map((g) => g.timer), root._asked);
+}
+
+function steer(ctx, g) {
+  const act = (op, data = {}) => () => ctx.live.act(op, { group_id: g.id, ...data });
+  const state = g.timer.state;
+  const buttons = [];
+  const button = (key, label, handler) => el("button", { type: "button", "data-key": `${key}-${g.id}`, onclick: handler }, label);
+  if (state === "ready") buttons.push(button("start", s(ctx, "do_start"), act("intervision.start")));
+  if (state === "running") buttons.push(button("pause", s(ctx, "do_pause"), act("intervision.pause")));
+  if (state === "paused") buttons.push(button("resume", s(ctx, "do_resume"), act("intervision.resume")));
+  if (state === "running" || state === "paused") buttons.push(button("extend", s(ctx, "do_extend"), act("intervision.extend", { seconds: 120 })));
+  if (state !== "done") buttons.push(button("advance", s(ctx, "do_advance"), act("intervision.advance", { from_phase: g.phase.index })));
+  return buttons;
+}
+
+function renderGroups(root, view, ctx) {
+  const body = $("[data-list=groups]", root);
+  $("[data-part=no-groups]", root).hidden = view.groups.length > 0;
+  keepFocus(body, () =>
+    body.replaceChildren(
+      ...view.groups.map((g) => {
+        const waiting = g.timer.state === "ready" && g.phase.index === 0;
+        const method = waiting
+          ? el("select", {
+              "aria-label": `${s(ctx, "group_n", { n: g.number })}`, "data-key": `method-${g.id}`,
+              onchange: (e) => ctx.live.act("intervision.group_method", { group_id: g.id, method: e.target.value }),
+            }, ...methodOptions(view))
+          : g.method;
+        if (waiting) method.value = g.method_key;
+        return el(
+          "tr",
+          { "data-group": String(g.id) },
+          el("th", { scope: "row", text: groupName(ctx, g) }),
+          el("td", {}, method),
+          el("td", {}, el("strong", { text: g.phase.title }), el("br"), phaseOf(ctx, g)),
+          el("td", { "data-time": String(g.id), class: "iv-time" }),
+          el("td", {}, el("ul", { class: "iv-roles" }, ...g.members.map((m) =>
+            el("li", { text: `${m.name || ctx.strings.anonymous}${m.role !== "member" ? ` · ${s(ctx, m.role)}` : ""}` })))),
+          el("td", {}, el("div", { class: "buttons" }, ...steer(ctx, g))),
+        );
+      }),
+    ),
+  );
+}
+
+function renderUnassigned(root, view, ctx) {
+  const list = $("[data-list=unassigned]", root);
+  $("[data-part=unassigned]", root).hidden = !view.unassigned.length || !view.groups.length;
+  if (list.contains(document.activeElement)) return;
+  list.replaceChildren(
+    ...view.unassigned.map((p) =>
+      el("li", {}, el("span", { text: p.name || ctx.strings.anonymous }), " ",
+        el("select", {
+          "aria-label": p.name || ctx.strings.anonymous,
+          onchange: (e) => e.target.value && ctx.live.act("intervision.assign", {
+            item_id: ctx.item.id, participant_id: p.id, group_id: Number(e.target.value),
+          }),
+        }, el("option", { value: "" }, "…"), ...view.groups.map((g) => el("option", { value: String(g.id) }, groupName(ctx, g))))),
+    ),
+  );
+}
+
+function renderContent(root, view, ctx) {
+  const on = view.settings.content_visible;
+  $("[data-part=content]", root).hidden = !on;
+  if (!on) return;
+  $("[data-list=content]", root).replaceChildren(
+    ...view.groups.filter((g) => g.content).map((g) =>
+      el("details", {}, el("summary", { text: groupName(ctx, g) }),
+        g.content.case ? el("p", { class: "iv-case", text: g.content.case }) : null,
+        el("ul", { class: "iv-list" }, ...g.content.contributions.map((c) =>
+          el("li", {}, el("span", { class: "hint", text: `${c.phase}: ` }), c.text))),
+        g.content.takeaway ? el("p", { class: "iv-takeaway", text: g.content.takeaway }) : null),
+    ),
+  );
+}

@@ -1,0 +1,301 @@
+// Intervision rounds: the phone of a group member, the board overview, the control page.
+// Group content arrives only in the phone's own part (ctx.me), never in shared views.
+import { $, el, fillFields, fromTemplate } from "../dom.js";
+import { TimerView } from "../timer.js";
+import { autoSync, groupName, keepFocus, phaseOf, s, secondsLeft, clock } from "./_intervision_common.js";
+export { control } from "./_intervision_control.js";
+
+// --- board: every group's phase and time, no content -------------------------------------
+
+export const board = {
+  mount(root, ctx) {
+    root.append(fromTemplate("intervision-board"));
+    root._asked = new Set();
+    setInterval(() => tickBoard(root, ctx), 1000);
+  },
+  update(root, view, ctx) {
+    root._view = view;
+    const list = $("[data-list=groups]", root);
+    list.replaceChildren(
+      ...view.groups.map((g) =>
+        el(
+          "li",
+          { class: "iv-board-group" },
+          el("h3", { text: groupName(ctx, g) }),
+          el("p", { class: "iv-board-method", text: g.method }),
+          el("p", { class: "iv-board-phase" }, el("strong", { text: g.phase.title }), " · ", phaseOf(ctx, g)),
+          el("p", { class: "iv-board-time", "data-time": String(g.id) }),
+          g.names.length
+            ? el("p", { class: "iv-board-names", text: g.names.map((n) => n || anonymous(ctx)).join(", ") })
+            : null,
+        ),
+      ),
+    );
+    tickBoard(root, ctx);
+  },
+};
+
+function anonymous(ctx) {
+  return (ctx.strings && ctx.strings.anonymous) || "…";
+}
+
+function timeText(ctx, g, live) {
+  const left = secondsLeft(g.timer, live);
+  if (g.timer.state === "done") return s(ctx, "done");
+  if (left === null) return `${s(ctx, "ready")} · ${s(ctx, "minutes_n", { n: g.timer.minutes })}`;
+  const text = clock(left);
+  if (g.timer.state === "paused") return `${text} (${s(ctx, "paused")})`;
+  return left < 0 ? `${text} · ${s(ctx, "over")}` : text;
+}
+
+function tickBoard(root, ctx) {
+  const view = root._view;
+  if (!view) return;
+  for (const g of view.groups) {
+    const node = root.querySelector(`[data-time="${g.id}"]`);
+    if (node) {
+      node.textContent = timeText(ctx, g, ctx.live);
+      node.classList.toggle("over", g.timer.over || (secondsLeft(g.timer, ctx.live) ?? 1) < 0);
+    }
+  }
+  if (view.auto) autoSync(ctx.live, view.groups.map((g) => g.timer), root._asked);
+}
+
+// --- phone -----------------------------------------------------------------------------------
+
+export const phone = {
+  mount(root, ctx) {
+    root.append(fromTemplate("intervision-phone"));
+    const timerNode = $("[data-role=timer]", root);
+    root._timer = new TimerView(timerNode, ctx.live, ctx.strings, $("[data-role=alert]", root));
+    root._asked = new Set();
+    root._ctx = ctx;
+    const act = (op, data) => ctx.live.act(op, data);
+    const gid = () => root._group && root._group.id;
+
+    for (const button of root.querySelectorAll("[data-do]")) {
+      button.addEventListener("click", () => {
+        const g = root._group;
+        if (!g) return;
+        const what = button.dataset.do;
+        if (what === "extend") act("intervision.extend", { group_id: g.id, seconds: 120 });
+        else if (what === "advance") act("intervision.advance", { group_id: g.id, from_phase: g.phase.index });
+        else if (what === "choose_case") act("intervision.choose_case", { group_id: g.id, contribution_id: 0 });
+        else act(`intervision.${what}`, { group_id: g.id });
+      });
+    }
+    const contribute = $("[data-form=contribute]", root);
+    contribute.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const area = contribute.elements.text;
+      const ack = await act("intervision.contribute", { group_id: gid(), text: area.value });
+      if (ack.ok) area.value = "";
+    });
+    const notes = $("[data-form=notes]", root);
+    notes.elements.text.addEventListener("input", () => (notes.elements.text.dataset.dirty = "1"));
+    notes.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const ack = await act("intervision.note", { group_id: gid(), text: notes.elements.text.value });
+      if (ack.ok) {
+        notes.elements.text.dataset.dirty = "";
+        $("[data-field=notes_status]", root).textContent = s(ctx, "saved");
+      }
+    });
+    const takeaway = $("[data-form=takeaway]", root);
+    takeaway.addEventListener("input", () => (takeaway.dataset.dirty = "1"));
+    takeaway.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const f = takeaway.elements;
+      const ack = await act("intervision.takeaway", {
+        group_id: gid(), text: f.text.value, kept: f.kept.checked, manager_visible: f.manager_visible.checked,
+      });
+      if (ack.ok) {
+        takeaway.dataset.dirty = "";
+        $("[data-field=takeaway_status]", root).textContent = s(ctx, "saved");
+      }
+    });
+    const role = $("[data-form=role]", root);
+    role.addEventListener("submit", (event) => {
+      event.preventDefault();
+      act("intervision.role", {
+        group_id: gid(), role: role.elements.role.value, participant_id: Number(role.elements.participant_id.value),
+      });
+    });
+    setInterval(() => {
+      const g = root._group;
+      if (g && g.auto) autoSync(ctx.live, [g.timer], root._asked);
+    }, 1000);
+  },
+
+  update(root, view, ctx) {
+    const mine = (ctx.me && ctx.me.group) || null;
+    root._group = mine;
+    $("[data-part=nogroup]", root).hidden = Boolean(mine);
+    $("[data-part=group]", root).hidden = !mine;
+    if (!mine) {
+      root._timer.set(null);
+      renderPick(root, view, ctx);
+      return;
+    }
+    renderGroup(root, mine, ctx);
+  },
+};
+
+function renderPick(root, view, ctx) {
+  const open = view.choose ? view.groups.filter((g) => g.open) : [];
+  $("[data-part=pick]", root).hidden = !open.length;
+  $("[data-part=wait]", root).hidden = Boolean(open.length);
+  const list = $("[data-list=pick]", root);
+  keepFocus(list, () =>
+    list.replaceChildren(
+      ...open.map((g) =>
+        el("li", {}, el("button", {
+          type: "button", class: "big", "data-key": `pick-${g.id}`,
+          onclick: () => ctx.live.act("intervision.pick", { group_id: g.id }),
+        }, `${groupName(ctx, g)} · ${s(ctx, "people_n", { n: g.size })}`)),
+      ),
+    ),
+  );
+}
+
+function renderGroup(root, g, ctx) {
+  fillFields(root, {
+    group_name: groupName(ctx, g),
+    method: g.method,
+    phase_title: g.phase.title,
+    phase_of: phaseOf(ctx, g),
+    state: s(ctx, g.timer.state),
+    role: s(ctx, g.role),
+    instruction: g.instruction,
+    case: g.case || "",
+    takeaway: g.takeaway || "",
+    next_label: g.next_phase ? s(ctx, "next", { title: g.next_phase }) : s(ctx, "finish"),
+    contribute_label: s(ctx, `kind_${g.contribution}`),
+  });
+  const section = $("[data-part=group]", root);
+  section.dataset.phase = String(g.phase.index);
+  section.dataset.state = g.timer.state;
+  section.dataset.role = g.role;
+  const timerNode = $("[data-role=timer]", root);
+  // The server's ends_at, for anyone who wants to check the phones of a group agree.
+  timerNode.dataset.endsAt = g.timer.ends_at || "";
+  timerNode.dataset.state = g.timer.state;
+  root._timer.set(g.timer.state === "running" || g.timer.state === "paused" ? g.timer : null);
+  $("[data-part=case]", root).hidden = !g.case;
+  $("[data-part=takeaway-shown]", root).hidden = !g.takeaway || g.role === "case_holder";
+
+  const guide = g.guide || false;
+  $("[data-part=guide]", root).hidden = !guide || g.timer.state === "done";
+  const state = g.timer.state;
+  const show = (what, on) => ($(`[data-do=${what}]`, root).hidden = !on);
+  show("start", state === "ready");
+  show("pause", state === "running");
+  show("resume", state === "paused");
+  show("extend", state === "running" || state === "paused");
+  show("choose_case", g.phase_contribution === "case" && state !== "ready");
+  show("advance", state !== "done");
+
+  $("[data-part=listen]", root).hidden = !g.listen_only;
+  $("[data-form=contribute]", root).hidden = g.contribution === "none";
+  const notes = $("[data-form=notes]", root);
+  notes.hidden = !(g.listen_only || g.notes);
+  const area = notes.elements.text;
+  if (!area.dataset.dirty && document.activeElement !== area) area.value = g.notes || "";
+
+  const takeaway = $("[data-form=takeaway]", root);
+  takeaway.hidden = !(g.role === "case_holder" && g.takeaway_phase);
+  if (!takeaway.dataset.dirty && g.my_takeaway && !takeaway.contains(document.activeElement)) {
+    takeaway.elements.text.value = g.my_takeaway.text;
+    takeaway.elements.kept.checked = g.my_takeaway.kept;
+    takeaway.elements.manager_visible.checked = g.my_takeaway.manager_visible;
+  }
+  renderContributions(root, g, ctx);
+  renderMembers(root, g, ctx);
+}
+
+function renderContributions(root, g, ctx) {
+  const list = $("[data-list=contributions]", root);
+  const holder = g.role === "case_holder";
+  const choosing = g.phase_contribution === "case" && g.timer.state !== "done";
+  const items = g.contributions.filter((c) => c.kind !== "case" || choosing || c.id === null);
+  $("[data-part=shared-title]", root).hidden = !items.length;
+  keepFocus(list, () =>
+    list.replaceChildren(
+      ...items.map((c) => {
+        const meta = [c.phase];
+        if (c.author_id && c.author) meta.push(c.author);
+        if (c.private) meta.push(s(ctx, "private"));
+        const parts = [el("p", { class: "iv-text", text: c.text }), el("p", { class: "hint", text: meta.join(" · ") })];
+        if (c.kind === "case") parts.push(caseButtons(c, g, ctx));
+        if (c.kind === "question") parts.push(ratingButtons(c, holder, ctx));
+        if (c.kind === "advice") parts.push(appealButton(c, holder, ctx));
+        return el("li", { class: `iv-item iv-${c.kind}` + (c.appeals ? " appeals" : "") }, ...parts);
+      }),
+    ),
+  );
+}
+
+function caseButtons(c, g, ctx) {
+  const mine = g.my_vote === c.id;
+  const buttons = [
+    el("span", { class: "badge", text: s(ctx, "votes_n", { n: c.votes || 0 }) }),
+    el("button", {
+      type: "button", "data-key": `vote-${c.id}`, "aria-pressed": String(mine),
+      onclick: () => ctx.live.act("intervision.vote", { group_id: g.id, contribution_id: c.id }),
+    }, mine ? s(ctx, "voted") : s(ctx, "vote")),
+  ];
+  if (g.guide) {
+    buttons.push(el("button", {
+      type: "button", "data-key": `choose-${c.id}`,
+      onclick: () => ctx.live.act("intervision.choose_case", { group_id: g.id, contribution_id: c.id }),
+    }, s(ctx, "choose_this")));
+  }
+  return el("div", { class: "buttons" }, ...buttons);
+}
+
+function ratingButtons(c, holder, ctx) {
+  if (!holder) return c.rating ? el("span", { class: "badge", text: s(ctx, c.rating) }) : null;
+  return el(
+    "div",
+    { class: "buttons iv-rating", role: "group", "aria-label": s(ctx, "rate_question") },
+    ...["cold", "lukewarm", "warm"].map((rating) =>
+      el("button", {
+        type: "button", "data-key": `rate-${c.id}-${rating}`, "aria-pressed": String(c.rating === rating),
+        onclick: () => ctx.live.act("intervision.rate", {
+          contribution_id: c.id, rating: c.rating === rating ? "none" : rating,
+        }),
+      }, s(ctx, rating)),
+    ),
+  );
+}
+
+function appealButton(c, holder, ctx) {
+  if (!holder) return c.appeals ? el("span", { class: "badge", text: s(ctx, "appealing") }) : null;
+  return el("button", {
+    type: "button", "data-key": `appeal-${c.id}`, "aria-pressed": String(c.appeals),
+    onclick: () => ctx.live.act("intervision.appeal", { contribution_id: c.id, appeals: !c.appeals }),
+  }, s(ctx, "appeals"));
+}
+
+function renderMembers(root, g, ctx) {
+  const free = (role) => !g.members.some((m) => m.role === role);
+  const list = $("[data-list=members]", root);
+  keepFocus(list, () =>
+    list.replaceChildren(
+      ...g.members.map((m) =>
+        el("li", {}, `${m.name || anonymous(ctx)}${m.id === g.me ? ` (${s(ctx, "you")})` : ""} · ${s(ctx, m.role)}`)),
+      ...["process_guide", "note_taker"].filter((r) => free(r) && g.role === "member").map((r) =>
+        el("li", {}, el("button", {
+          type: "button", "data-key": `take-${r}`,
+          onclick: () => ctx.live.act("intervision.role", { group_id: g.id, role: r, participant_id: g.me }),
+        }, `${s(ctx, "take_role")}: ${s(ctx, r)}`)),
+      ),
+    ),
+  );
+  const form = $("[data-form=role]", root);
+  form.hidden = !g.guide;
+  const select = form.elements.participant_id;
+  if (!form.contains(document.activeElement)) {
+    select.replaceChildren(...g.members.map((m) => el("option", { value: String(m.id) }, m.name || anonymous(ctx))));
+  }
+}

@@ -1,0 +1,104 @@
+"""Retention: content goes after the configured days; kept takeaways stay."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+from facilitator import auth, workshops
+from facilitator.actions import FACILITATOR, PARTICIPANT, Actor
+from facilitator.activities._intervision_retention import purge
+from facilitator.db import iso, utcnow
+
+
+def _act(app, actor, op, **data):
+    ack = app.extensions["facilitator.dispatcher"].dispatch(
+        actor, {"op": op, "op_id": os.urandom(8).hex(), "data": data})
+    assert ack["ok"], (op, ack)
+    return ack["result"]
+
+
+def _round(app, store):
+    user = auth.add_user(store, "fac@example.nl", "correct horse battery", "facilitator")
+    ws = workshops.create_workshop(store, user.id, "Intervisie", agenda="intervision_gossip")
+    fac = Actor(FACILITATOR, ws["id"], user_id=user.id)
+    item = store.one("SELECT id FROM agenda_items WHERE workshop_id = ? AND kind = ?",
+                     (ws["id"], "intervision"))["id"]
+    _act(app, fac, "workshop.open")
+    _act(app, fac, "agenda.goto", item_id=item)
+    people = []
+    for n in range(3):
+        cur = store.run("INSERT INTO participants (workshop_id, token_hash, name, joined_at,"
+                        " last_seen_at) VALUES (?, ?, ?, '', '')", (ws["id"], f"t{n}", f"P{n}"))
+        people.append(Actor(PARTICIPANT, ws["id"], participant_id=cur.lastrowid))
+    (group,) = _act(app, fac, "intervision.groups_make", item_id=item, size=3)["groups"]
+    _act(app, fac, "intervision.start", group_id=group)
+    case = _act(app, people[1], "intervision.contribute", group_id=group,
+                text="SECRETCASE")["contribution_id"]
+    _act(app, people[0], "intervision.vote", group_id=group, contribution_id=case)
+    _act(app, fac, "intervision.choose_case", group_id=group, contribution_id=0)
+    _act(app, people[1], "intervision.note", group_id=group, text="SECRETNOTE")
+    for index in range(5):  # to the evaluation
+        _act(app, fac, "intervision.advance", group_id=group, from_phase=index)
+    _act(app, people[0], "intervision.contribute", group_id=group, text="SECRETINSIGHT")
+    return ws, fac, people, group
+
+
+def test_purge_after_retention_keeps_kept_takeaways(app, store):
+    ws, fac, people, group = _round(app, store)
+    _act(app, people[1], "intervision.takeaway", group_id=group, text="KEPT: call the family",
+         kept=True, manager_visible=False)
+    # A second workshop whose case-holder did not keep the takeaway.
+    other = workshops.create_workshop(store, fac.user_id, "Ander", agenda="intervision_gossip")
+    store.run("INSERT INTO intervision_takeaways (workshop_id, text, kept, created_at,"
+              " updated_at) VALUES (?, 'NOTKEPT', 0, '', '')", (other["id"],))
+    _act(app, fac, "workshop.close")
+    store.run("UPDATE workshops SET status = 'closed', closed_at = ? WHERE id = ?",
+              (iso(utcnow()), other["id"]))
+
+    def content() -> str:
+        rows = []
+        for table in ("intervision_contributions", "intervision_notes", "intervision_groups",
+                      "intervision_takeaways", "events"):
+            rows += [tuple(r) for r in store.all(f"SELECT * FROM {table}")]
+        return repr(rows)
+
+    assert "SECRETCASE" in content() and "SECRETNOTE" in content()
+    # Within the period nothing goes.
+    assert purge(store, utcnow() + timedelta(days=29), days=30)["groups"] == 0
+    assert "SECRETINSIGHT" in content()
+    counts = purge(store, utcnow() + timedelta(days=31), days=30)
+    assert counts["groups"] == 1 and counts["takeaways"] == 1
+    after = content()
+    for secret in ("SECRETCASE", "SECRETNOTE", "SECRETINSIGHT", "NOTKEPT"):
+        assert secret not in after, secret  # also gone from the event log
+    kept = [dict(r) for r in store.all("SELECT * FROM intervision_takeaways")]
+    assert [(k["text"], k["kept"], k["group_id"]) for k in kept] == [
+        ("KEPT: call the family", 1, None)]
+    assert store.scalar("SELECT COUNT(*) FROM intervision_votes") == 0
+    # Running it again changes nothing.
+    assert purge(store, utcnow() + timedelta(days=31), days=30)["groups"] == 0
+
+
+def test_open_workshops_are_never_purged(app, store):
+    _round(app, store)
+    assert purge(store, utcnow() + timedelta(days=400), days=30)["groups"] == 0
+    assert store.scalar("SELECT COUNT(*) FROM intervision_contributions") == 2
+
+
+def test_purge_command(server, facilitator_token):
+    ws = server.create_workshop(facilitator_token, agenda="intervision_incident")
+    old = iso(utcnow() - timedelta(days=45))
+    import sqlite3
+
+    conn = sqlite3.connect(server.data_dir / "facilitator.db")
+    with conn:
+        wid = conn.execute("SELECT id FROM workshops WHERE code = ?", (ws["code"],)).fetchone()[0]
+        conn.execute("UPDATE workshops SET status = 'closed', closed_at = ? WHERE id = ?",
+                     (old, wid))
+        conn.execute("INSERT INTO intervision_takeaways (workshop_id, text, kept, created_at,"
+                     " updated_at) VALUES (?, 'gone', 0, '', '')", (wid,))
+    conn.close()
+    out = server.cli("purge")
+    assert "'takeaways': 1" in out
+    assert server.db_rows("SELECT * FROM intervision_takeaways") == []
