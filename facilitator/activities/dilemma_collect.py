@@ -50,7 +50,6 @@ CLIENT_STRINGS = {
     "withdraw": _l("Withdraw"),
     "delete": _l("Delete"),
     "count": _l("%(n)s dilemmas"),
-    "option": _l("Option %(n)s"),
     "values": _l("Values at stake"),
     "merged": _l("Merged into this one"),
     "sent": _l("Your dilemma was sent. You can write another one."),
