@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import socketio
 from intervision_support import Room
+
+from conftest import login_cookie
 
 
 @pytest.fixture
@@ -94,7 +97,7 @@ def test_groups_roles_and_refusals(room, server):
                  auto_advance=False)
 
 
-def test_confidentiality_of_what_travels(room, server, facilitator_token):
+def test_confidentiality_of_what_travels(room, server, facilitator_token, clients):
     g1, g2 = room.make_groups(size=3)
     room.ok(room.fac, "intervision.group_method", group_id=g2["id"], method="gossip")
     secret1, secret2 = "GROUPONESECRET", "GROUPTWOSECRET"
@@ -130,6 +133,11 @@ def test_confidentiality_of_what_travels(room, server, facilitator_token):
     assert "PRIVATENOTE" not in room.fac.raw()
     assert "PRIVATENOTE" not in member_of_g2.raw() or member_of_g2 is room.phones[
         outcome["case_holder"]]
+    # A manager cannot even connect to the workshop's live views.
+    server.add_user("boss@example.nl", "manager", teams=("Wijkteam Noord",))
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        clients(server.url, {"kind": "facilitator", "code": room.code},
+                {"Cookie": login_cookie(server, "boss@example.nl")})
     # The kept takeaway: kept, not visible to a manager unless the case-holder says so.
     rows = server.db_rows("SELECT * FROM intervision_takeaways")
     assert len(rows) == 2 and all(r["kept"] == 1 and r["manager_visible"] == 0 for r in rows)
