@@ -37,6 +37,11 @@ EXAMPLE = {
 
 CLIENT_STRINGS = {
     **{f"part_{key}": text for key, text in PARTS.items()},
+    # Short names of the four parts, for showing feedback that was given.
+    "short_behaviour": _l("Behaviour"),
+    "short_feeling": _l("Feeling"),
+    "short_effect": _l("Effect"),
+    "short_wish": _l("Wish"),
     "to": _l("To whom?"),
     "team": _l("The whole team"),
     "send": _l("Send feedback"),

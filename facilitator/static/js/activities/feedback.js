@@ -10,7 +10,7 @@ function fourG(ctx, f) {
     "dl",
     { class: "four-g" },
     PARTS.filter((k) => f[k]).flatMap((k) => [
-      el("dt", { text: S(ctx, `part_${k}`) }),
+      el("dt", { text: S(ctx, `short_${k}`) }),
       el("dd", { text: f[k] }),
     ]),
   );
