@@ -181,7 +181,7 @@ def test_feedback_reaches_only_its_receiver(server, facilitator_token, clients):
     assert team_text not in cas.raw()  # the phones' shared view never carries contents
     # The author of the team feedback never left the server.
     for screen in (room.board, room.fac):
-        for name, msg in screen.pushes:
+        for _name, msg in screen.pushes:
             view = (msg["view"].get("item") or {}).get("view") or {}
             for f in view.get("team", []):
                 assert "author" not in str(f) and "from" not in f

@@ -59,11 +59,11 @@ def test_manager_reviews_filters_and_marks_done(server, facilitator_token, clien
     assert WHAT in page.text and "=HYPERLINK" in page.text.replace("&#34;", '"')
     assert "Persoonlijk leerdoel" not in page.text  # not for managers
     # The overdue one stands out in words, not only colour.
-    row = re.search(r'<tr class="overdue" data-agreement="%d">(.*?)</tr>' % ids["late"],
+    row = re.search(rf'<tr class="overdue" data-agreement="{ids["late"]}">(.*?)</tr>',
                     page.text, re.S)
     assert row and "overdue-badge" in row.group(1) and "⚠" in row.group(1)
     assert 'class="overdue"' not in re.search(
-        r'<tr[^>]*data-agreement="%d"' % ids["main"], page.text).group(0)
+        rf'<tr[^>]*data-agreement="{ids["main"]}"', page.text).group(0)
 
     def listed(**params):
         r = s.get(server.url + "/review", params=params)
