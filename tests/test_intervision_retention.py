@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import timedelta
 
 from facilitator import auth, workshops
@@ -99,6 +100,19 @@ def test_purge_command(server, facilitator_token):
         conn.execute("INSERT INTO intervision_takeaways (workshop_id, text, kept, created_at,"
                      " updated_at) VALUES (?, 'gone', 0, '', '')", (wid,))
     conn.close()
+    # The serving process purges at start (and then daily, in one background task).
+    server.restart()
+    deadline = time.monotonic() + 10
+    while server.db_rows("SELECT * FROM intervision_takeaways") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert server.db_rows("SELECT * FROM intervision_takeaways") == []
+    conn = sqlite3.connect(server.data_dir / "facilitator.db")
+    with conn:
+        conn.execute("INSERT INTO intervision_takeaways (workshop_id, text, kept, created_at,"
+                     " updated_at) VALUES (?, 'gone', 0, '', '')", (wid,))
+        conn.execute("INSERT INTO intervision_takeaways (workshop_id, text, kept, created_at,"
+                     " updated_at) VALUES (?, 'stays', 1, '', '')", (wid,))
+    conn.close()
     out = server.cli("purge")
     assert "'takeaways': 1" in out
-    assert server.db_rows("SELECT * FROM intervision_takeaways") == []
+    assert [r["text"] for r in server.db_rows("SELECT * FROM intervision_takeaways")] == ["stays"]

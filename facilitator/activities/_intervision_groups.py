@@ -302,7 +302,7 @@ def choose_case(ctx: Context, group: dict[str, Any], case: dict[str, Any]) -> No
     if group["guide_id"] == author:
         others = [p for p in st.member_ids(ctx, group["id"]) if p != author]
         updates["guide_id"] = others[0] if others else None
-    if group["note_taker_id"] == author:
+    if group["note_taker_id"] in (author, updates.get("guide_id")):
         updates["note_taker_id"] = None
     sets = ", ".join(f"{c} = ?" for c in updates)
     ctx.execute(
