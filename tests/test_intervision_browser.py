@@ -53,7 +53,7 @@ def _visible(page, selector):
     return page.locator(f"[data-part=group] {selector}").is_visible()
 
 
-def _step(group, phones, secret, shots, fac=None):
+def _step(group, phones, secret, shots, fac=None, board=None):
     """Do one phase of a group: contribute where asked, then the guide moves on.
     Returns False when the round is done."""
     state = _wait_all(phones, lambda s: True)[0]
@@ -83,6 +83,7 @@ def _step(group, phones, secret, shots, fac=None):
         fac.set_viewport_size({"width": 1280, "height": 900})
         fac.locator("#iv-groups-title").scroll_into_view_if_needed()
         screenshot(fac, "intervision-control")
+        screenshot(board, "intervision-board")
     if any(_visible(p, "[data-do=choose_case]") for p in phones):
         guide = next(p for p in phones if _visible(p, "[data-do=choose_case]"))
         guide.click("[data-do=choose_case]")
@@ -107,6 +108,9 @@ def test_two_groups_run_in_parallel(server, facilitator_token, browser):
     fac.click("#open")
     fac.click("#agenda button:has-text('Intervisie')")
     fac.wait_for_selector("[data-do=groups_make]")
+
+    board = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    board.goto(ws["board_url"])
 
     phones = []
     for n in range(6):
@@ -139,7 +143,7 @@ def test_two_groups_run_in_parallel(server, facilitator_token, browser):
     while any(running.values()):
         for name, members, secret in ((name1, g1, "EEN"), (name2, g2, "TWEE")):
             if running[name]:
-                running[name] = _step(name, members, secret, name == name1, fac)
+                running[name] = _step(name, members, secret, name == name1, fac, board)
                 phases_seen[name] += running[name]
     assert phases_seen == {name1: 9, name2: 6}
 
@@ -148,5 +152,9 @@ def test_two_groups_run_in_parallel(server, facilitator_token, browser):
         "() => [...document.querySelectorAll('.iv-time')].every(c => c.textContent === 'afgerond')")
     assert "TWEE phase" not in fac.content() and "EEN phase" not in fac.content()
     assert "TWEE phase" not in g1[0].content()
+    # The board shows both groups' phases and times, never what they said.
+    board.wait_for_function("() => document.querySelectorAll('.iv-board-group').length === 2")
+    assert board.locator(".iv-board-time").all_text_contents() == ["afgerond", "afgerond"]
+    assert "TWEE" not in board.content() and "EEN phase" not in board.content()
     rows = server.db_rows("SELECT kept, manager_visible FROM intervision_takeaways")
     assert rows == [{"kept": 1, "manager_visible": 0}] * 2
