@@ -37,9 +37,13 @@ def test_agreement_from_phones_to_manager_to_next_workshop(server, facilitator_t
     ws = server.create_workshop(facilitator_token, title="Teamdag maart", agenda="team_agreements",
                                 team_id=tid)
     fac = _login(browser, server, "fac@example.nl")
+    errors: list[str] = []
+    fac.on("pageerror", lambda e: errors.append(str(e)))
     fac.goto(ws["control_url"])
     fac.click("#open")
     ann, bob = _phone(browser, ws, "Ann"), _phone(browser, ws, "Bob")
+    for page in (ann, bob):
+        page.on("pageerror", lambda e: errors.append(str(e)))
     fac.wait_for_selector("#people li:has-text('Bob')")
     fac.click("#agenda button:has-text('Nieuwe afspraken')")
     board = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
@@ -107,6 +111,7 @@ def test_agreement_from_phones_to_manager_to_next_workshop(server, facilitator_t
     history = server.db_rows("SELECT status, note FROM agreement_history WHERE agreement_id = ?"
                              " ORDER BY id", (agreement_id,))
     assert [h["status"] for h in history] == ["proposed", "agreed", "done", "open"]
+    assert errors == []
 
 
 def test_feedback_between_two_phones(server, facilitator_token, browser):
