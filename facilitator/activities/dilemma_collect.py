@@ -254,7 +254,13 @@ def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str
         f"SELECT * FROM dilemmas WHERE workshop_id = ? AND author_id IN ({marks}) ORDER BY id",
         (v.workshop["id"], *ids),
     )
-    out: dict[int, dict[str, Any]] = {pid: {"dilemmas": []} for pid in ids}
+    named = v.all(
+        f"SELECT id FROM participants WHERE name IS NOT NULL AND id IN ({marks})", tuple(ids)
+    )
+    # "named": whether this phone may show its name at all (it joined with one).
+    out: dict[int, dict[str, Any]] = {pid: {"dilemmas": [], "named": False} for pid in ids}
+    for row in named:
+        out[row["id"]]["named"] = True
     for row in rows:
         own = store.public(row)
         own["show_name"] = bool(row["author_name"])

@@ -59,6 +59,11 @@ export const phone = {
     const form = $("[data-form=dilemma]", root);
     form.hidden = !view.open;
     $("[data-field=closed]", root).hidden = view.open;
+    // A phone that joined anonymously has no name to show.
+    const named = Boolean(ctx.me && ctx.me.named);
+    const check = form.elements.show_name;
+    check.closest("label").hidden = !named;
+    if (!named) check.checked = false;
     const mine = (ctx.me && ctx.me.dilemmas) || [];
     rebuild(
       $("[data-list=mine]", root),
