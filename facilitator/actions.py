@@ -257,7 +257,13 @@ class Dispatcher:
     def _envelope(self, envelope: Any) -> tuple[str, str, Any]:
         if not isinstance(envelope, dict) or set(envelope) - {"op", "op_id", "data"}:
             raise ActionError("malformed", _l("The message is not in the expected form."))
-        if len(dumps(envelope)) > self.max_bytes:
+        try:
+            size = len(dumps(envelope))
+        except (TypeError, ValueError, RecursionError):  # binary attachments, NaN, depth
+            raise ActionError(
+                "malformed", _l("The message is not in the expected form.")
+            ) from None
+        if size > self.max_bytes:
             raise ActionError("too_large", _l("The message is too large."))
         op, op_id = envelope.get("op"), envelope.get("op_id")
         if not isinstance(op, str) or not isinstance(op_id, str) or not OP_ID.match(op_id):

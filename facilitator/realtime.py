@@ -168,11 +168,20 @@ def _actor() -> Actor | None:
     return Actor(**data) if data else None
 
 
+def _genuine_connect() -> bool:
+    """python-socketio also routes a client's own event named "connect" to the connect
+    handler; only the real handshake passes the connection's environ first."""
+    args = (getattr(request, "event", None) or {}).get("args") or ()
+    return bool(args) and args[0] is request.environ
+
+
 def register(socketio: SocketIO) -> None:
     """Attach the event handlers."""
 
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> None:
+        if not _genuine_connect():
+            return None
         store = _store()
         actor, lang, participant = _authenticate(store, auth)
         session["actor"] = actor.__dict__
@@ -195,6 +204,8 @@ def register(socketio: SocketIO) -> None:
 
     @socketio.on("disconnect")
     def on_disconnect(*_: Any) -> None:
+        if socketio.server.manager.is_connected(request.sid, request.namespace):
+            return  # a client's own event named "disconnect": it is still connected
         workshop_id = participants.disconnected(_store(), request.sid)
         if workshop_id:
             current_app.extensions["facilitator.pusher"].schedule(
