@@ -385,6 +385,16 @@ async def run_mode(mode: str, args: argparse.Namespace, workdir: Path) -> Result
     result = Result(mode, args.phones)
     server = AppServer(workdir / mode, mode)
     server.start()
+    spy = None
+    if args.profile:
+        # A sampling profile of the server for the whole run (py-spy from PyPI).
+        import subprocess
+
+        out = args.profile / f"server-{mode}-{args.phones}.txt"
+        spy = subprocess.Popen(
+            [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw",
+             "--rate", "200", "--pid", str(server.pid), "-o", str(out)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     bare = BareServer(workdir / mode, mode)
     try:
         spec = find_submit()
@@ -427,6 +437,8 @@ async def run_mode(mode: str, args: argparse.Namespace, workdir: Path) -> Result
     finally:
         server.stop()
         bare.stop()
+        if spy is not None:
+            spy.wait(timeout=30)
     return result
 
 
@@ -477,6 +489,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-bare", dest="bare", action="store_false")
     parser.add_argument("--time-limit", type=float, default=300, help="seconds per mode")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--profile", type=Path, help="py-spy the server into this folder")
     args = parser.parse_args(argv)
     args.mode = args.mode or ["eventlet"]
     raise_fd_limit()

@@ -209,7 +209,7 @@ class World:
                 pass
 
 
-def make_world(server: Server) -> World:
+def make_world(server: Server, title: str = "Werkconferentie W") -> World:
     server.add_user(OWNER, "facilitator", teams=("Wijkteam Noord",), name="Fatima")
     server.add_user(OTHER, "facilitator", teams=("Wijkteam Zuid",), name="Olaf")
     server.add_user(MANAGER, "manager", teams=("Wijkteam Noord",), name="Mia")
@@ -217,7 +217,8 @@ def make_world(server: Server) -> World:
     from facilitator.agendas import AGENDAS
 
     agenda = "dilemmas" if "dilemmas" in AGENDAS else "welcome"
-    w = server.create_workshop(owner_token, title="Werkconferentie W", agenda=agenda)
+    team = server.db_rows("SELECT id FROM teams WHERE name = 'Wijkteam Noord'")[0]["id"]
+    w = server.create_workshop(owner_token, title=title, agenda=agenda, team_id=team)
     x = server.create_workshop(other_token, title="Andere sessie X")
     world = World(server, owner_token, other_token, w, x, login_cookie(server, OWNER),
                   login_cookie(server, OTHER))
