@@ -34,6 +34,16 @@ def _patch(mode: str) -> None:
 
 def _lan_address() -> str | None:
     """An address of this machine that phones on the same network can reach."""
+    # The address of the default route: connecting a UDP socket sends nothing. Debian maps
+    # the hostname to 127.0.1.1 in /etc/hosts, so the lookup below alone finds no LAN.
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never reached
+            address = probe.getsockname()[0]
+        if not address.startswith(("127.", "0.")):
+            return address
+    except OSError:
+        pass
     try:
         candidates = socket.gethostbyname_ex(socket.gethostname())[2]
     except OSError:

@@ -319,3 +319,42 @@ def test_qr_code_is_svg_of_the_join_link(app: Any, store: Any) -> None:
     response = app.test_client().get(f"/w/{code}/qr.svg")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     assert text(response).startswith("<?xml") and "<svg" in text(response)
+
+
+# --- a laptop on venue Wi-Fi ---------------------------------------------------------------
+
+
+def test_join_links_carry_the_lan_address_when_browsing_on_loopback(tmp_path: Path) -> None:
+    app = make_app(tmp_path, LAN_URL="http://192.168.1.20:5000", WTF_CSRF_ENABLED=False)
+    store = app.extensions["facilitator.store"]
+    code = new_workshop(store)
+    board_token = store.scalar("SELECT board_token FROM workshops WHERE code = ?", (code,))
+    client = app.test_client()
+    client.post("/login", data={"email": "fac@example.nl", "password": PASSWORD})
+    control = text(client.get(f"/w/{code}/control"))  # the laptop's own browser: localhost
+    assert f"http://192.168.1.20:5000/j/{code}" in control
+    assert f"http://192.168.1.20:5000/board/{board_token}" in control
+    board = text(client.get(f"/board/{board_token}"))
+    assert "http://192.168.1.20:5000/join" in board
+    # A screen that reached the laptop by its LAN address keeps using that address.
+    other = text(client.get(f"/board/{board_token}", base_url="http://10.0.0.5:5000"))
+    assert "http://10.0.0.5:5000/join" in other and "192.168.1.20" not in other
+
+
+def test_lan_address_is_found_when_the_hostname_maps_to_loopback(monkeypatch: Any) -> None:
+    import socket
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import run
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # sends nothing
+        except OSError:
+            pytest.skip("this machine has no network route at all")
+        expected = probe.getsockname()[0]
+    # As on Debian: /etc/hosts maps the hostname to 127.0.1.1.
+    monkeypatch.setattr(socket, "gethostbyname_ex", lambda name: (name, [], ["127.0.1.1"]))
+    assert run._lan_address() == expected
+    assert not expected.startswith("127.")
