@@ -156,6 +156,28 @@ def test_collect_anonymous_and_named_never_leak_the_author(room: Room) -> None:
     assert not keys & {"author_id", "participant_id", "joined_at"}
 
 
+def test_a_submission_pushes_no_phone_but_the_authors(room: Room) -> None:
+    """Fan-out: a dilemma or an argument from one phone goes to the board, the control
+    page and the author's own view, never to every phone's shared view."""
+    room.goto("dilemma_collect")
+    author, other = room.phone("Ann"), room.phone("Bob")  # joined now: no pushes yet
+    room.ok(author, "dilemma.submit", DILEMMA)
+    room.board.wait_for("board", lambda v: v["item"]["view"].get("count") == 1)
+    author.wait_for("me", lambda v: len(v["view"].get("dilemmas", [])) == 1)
+    assert not [p for p in other.pushes if p[0] in ("phone", "me")]
+    item = room.goto("dilemma_game")
+    did = room.server.db_rows("SELECT id FROM dilemmas")[0]["id"]
+    room.ok(room.fac, "dilemma_game.stage", {"item_id": item, "dilemma_id": did, "mode": "choice"})
+    other.wait_for("phone", lambda v: (v["item"]["view"].get("round") or {}).get("number") == 1)
+    shared_before = [p for p in other.pushes if p[0] == "phone"]
+    room.ok(author, "dilemma_game.argue", {"option": 0, "text": "Ask the client again."})
+    room.board.wait_for(
+        "board", lambda v: (v["item"]["view"].get("arguments") or [{}])[0].get("arguments"))
+    author.wait_for("me", lambda v: v["view"].get("arguments"))
+    assert [p for p in other.pushes if p[0] == "phone"] == shared_before
+    assert not [p for p in other.pushes if p[0] == "me" and p[1]["view"]["view"].get("arguments")]
+
+
 def test_collect_bad_input_is_refused_and_changes_nothing(room: Room) -> None:
     bea, cor, anon, named = collect_two(room)
     anonymous_joiner = room.phone(None)

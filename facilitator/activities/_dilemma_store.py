@@ -275,3 +275,11 @@ def insert(
 def everyone_sees(ctx: Context) -> None:
     """Dilemma lists show on every screen of whichever dilemma item is current."""
     ctx.changes.board = ctx.changes.control = ctx.changes.phones = True
+
+
+def shared_screens_see(ctx: Context) -> None:
+    """What one phone adds shows on the board and the control page and in that phone's
+    own view, not in the view shared by every phone: no push to 200 phones per text."""
+    ctx.changes.board = ctx.changes.control = True
+    if ctx.actor.participant_id is not None:
+        ctx.changes.add_personal(ctx.actor.participant_id)

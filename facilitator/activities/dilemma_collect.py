@@ -111,8 +111,7 @@ def submit(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         raise store.too_many()
     approved = not item_config(item).get("approval")
     dilemma_id = store.insert(ctx, data, pid, _name_for(ctx, data["show_name"]), approved)
-    store.everyone_sees(ctx)
-    ctx.changes.add_personal(pid)
+    store.shared_screens_see(ctx)
     return {"dilemma_id": dilemma_id}
 
 
@@ -136,8 +135,7 @@ def edit(ctx: Context, data: dict[str, Any]) -> None:
             row["id"],
         ),
     )
-    store.everyone_sees(ctx)
-    ctx.changes.add_personal(ctx.actor.participant_id)
+    store.shared_screens_see(ctx)
 
 
 @actions("dilemma.withdraw", roles=(PARTICIPANT,), schema={"dilemma_id": Int(min=1)})
@@ -146,8 +144,7 @@ def withdraw(ctx: Context, data: dict[str, Any]) -> None:
     row = _own(ctx, data["dilemma_id"])
     ctx.execute("UPDATE dilemmas SET merged_into = NULL WHERE merged_into = ?", (row["id"],))
     ctx.execute("DELETE FROM dilemmas WHERE id = ?", (row["id"],))
-    store.everyone_sees(ctx)
-    ctx.changes.add_personal(ctx.actor.participant_id)
+    store.shared_screens_see(ctx)
 
 
 @actions(

@@ -203,20 +203,22 @@ def argue(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         (ctx.workshop["id"], dilemma["id"], ctx.actor.participant_id, data["option"],
          data["text"], ctx.now_iso),
     )
-    store.everyone_sees(ctx)
-    ctx.changes.add_personal(ctx.actor.participant_id)
+    store.shared_screens_see(ctx)
     return {"argument_id": cur.lastrowid}
 
 
 @actions("dilemma_game.remove_argument", roles=(FACILITATOR,), schema={"argument_id": Int(min=1)})
 def remove_argument(ctx: Context, data: dict[str, Any]) -> None:
-    cur = ctx.execute(
-        "DELETE FROM dilemma_arguments WHERE id = ? AND workshop_id = ?",
+    row = ctx.one(
+        "SELECT id, participant_id FROM dilemma_arguments WHERE id = ? AND workshop_id = ?",
         (data["argument_id"], ctx.workshop["id"]),
     )
-    if cur.rowcount == 0:
+    if row is None:
         raise not_found()
+    ctx.execute("DELETE FROM dilemma_arguments WHERE id = ?", (row["id"],))
     store.everyone_sees(ctx)
+    if row["participant_id"]:
+        ctx.changes.add_personal(row["participant_id"])  # its author's own list
 
 
 # --- views ---------------------------------------------------------------------------
@@ -324,7 +326,10 @@ def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def phone(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    return game(v, item["id"], item_config(item).get("dilemma_id"))
+    # Phones show their own arguments (personal view), so an argument pushes no phone.
+    out = game(v, item["id"], item_config(item).get("dilemma_id"))
+    out.pop("arguments", None)
+    return out
 
 
 def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str, Any]]:

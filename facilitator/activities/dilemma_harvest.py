@@ -80,9 +80,7 @@ def need(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         " VALUES (?, ?, ?, ?, ?)",
         (ctx.workshop["id"], dilemma["id"], pid, data["text"], ctx.now_iso),
     )
-    store.everyone_sees(ctx)
-    if pid is not None:
-        ctx.changes.add_personal(pid)
+    store.shared_screens_see(ctx)  # needs are not in the phones' shared view
     return {"need_id": cur.lastrowid}
 
 
