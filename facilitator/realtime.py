@@ -7,6 +7,7 @@ handful of board updates instead of 200 (coalescing).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from typing import Any
@@ -58,6 +59,7 @@ class Pusher:
         self.delay = delay
         self.pending: dict[int, Changes] = {}
         self.lock = threading.Lock()
+        self.sent: dict[str, int] = {}  # room -> hash of the last view pushed there
 
     def schedule(self, workshop_id: int, changes: Changes) -> None:
         with self.lock:
@@ -111,7 +113,20 @@ class Pusher:
                 ("control", {"seq": seq, "view": views.control()}, room_control(workshop_id))
             )
         for name, payload, room in messages:
-            self.socketio.emit(name, payload, to=room)
+            if self._fresh(room, payload["view"]):
+                self.socketio.emit(name, payload, to=room)
+
+    def _fresh(self, room: str, view: Any) -> bool:
+        """Whether this view differs from the last one sent to the room. An action that
+        marks the phones changed without changing what they show (a submission under a
+        constant phone view) would otherwise resend it to every phone on every flush:
+        1,000 phones x 40 flushes during a burst. Screens that missed a push sync on
+        reconnect; an actor that sees no push for its ack's seq syncs (live.js)."""
+        digest = hash(json.dumps(view, sort_keys=True, default=str))
+        if self.sent.get(room) == digest:
+            return False
+        self.sent[room] = digest
+        return True
 
     def _online(self, workshop_id: int) -> list[int]:
         rows = self.store.all(
