@@ -438,6 +438,7 @@ def test_harvest_needs_recommendations_and_export(room: Room) -> None:
     exported = [a for a in room.export()["agenda"] if a["kind"] == "dilemma_harvest"][0]
     text = json.dumps(exported, ensure_ascii=False)
     assert "A weekly safety consult." in text and SECRET_NAME not in text
+    assert len(exported["content"]["recommendations"]) == 3  # flat, for the report
 
 
 def test_acting_on_another_workshops_dilemma_is_refused(room: Room, clients: Any) -> None:

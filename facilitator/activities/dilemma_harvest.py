@@ -223,4 +223,11 @@ def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str
 
 
 def export(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    return {"dilemmas": harvest(v)}
+    dilemmas = harvest(v)
+    # Also flat, for the report's list of all recommendations.
+    recommendations = [
+        {"text": r["text"], "dilemma": h["dilemma"]["number"]}
+        for h in dilemmas
+        for r in h["recommendations"]
+    ]
+    return {"dilemmas": dilemmas, "recommendations": recommendations}
