@@ -1,8 +1,9 @@
 """Socket.IO: connect with an identity, `act` through the dispatcher, `sync`, and pushes.
 
 Pushes are full views of one audience's screen, each carrying the workshop's `seq`,
-gathered for PUSH_DELAY seconds so that 200 phones pressing send at once cause a
-handful of board updates instead of 200 (coalescing).
+sent at once when the workshop was quiet and otherwise at most one per PUSH_DELAY
+seconds, so that 200 phones pressing send at once cause a handful of board updates
+instead of 200 (coalescing), while a phase change is not delayed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from typing import Any
 
 from flask import current_app, request, session
@@ -60,6 +62,7 @@ class Pusher:
         self.pending: dict[int, Changes] = {}
         self.lock = threading.Lock()
         self.sent: dict[str, int] = {}  # room -> hash of the last view pushed there
+        self.last_flush: dict[int, float] = {}  # workshop -> when its last push began
 
     def schedule(self, workshop_id: int, changes: Changes) -> None:
         with self.lock:
@@ -72,7 +75,12 @@ class Pusher:
         self.socketio.start_background_task(self._flush_later, workshop_id)
 
     def _flush_later(self, workshop_id: int) -> None:
-        self.socketio.sleep(self.delay)
+        # Throttle, not debounce: a change in a quiet workshop (a phase change) goes
+        # out at once; changes within PUSH_DELAY of the last push are gathered into
+        # the next one (a burst of submissions).
+        quiet_at = self.last_flush.get(workshop_id, 0.0) + self.delay
+        self.socketio.sleep(max(0.0, quiet_at - time.monotonic()))
+        self.last_flush[workshop_id] = time.monotonic()
         with self.lock:
             changes = self.pending.pop(workshop_id, None)
         if changes is None:
