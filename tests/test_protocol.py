@@ -526,3 +526,39 @@ def test_round_trip_in_each_async_mode(server_factory: Any, clients: Any, mode: 
     assert msg["seq"] == ack["seq"]
     assert room.seq() == ack["seq"]
     assert "Traceback" not in server.log.read_text()
+
+
+def test_refused_handshakes_say_why(room: Room, clients: Any) -> None:
+    phone = room.phone("Bo")
+    assert room.fac.act("participant.remove", {"participant_id": phone.participant_id})["ok"]
+    cases = [
+        ({"kind": "participant", "code": room.code, "token": phone.token}, "gone"),
+        ({"kind": "participant", "code": "ZZZZZZ", "token": phone.token}, "bad_code"),
+        ({"kind": "board", "token": "not-the-board-token"}, "bad_auth"),
+        ({"kind": "emperor", "code": room.code}, "bad_auth"),
+        ({"kind": "facilitator", "code": room.code}, "login"),
+    ]
+    for auth, code in cases:
+        errors: list[Any] = []
+        sio = socketio.Client(reconnection=False)
+        sio.on("connect_error", errors.append)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            sio.connect(room.server.url, auth=auth, transports=["websocket"], wait_timeout=10)
+        assert errors and errors[0]["data"] == {"code": code}, (auth, errors)
+        assert errors[0]["message"] and "Traceback" not in errors[0]["message"]
+
+
+def test_a_locked_workshop_keeps_its_phones(room: Room, clients: Any) -> None:
+    phone = room.phone("Ann")
+    phone.close()
+    assert room.fac.act("workshop.lock", {"locked": True})["ok"]
+    response = requests.post(room.server.url + "/api/v1/join",
+                             json={"code": room.code, "name": "Laat"}, timeout=10)
+    assert response.status_code == 404 and response.json()["error"]["code"] == "locked"
+    # A phone that joined before the lock comes back (reload, sleep) as itself.
+    again = clients(room.server.url, {"kind": "participant", "code": room.code,
+                                      "token": phone.token})
+    reply = again.sync()
+    assert reply["ok"] and reply["me"]["participant_id"] == phone.participant_id
+    assert reply["phone"]["workshop"]["locked"] is True
+    assert len(room.snapshot()["participants"]) == 1
