@@ -11,6 +11,7 @@ nothing that is stored.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -219,3 +220,60 @@ def test_pages_of_a_workshop_refuse_another_facilitator(world: World) -> None:
             continue
         assert response.status_code in (403, 404), (url, response.status_code)
         assert "Werkconferentie W" not in response.text
+
+
+# --- intervision groups -------------------------------------------------------------------
+
+
+def test_a_member_of_another_intervision_group_is_refused(world: World) -> None:
+    """Every participant action aimed at another group's id (or its contributions) is
+    refused and changes nothing; the other group's content never reaches this phone."""
+    from hardening_support import action_kinds, payload
+
+    kinds = action_kinds()
+    group_actions = sorted(n for n, k in kinds.items() if k == "intervision" and n in ACTIONS
+                           and "participant" in ACTIONS[n].roles
+                           and ({"group_id", "contribution_id"} & set(ACTIONS[n].schema))
+                           and n != "intervision.pick")  # choosing a group is its purpose
+    if not group_actions:
+        pytest.skip("no intervision actions registered")
+    fac = world.cast["owner"]  # type: ignore[attr-defined]
+    phones = {name: world.phone(name) for name in ("Gijs", "Hanna", "Ivo", "Jet")}
+    ack = fac.act("agenda.add", {"kind": "intervision"})
+    assert ack["ok"], ack
+    item_id = ack["result"]["item_id"]
+    assert fac.act("agenda.goto", {"item_id": item_id})["ok"]
+    made = fac.act("intervision.groups_make", {"item_id": item_id, "size": 3})
+    assert made["ok"], made
+    members = world.server.db_rows(
+        "SELECT m.group_id, p.name FROM intervision_members m JOIN participants p"
+        " ON p.id = m.participant_id WHERE m.item_id = ? ORDER BY m.group_id", (item_id,))
+    groups: dict[int, list[str]] = {}
+    for row in members:
+        groups.setdefault(row["group_id"], []).append(row["name"])
+    assert len(groups) >= 2, groups
+    (mine, my_names), (theirs, their_names) = list(groups.items())[:2]
+    me = next(phones[n] for n in my_names if n in phones)
+    them = next((phones[n] for n in their_names if n in phones), None)
+    # The other group starts and, where it can, writes something confidential.
+    assert fac.act("intervision.start", {"group_id": theirs})["ok"]
+    if them is not None:
+        them.act("intervision.contribute", {"group_id": theirs, "text": "GEHEIM van groep B"})
+    contributions = world.server.db_rows(
+        "SELECT id FROM intervision_contributions WHERE group_id = ?", (theirs,))
+
+    def aim(name: str) -> int:
+        if name == "group_id":
+            return theirs
+        if name == "contribution_id" and contributions:
+            return contributions[-1]["id"]
+        return world.ids("intervision")(name)
+
+    for name in group_actions:
+        before = world.state()
+        ack = me.act(name, payload(ACTIONS[name], "Niet mijn groep", aim))
+        refused(ack)
+        assert world.state() == before, (name, ack)
+    assert "GEHEIM" not in me.raw()
+    assert "GEHEIM" not in json.dumps(me.sync(), ensure_ascii=False)
+    assert mine != theirs
