@@ -78,7 +78,10 @@ def serve(args: argparse.Namespace) -> None:
     from facilitator.activities import _intervision_retention
 
     _intervision_retention.start(app, socketio)  # purge now, then daily
-    socketio.run(app, host=args.host, port=args.port, log_output=False)
+    # eventlet's WSGI server holds at most 1,024 connections by default: fewer than the
+    # phones of a large conference plus their boards (docs/benchmarks.md, "Load").
+    extra = {"max_size": 10_000} if mode == "eventlet" else {}
+    socketio.run(app, host=args.host, port=args.port, log_output=False, **extra)
 
 
 def _app(args: argparse.Namespace):

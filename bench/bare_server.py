@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
         import eventlet.wsgi
 
         eventlet.wsgi.server(
-            eventlet.listen(("127.0.0.1", args.port)), app, log_output=False
+            eventlet.listen(("127.0.0.1", args.port)), app, log_output=False, max_size=10_000
         )
     else:
         from gevent import pywsgi
