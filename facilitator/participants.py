@@ -29,8 +29,9 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def by_token(store: Store, workshop_id: int, token: str | None) -> dict[str, Any] | None:
-    if not token or len(token) > 100:
+def by_token(store: Store, workshop_id: int, token: Any) -> dict[str, Any] | None:
+    # The token may come from a client's handshake `auth`: any JSON value.
+    if not isinstance(token, str) or not token or len(token) > 100:
         return None
     row = store.one(
         "SELECT * FROM participants WHERE token_hash = ? AND workshop_id = ?",

@@ -253,8 +253,10 @@ def register(socketio: SocketIO) -> None:
             return sync_payload(_store(), actor)
 
     @socketio.on_error_default
-    def on_error(exc: Exception) -> dict[str, Any]:
+    def on_error(exc: Exception) -> dict[str, Any] | bool:
         log.exception("socket handler failed", exc_info=exc)
+        if (getattr(request, "event", None) or {}).get("message") == "connect":
+            return False  # a failed handshake refuses the connection, never half-opens it
         with force_locale(session.get("lang", "nl")):
             return {
                 "ok": False,

@@ -534,6 +534,10 @@ def test_refused_handshakes_say_why(room: Room, clients: Any) -> None:
     cases = [
         ({"kind": "participant", "code": room.code, "token": phone.token}, "gone"),
         ({"kind": "participant", "code": "ZZZZZZ", "token": phone.token}, "bad_code"),
+        # Any JSON may arrive as a token: refused, never a half-open connection.
+        ({"kind": "participant", "code": room.code, "token": {"a": 1}}, "gone"),
+        ({"kind": "participant", "code": room.code, "token": ["x" * 10]}, "gone"),
+        ({"kind": "participant", "code": room.code, "token": 12345}, "gone"),
         ({"kind": "board", "token": "not-the-board-token"}, "bad_auth"),
         ({"kind": "emperor", "code": room.code}, "bad_auth"),
         ({"kind": "facilitator", "code": room.code}, "login"),
