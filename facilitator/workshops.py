@@ -196,7 +196,8 @@ def add_item(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
             dumps(module.default_config()),
         ),
     )
-    ctx.changes.control = True
+    # Board and phones show "step N of TOTAL": their views changed too.
+    ctx.changes.board = ctx.changes.control = ctx.changes.phones = True
     return {"item_id": cur.lastrowid}
 
 

@@ -566,3 +566,14 @@ def test_a_locked_workshop_keeps_its_phones(room: Room, clients: Any) -> None:
     assert reply["ok"] and reply["me"]["participant_id"] == phone.participant_id
     assert reply["phone"]["workshop"]["locked"] is True
     assert len(room.snapshot()["participants"]) == 1
+
+
+def test_adding_an_agenda_item_updates_step_counts_everywhere(room: Room) -> None:
+    phone = room.phone("Ann")
+    board = room.board()
+    board.wait_for("board", lambda v: v["item"]["total"] == 1)
+    ack = room.fac.act("agenda.add", {"kind": "welcome", "title": "Later"})
+    # Board and phones show "step 1 of 2" at once, not only after the next move.
+    for client, name in ((board, "board"), (phone, "phone"), (room.fac, "control")):
+        msg = client.wait_for(name, lambda v: v["item"]["total"] == 2)
+        assert msg["seq"] >= ack["seq"]
