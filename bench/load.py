@@ -248,17 +248,16 @@ class Bench:
     async def phase_change(self, rooms: list[Room], op: str = "agenda.next",
                            target: str = "next") -> tuple[list[float], int]:
         """The facilitators change phase; returns per-phone latencies and phones missing it."""
+        for room in rooms:
+            want = room.items[target]
+            for p in room.phones:
+                p.expect("phone", lambda s, v, w=want: (v.get("item") or {}).get("id") == w)
         start = time.time()
         await asyncio.gather(*(self.must(r.control, op, {"item_id": r.items[target]}
                                          if op == "agenda.goto" else None) for r in rooms))
-
-        def shown(room: Room) -> list[float | None]:
-            want = room.items[target]
-            return [p.first("phone", lambda s, v: (v.get("item") or {}).get("id") == want, start)
-                    for p in room.phones]
-
-        await wait_until(lambda: all(t is not None for r in rooms for t in shown(r)), WAIT, 0.01)
-        arrivals = [t for r in rooms for t in shown(r)]
+        phones = [p for r in rooms for p in r.phones]
+        await wait_until(lambda: all(p.hit is not None for p in phones), WAIT, 0.01)
+        arrivals = [p.hit for p in phones]
         return [t - start for t in arrivals if t is not None], arrivals.count(None)
 
     async def scenario_c(self, room: Room, rounds: int) -> Row:
@@ -283,7 +282,6 @@ class Bench:
 
         cpu = self.server.cpu_seconds()
         rng = random.Random(4)
-        start = time.monotonic()
         await asyncio.gather(*(p.disconnect() for p in room.phones))
         await wait_until(lambda: self._board_online(room) == 0, 10, 0.02)
         # Meanwhile the room moves on: every phone must see it after coming back.
@@ -291,17 +289,21 @@ class Bench:
         await self.must(room.control, "welcome.set_text",
                         {"item_id": room.items["next"], "text": marker})
 
+        gate = asyncio.Semaphore(200)
+
         async def back(phone: Screen) -> None:
             await asyncio.sleep(rng.uniform(0, 2))
-            await phone.connect()
-
-        start = time.monotonic()  # from here: every phone back within 0-2 s, then synced
-        results = await gather_limited([back(p) for p in room.phones], 200)
+            async with gate:
+                await phone.connect()
 
         def caught_up(p: Screen) -> bool:
-            return p.first("phone", lambda s, v: (((v.get("item") or {}).get("view") or {})
-                                                  .get("text") == marker)) is not None
+            return p.hit is not None
 
+        for p in room.phones:
+            p.expect("phone", lambda s, v: (((v.get("item") or {}).get("view") or {})
+                                            .get("text") == marker))
+        start = time.monotonic()  # from here: every phone back within 0-2 s, then synced
+        results = await asyncio.gather(*(back(p) for p in room.phones), return_exceptions=True)
         await wait_until(lambda: all(caught_up(p) for p in room.phones), WAIT, 0.02)
         synced_s = time.monotonic() - start
         await wait_until(lambda: self._board_online(room) >= len(room.phones), WAIT, 0.02)
@@ -369,13 +371,12 @@ async def bare_push(server: BareServer, count: int, rounds: int, payload: Any) -
     latencies: list[float] = []
     for r in range(rounds):
         marker = 10_000 + r
+        for p in phones:
+            p.expect("phone", lambda s, v, m=marker: s == m)
         start = time.time()
         await controller.sio.call("go", {"seq": marker, "view": payload}, timeout=WAIT)
-        await wait_until(
-            lambda m=marker: all(p.first("phone", lambda s, v: s == m) for p in phones),
-            WAIT, 0.01)
-        latencies += [t - start for p in phones
-                      if (t := p.first("phone", lambda s, v, m=marker: s == m)) is not None]
+        await wait_until(lambda: all(p.hit is not None for p in phones), WAIT, 0.01)
+        latencies += [p.hit - start for p in phones if p.hit is not None]
         await asyncio.sleep(0.3)
     await asyncio.gather(*(p.disconnect() for p in [*phones, controller]),
                          return_exceptions=True)

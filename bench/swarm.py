@@ -209,6 +209,8 @@ class Screen:
         self.connects = 0
         self.sent = 0
         self.online = asyncio.Event()
+        self.watch: tuple[str, Any] | None = None
+        self.hit: float | None = None
         for name in names:
             self.sio.on(name, self._recorder(name))
         self.sio.on("connect", self._on_connect)
@@ -216,8 +218,20 @@ class Screen:
 
     def _recorder(self, name: str) -> Any:
         async def record(msg: Any) -> None:
-            self.seen[name].append((time.time(), msg.get("seq", 0), msg.get("view")))
+            self._note(name, time.time(), msg.get("seq", 0), msg.get("view"))
         return record
+
+    def _note(self, name: str, at: float, seq: int, view: Any) -> None:
+        self.seen[name].append((at, seq, view))
+        watch = self.watch
+        if watch is not None and watch[0] == name and watch[1](seq, view):
+            self.hit, self.watch = at, None
+
+    def expect(self, name: str, predicate: Any) -> None:
+        """Note the arrival time of the first `name` view that satisfies predicate from
+        now on (cheap to poll for 1,000 phones: see `hit`)."""
+        self.hit = None
+        self.watch = (name, predicate)
 
     async def connect(self) -> None:
         await self.sio.connect(self.url, auth=self.auth, headers=self.headers,
@@ -238,7 +252,7 @@ class Screen:
             now = time.time()
             for name in self.seen:
                 if name in reply:
-                    self.seen[name].append((now, reply["seq"], reply[name]))
+                    self._note(name, now, reply["seq"], reply[name])
         for envelope, _future in list(self.pending.values()):
             await self._emit(envelope)
 
