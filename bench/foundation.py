@@ -13,7 +13,8 @@ and then:
          the action's seq. Includes the server's coalescing delay (PUSH_DELAY, 50 ms).
 
 Prints p50 / p95 / max per measure (milliseconds) as a Markdown table. Bounded: at most
-200 phones and 500 rounds, every wait has a timeout, the server is stopped at the end.
+200 phones and 500 rounds, every wait has a timeout (10 s), the rounds stop after 5 minutes,
+and the server is stopped at the end.
 Timings are for reading, never asserted in tests.
 """
 
@@ -39,6 +40,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import Server, login_cookie  # noqa: E402
 
 WAIT = 10.0  # seconds: the most any single step may take
+BUDGET = 300.0  # seconds: the whole run per mode; later rounds are skipped past it
 
 
 class Phone:
@@ -123,7 +125,11 @@ def run(phones: int, rounds: int, mode: str) -> dict[str, Any]:
 
         latencies: list[float] = []
         acks: list[float] = []
+        deadline = time.monotonic() + BUDGET
         for r in range(rounds):
+            if time.monotonic() > deadline:
+                rounds = r
+                break
             time.sleep(0.1)  # let the previous round's pushes settle
             sent = time.perf_counter()
             ack = act("agenda.next" if r % 2 == 0 else "agenda.prev")
