@@ -204,7 +204,7 @@ class Dispatcher:
         if actor.kind not in action.roles:
             raise not_allowed()
         data = validate(action.schema, data)
-        duplicate = self._stored_ack(actor.workshop_id, op_id)
+        duplicate = self._stored_ack(actor, op_id)
         if duplicate is not None:
             return duplicate
         # Per participant: a room's joins (guests) are limited over HTTP, and a
@@ -218,11 +218,11 @@ class Dispatcher:
         with self.store.write() as db:
             # Checked again inside the transaction: a resend may have raced us here.
             row = db.execute(
-                "SELECT result FROM events WHERE workshop_id = ? AND op_id = ?",
+                "SELECT actor, result FROM events WHERE workshop_id = ? AND op_id = ?",
                 (actor.workshop_id, op_id),
             ).fetchone()
             if row is not None:
-                return _duplicate_ack(row["result"])
+                return _duplicate_ack(row, actor)
             workshop = db.execute(
                 "SELECT * FROM workshops WHERE id = ?", (actor.workshop_id,)
             ).fetchone()
@@ -270,11 +270,12 @@ class Dispatcher:
             raise ActionError("malformed", _l("The message is not in the expected form."))
         return op, op_id, envelope.get("data")
 
-    def _stored_ack(self, workshop_id: int, op_id: str) -> dict[str, Any] | None:
-        result = self.store.scalar(
-            "SELECT result FROM events WHERE workshop_id = ? AND op_id = ?", (workshop_id, op_id)
+    def _stored_ack(self, actor: Actor, op_id: str) -> dict[str, Any] | None:
+        row = self.store.one(
+            "SELECT actor, result FROM events WHERE workshop_id = ? AND op_id = ?",
+            (actor.workshop_id, op_id),
         )
-        return None if result is None else _duplicate_ack(result)
+        return None if row is None else _duplicate_ack(row, actor)
 
     @staticmethod
     def _check_status(actor: Actor, action: Action, workshop: dict[str, Any]) -> None:
@@ -301,9 +302,12 @@ class Dispatcher:
                 raise not_allowed()
 
 
-def _duplicate_ack(stored: str) -> dict[str, Any]:
+def _duplicate_ack(row: Any, actor: Actor) -> dict[str, Any]:
+    """The stored ack of a resent action; someone else's op_id gets no answer of theirs."""
     import json
 
-    ack = json.loads(stored)
+    if row["actor"] != actor.key:
+        raise ActionError("malformed", _l("The message is not in the expected form."))
+    ack = json.loads(row["result"])
     ack["duplicate"] = True
     return ack
