@@ -7,6 +7,7 @@ the domain rows are the same before and after.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime, timedelta
 from typing import Any
@@ -328,6 +329,26 @@ def test_same_op_id_is_applied_once(room: Room) -> None:
     again = room.facilitator().act("agenda.next", op_id=op_id)
     assert again["duplicate"] is True
     assert room.snapshot() == after
+
+
+def test_someone_elses_op_id_gets_no_ack_of_theirs(room: Room) -> None:
+    """Resending another participant's op_id neither applies anything nor reveals
+    their ack (which would tell the id of, say, their anonymous dilemma)."""
+    ack = room.fac.act("agenda.add", {"kind": "dilemma_collect", "title": "Verzamelen"})
+    assert room.fac.act("agenda.goto", {"item_id": ack["result"]["item_id"]})["ok"]
+    ann, bea = room.phone("Ann"), room.phone(None)
+    dilemma = {"situation": "Een cliënt wil...", "options": ["A", "B"], "show_name": False}
+    op_id = "op-" + os.urandom(6).hex()
+    first = bea.act("dilemma.submit", dilemma, op_id=op_id)
+    assert first["ok"], first
+    before = room.snapshot()
+    stolen = ann.act("dilemma.submit", dilemma, op_id=op_id)
+    refused(stolen, "malformed")
+    assert "dilemma_id" not in json.dumps(stolen)
+    assert room.snapshot() == before
+    assert len(room.server.db_rows("SELECT * FROM events WHERE op_id = ?", (op_id,))) == 1
+    # Bea's own resend is still answered with her ack.
+    assert bea.act("dilemma.submit", dilemma, op_id=op_id)["duplicate"] is True
 
 
 def test_every_push_carries_the_seq_of_the_change(room: Room) -> None:
