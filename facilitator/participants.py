@@ -124,13 +124,20 @@ def disconnected(store: Store, sid: str) -> int | None:
 
 def roster(store: Store, workshop_id: int) -> list[dict[str, Any]]:
     """Everyone who joined, with whether a phone of theirs is connected now."""
+    # One pass over each table: a per-participant EXISTS on presence (indexed by
+    # workshop only) made this O(n^2), 90 ms at 1,000 phones on every control push.
+    online = {
+        r[0]
+        for r in store.all(
+            "SELECT participant_id FROM presence WHERE workshop_id = ?", (workshop_id,)
+        )
+    }
     rows = store.all(
-        "SELECT p.id, p.name, p.joined_at, p.last_seen_at,"
-        " EXISTS (SELECT 1 FROM presence s WHERE s.participant_id = p.id) AS online"
-        " FROM participants p WHERE p.workshop_id = ? ORDER BY p.id",
+        "SELECT id, name, joined_at, last_seen_at FROM participants"
+        " WHERE workshop_id = ? ORDER BY id",
         (workshop_id,),
     )
-    return [dict(r) for r in rows]
+    return [{**dict(r), "online": int(r["id"] in online)} for r in rows]
 
 
 def counts(store: Store, workshop_id: int) -> dict[str, int]:
