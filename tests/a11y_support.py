@@ -183,11 +183,18 @@ def context(browser: Any, room: Room, lang: str = "nl", *, as_: str = "facilitat
 
 def wait_live(page: Any, title: str | None = None) -> None:
     """Wait until a live page is connected and (optionally) shows the item `title`."""
-    page.wait_for_function("() => document.body.dataset.connection === 'online'", timeout=10000)
-    if title is not None:
-        page.wait_for_function(
-            "t => (document.querySelector('#activity-title')?.textContent || '') === t",
-            arg=title, timeout=10000)
+    try:
+        page.wait_for_function("() => document.body.dataset.connection === 'online'",
+                               timeout=20000)
+        if title is not None:
+            page.wait_for_function(
+                "t => (document.querySelector('#activity-title')?.textContent || '') === t",
+                arg=title, timeout=20000)
+    except Exception as err:
+        state = page.evaluate("""() => ({connection: document.body.dataset.connection,
+            title: document.querySelector('#activity-title')?.textContent,
+            errors: document.querySelector('#errors')?.textContent})""")
+        raise AssertionError(f"{page.url} not live with {title!r}: {state}") from err
     settle(page)
 
 

@@ -3,18 +3,18 @@
 Fails on any serious or critical violation and prints them readably (rule, element,
 what to fix). Activity kinds are read from facilitator.activities, so a new working
 form is audited on board, phone and control page as soon as its module exists;
-STATES below add the states of an activity worth a second look (results revealed,
-a phase running).
+a11y_states.STATES adds the states of an activity worth a second look (results
+revealed, a phase running).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 import requests
+from a11y_states import STATES
 from a11y_support import (
     LANGS,
     Audit,
@@ -33,11 +33,6 @@ pytestmark = pytest.mark.browser
 __all__ = ["room"]  # the module-scoped server fixture
 
 KINDS = activity_kinds()
-
-# kind -> [(state name, drive(workshop, participants))]: actions that bring an activity
-# into a state whose screens differ from the start (results shown, a phase running).
-State = Callable[[Workshop, list[Any]], None]
-STATES: dict[str, list[tuple[str, State]]] = {}
 
 
 def _open_screens(browser: Any, room: Room, ws: Workshop, lang: str) -> tuple[Any, dict]:
@@ -75,9 +70,7 @@ def test_activity_screens(browser: Any, room: Room, kind: str, lang: str) -> Non
     try:
         title = {"nl": f"Werkvorm {kind}", "en": f"Activity {kind}"}[lang]
         for page in pages.values():
-            page.wait_for_function(
-                "t => (document.querySelector('#activity-title')?.textContent || '') === t",
-                arg=title, timeout=10000)
+            wait_live(page, title)
         audit = Audit()
         _check_all(audit, pages, f"{kind} {lang}")
         extra = [ws.participant(ws.join(f"Deelnemer {i}")) for i in range(3)]
@@ -162,22 +155,62 @@ def test_pages(browser: Any, room: Room, lang: str) -> None:
         assert response.status == 404
         audit.check(page, f"control 404 {lang}")
 
-        for label, path, who in (("report", f"/w/{ws.code}/report", fac),
-                                 ("manager review", "/review", None)):
-            if who is None:
-                who = context(browser, room, lang, as_="manager")
-            page = who.new_page()
-            response = page.goto(room.url + path)
-            if response.status == 404 and label == "report":
-                continue  # not built yet: audited as soon as it exists
-            if response.status == 404:
-                continue
-            audit.check(page, f"{label} {lang} ({response.status})")
-            if who not in (fac, anon):
-                who.close()
     finally:
         anon.close()
         fac.close()
+    audit.assert_clean()
+
+
+def _rich_workshop(room: Room, lang: str) -> Workshop:
+    """A team's workshop that ran every activity through its states: what a report and a
+    manager's review show."""
+    team = room.server.db_rows("SELECT id FROM teams WHERE name = 'Wijkteam Noord'")[0]["id"]
+    made = room.server.create_workshop(room.token, title="Werkconferentie Wijkteam Noord",
+                                       language=lang, team_id=team)
+    ws = Workshop(room, made)
+    ws.act("workshop.open")
+    ws.join("Ann de Vries")
+    people = [ws.participant(ws.join(f"Deelnemer {i}")) for i in range(3)]
+    for kind in KINDS:
+        ws.item_id = ws.act("agenda.add", {"kind": kind, "title": None})["result"]["item_id"]
+        ws.act("agenda.goto", {"item_id": ws.item_id})
+        for _name, drive in STATES.get(kind, []):
+            drive(ws, people)
+    return ws
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_report_and_manager_review(browser: Any, room: Room, lang: str) -> None:
+    """The facilitator's report of a full workshop, the manager's list and an agreement."""
+    ws = _rich_workshop(room, lang)
+    audit = Audit()
+    fac = context(browser, room, lang, viewport={"width": 1366, "height": 768})
+    manager = context(browser, room, lang, as_="manager", viewport={"width": 1366, "height": 768})
+    try:
+        page = fac.new_page()
+        response = page.goto(room.url + f"/w/{ws.code}/report")
+        assert response.status == 200, response.status
+        audit.check(page, f"report {lang}")
+        page.goto(room.url + "/review")
+        audit.check(page, f"review list, facilitator {lang}")
+        page = manager.new_page()
+        response = page.goto(room.url + "/review")
+        assert response.status == 200, response.status
+        audit.check(page, f"review list, manager {lang}")
+        link = page.locator("main a[href*='/review/']").first
+        if link.count():
+            link.click()
+            page.wait_for_load_state()
+            audit.check(page, f"review of one agreement, manager {lang}")
+            if page.locator("main form select, main form input[type=radio]").count():
+                page.locator("main form button[type=submit]").first.click()
+                page.wait_for_load_state()
+                audit.check(page, f"review after saving, manager {lang}")
+        response = page.goto(room.url + "/review/999999")
+        audit.check(page, f"review of an unknown agreement ({response.status}) {lang}")
+    finally:
+        fac.close()
+        manager.close()
     audit.assert_clean()
 
 
@@ -202,3 +235,20 @@ def test_setup_page(browser: Any, server_factory: Any) -> None:
         ctx.close()
     assert requests.get(server.url + "/healthz", timeout=5).ok
     audit.assert_clean()
+
+
+def test_the_audit_can_fail(browser: Any) -> None:
+    """The audit is not a test that can only pass: markup a screen reader cannot use and
+    text too faint to read are reported as serious or critical."""
+    from a11y_support import blocking_violations, report
+
+    page = browser.new_page()
+    try:
+        page.set_content("""<!doctype html><html lang="nl"><title>x</title><body><main>
+            <h1>Doe mee</h1><input id="code"><button></button>
+            <p style="color:#bbb;background:#fff">Code op het scherm</p></main></body></html>""")
+        found = {v["id"] for v in blocking_violations(page)}
+        assert {"label", "button-name", "color-contrast"} <= found, found
+        assert "button-name" in report(blocking_violations(page))
+    finally:
+        page.close()

@@ -8,6 +8,14 @@ const code = document.body.dataset.code;
 const S = strings();
 let shared = null;
 let mine = null;
+let announced = null;
+
+// Screen readers hear what changed for the room: a new step, the workshop closing.
+function announce(key, text) {
+  if (key === announced) return;
+  announced = key;
+  $("#announce").textContent = text;
+}
 
 function showError(error) {
   const box = $("#errors");
@@ -49,8 +57,10 @@ function render() {
   // Only a sync carries the name; a pushed "me" view has none and must not blank it.
   if (mine && mine.name !== undefined) $("#me").textContent = mine.name || t(S, "anonymous");
   timer.set(status === "open" ? shared.timer : null);
+  if (status === "closed") announce("closed", $("#closed h1").textContent);
   if (status !== "open") return;
   const item = shared.item;
+  if (item) announce(`item:${item.id}`, item.title);
   // The phone's own part belongs to one agenda item; an older one is not shown.
   const own = mine && item && mine.item_id === item.id ? mine.view : {};
   stage.show(item, { me: own });
