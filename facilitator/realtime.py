@@ -62,7 +62,7 @@ class Pusher:
         self.pending: dict[int, Changes] = {}
         self.lock = threading.Lock()
         self.sent: dict[str, int] = {}  # room -> hash of the last view pushed there
-        self.last_flush: dict[int, float] = {}  # workshop -> when its last push began
+        self.last_flush: dict[int, float] = {}  # workshop -> when its next push may go
 
     def schedule(self, workshop_id: int, changes: Changes) -> None:
         with self.lock:
@@ -77,10 +77,13 @@ class Pusher:
     def _flush_later(self, workshop_id: int) -> None:
         # Throttle, not debounce: a change in a quiet workshop (a phase change) goes
         # out at once; changes within PUSH_DELAY of the last push are gathered into
-        # the next one (a burst of submissions).
-        quiet_at = self.last_flush.get(workshop_id, 0.0) + self.delay
-        self.socketio.sleep(max(0.0, quiet_at - time.monotonic()))
-        self.last_flush[workshop_id] = time.monotonic()
+        # the next one (a burst of submissions). A push whose views are expensive (a
+        # control page listing 1,000 people and 500 dilemmas) spaces the next one by
+        # twice its own cost, so pushing never takes more than a third of the server.
+        while (wait := self.last_flush.get(workshop_id, 0.0) - time.monotonic()) > 0:
+            self.socketio.sleep(wait)  # again: a push running meanwhile may move it
+        started = time.monotonic()
+        self.last_flush[workshop_id] = started + self.delay
         with self.lock:
             changes = self.pending.pop(workshop_id, None)
         if changes is None:
@@ -90,6 +93,9 @@ class Pusher:
                 self.flush(workshop_id, changes)
         except Exception:
             log.exception("push failed for workshop %s", workshop_id)
+        finally:
+            cost = time.monotonic() - started
+            self.last_flush[workshop_id] = started + max(self.delay, 3 * cost)
 
     def flush(self, workshop_id: int, changes: Changes) -> None:
         row = self.store.one("SELECT * FROM workshops WHERE id = ?", (workshop_id,))
