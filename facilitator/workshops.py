@@ -185,6 +185,9 @@ def add_item(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     count = len(_positions(ctx))
     if count >= 30:
         raise ActionError("invalid", _l("At most %(max)s items."), max=30)
+    # The default title is shown to the room: in the workshop's language, not the actor's.
+    with force_locale(ctx.workshop["language"]):
+        title = data["title"] or str(module.TITLE)
     cur = ctx.execute(
         "INSERT INTO agenda_items (workshop_id, position, kind, title, config)"
         " VALUES (?, ?, ?, ?, ?)",
@@ -192,7 +195,7 @@ def add_item(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
             ctx.workshop["id"],
             count,
             module.KIND,
-            data["title"] or str(module.TITLE),
+            title,
             dumps(module.default_config()),
         ),
     )
