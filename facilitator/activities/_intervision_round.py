@@ -9,9 +9,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from ..actions import FACILITATOR, PARTICIPANT, ActionSet, Context
+from ..agreements_store import DueDate
 from ..errors import ActionError
 from ..schema import Bool, Choice, Int, Text
 from . import _intervision_phases as phases
+from ._intervision_agreement import keep_as_agreement
 from ._intervision_groups import choose_case, load_group, require_guide, role_in, touch
 from ._intervision_views import visible_to
 
@@ -282,6 +284,7 @@ def note(ctx: Context, data: dict[str, Any]) -> None:
         "text": Text(max_len=CONTRIBUTION_MAX, multiline=True),
         "kept": Bool(),
         "manager_visible": Bool(),
+        "due_date": DueDate(required=False),
     },
 )
 def takeaway(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -297,7 +300,8 @@ def takeaway(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     pid = ctx.actor.participant_id
     name = ctx.one("SELECT name FROM participants WHERE id = ?", (pid,))["name"]
     existing = ctx.one(
-        "SELECT id FROM intervision_takeaways WHERE group_id = ? AND participant_id = ?",
+        "SELECT id, agreement_id FROM intervision_takeaways"
+        " WHERE group_id = ? AND participant_id = ?",
         (group["id"], pid),
     )
     values = (data["text"], int(data["kept"]), int(data["manager_visible"]), ctx.now_iso)
@@ -315,5 +319,10 @@ def takeaway(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (ctx.workshop["id"], group["id"], pid, name, *values, ctx.now_iso),
         ).lastrowid
+    agreement_id = keep_as_agreement(ctx, existing or {}, {"id": pid, "name": name}, data)
+    ctx.execute(
+        "UPDATE intervision_takeaways SET agreement_id = ? WHERE id = ?",
+        (agreement_id, takeaway_id),
+    )
     touch(ctx, group, content=True)
-    return {"takeaway_id": takeaway_id}
+    return {"takeaway_id": takeaway_id, "agreement_id": agreement_id}

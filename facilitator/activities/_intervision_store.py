@@ -193,3 +193,9 @@ def resolve_method(q: Any, ref: str, user_id: int | None) -> dict[str, Any] | No
         )
         return method_library.validate(json.loads(row["data"])) if row else None
     return method_library.get(ref)
+
+
+@migrations()
+def m002_takeaway_agreement(db: sqlite_utils.Database) -> None:
+    # A kept takeaway becomes the case-holder's agreement (issue 4, closing).
+    db.execute("ALTER TABLE intervision_takeaways ADD COLUMN agreement_id INTEGER")

@@ -108,6 +108,7 @@ export const phone = {
       const f = takeaway.elements;
       const ack = await act("intervision.takeaway", {
         group_id: gid(), text: f.text.value, kept: f.kept.checked, manager_visible: f.manager_visible.checked,
+        due_date: f.due_date.value || null,
       });
       if (ack.ok) {
         takeaway.dataset.dirty = "";
