@@ -33,6 +33,9 @@ FACILITATOR = "facilitator"
 PARTICIPANT = "participant"
 BOARD = "board"
 GUEST = "guest"
+# A manager (or a facilitator) reviewing agreements after the workshop, from the review
+# pages or the API: not a screen in the room, but their changes are actions all the same.
+MANAGER = "manager"
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class Actor:
     def key(self) -> str:
         if self.kind == PARTICIPANT:
             return f"p:{self.participant_id}"
-        if self.kind == FACILITATOR:
+        if self.kind in (FACILITATOR, MANAGER):
             return f"u:{self.user_id}"
         return self.kind
 
@@ -299,6 +302,14 @@ class Dispatcher:
         elif actor.kind == FACILITATOR:
             row = db.execute("SELECT role FROM users WHERE id = ?", (actor.user_id,)).fetchone()
             if row is None or (row["role"] != "admin" and workshop["owner_id"] != actor.user_id):
+                raise not_allowed()
+        elif actor.kind == MANAGER:
+            row = db.execute(
+                "SELECT u.role, EXISTS (SELECT 1 FROM team_members m WHERE m.user_id = u.id"
+                " AND m.team_id = ?) AS in_team FROM users u WHERE u.id = ?",
+                (workshop["team_id"], actor.user_id),
+            ).fetchone()
+            if row is None or not (row["role"] == "admin" or row["in_team"]):
                 raise not_allowed()
 
 

@@ -9,15 +9,17 @@ Used by the review pages and the API alike, so both refuse the same things.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from . import agreements_store as store
-from .actions import Changes
+from .actions import FACILITATOR, MANAGER, Actor, Changes
 from .auth import User, teams_of
-from .db import Store, iso, utcnow
+from .db import Store, utcnow
 from .workshops import normalise_code
 
 
@@ -148,6 +150,7 @@ def search(db: Store, user: User, f: Filters) -> list[dict[str, Any]]:
         dict(r)
         for r in db.all(
             "SELECT a.*, w.code AS workshop_code, w.title AS workshop_title,"
+        " w.owner_id AS workshop_owner_id,"
             " w.created_at AS workshop_at, t.name AS team_name FROM agreements a"
             " JOIN workshops w ON w.id = a.workshop_id LEFT JOIN teams t ON t.id = a.team_id"
             f" WHERE {' AND '.join(where)} ORDER BY a.due_date, a.id",
@@ -174,6 +177,7 @@ def find(db: Store, user: User, agreement_id: int) -> dict[str, Any]:
     scope, params = _scope(db, user)
     row = db.one(
         "SELECT a.*, w.code AS workshop_code, w.title AS workshop_title,"
+        " w.owner_id AS workshop_owner_id,"
         " w.created_at AS workshop_at, t.name AS team_name FROM agreements a"
         " JOIN workshops w ON w.id = a.workshop_id LEFT JOIN teams t ON t.id = a.team_id"
         f" WHERE a.id = ? AND a.merged_into IS NULL AND {scope}",
@@ -185,21 +189,24 @@ def find(db: Store, user: User, agreement_id: int) -> dict[str, Any]:
 
 
 def change_status(
-    db: Store, user: User, agreement_id: int, status: Any, note: Any, pusher: Any = None
+    db: Store, user: User, agreement_id: int, status: Any, note: Any, pusher: Any = None,
+    op_id: str | None = None,
 ) -> dict[str, Any]:
     """A review after the workshop: new status and a note, kept in the history."""
     row = find(db, user, agreement_id)
     if status not in store.REVIEW_STATUSES:
         raise AccessError(400, "invalid", _("That status does not exist."))
-    if note is not None and not isinstance(note, str):
-        raise AccessError(400, "invalid", _("Please enter text."))
-    note = (note or "").strip()
-    if len(note) > store.NOTE_MAX:
-        raise AccessError(400, "invalid", _("Too long: at most %(max)s characters.",
-                                            max=store.NOTE_MAX))
-    with db.write() as conn:
-        store.set_status(store.Tx(conn), row, status, note, user.name or user.email,
-                         iso(utcnow()), user_id=user.id)
+    # Through the one dispatcher, as an action on the agreement's workshop.
+    kind = FACILITATOR if user.is_admin or row["workshop_owner_id"] == user.id else MANAGER
+    ack = current_app.extensions["facilitator.dispatcher"].dispatch(
+        Actor(kind, row["workshop_id"], user_id=user.id),
+        {"op": "agreements.review", "op_id": op_id or secrets.token_hex(12),
+         "data": {"agreement_id": agreement_id, "status": status, "note": note}},
+    )
+    if not ack["ok"]:
+        code = ack["error"]["code"]
+        status_code = {"forbidden": 403, "not_found": 404}.get(code, 400)
+        raise AccessError(status_code, code, ack["error"]["message"])
     if pusher is not None:
         # Screens still showing this agreement (its workshop, the team's open ones).
         for r in db.all(

@@ -90,10 +90,18 @@ def test_manager_reviews_filters_and_marks_done(server, facilitator_token, clien
     assert bad.status_code == 400
     assert server.db_rows("SELECT status FROM agreements WHERE id = ?", (ids["main"],))[0][
         "status"] == "agreed"
-    done = s.post(f"{server.url}/review/{ids['main']}",
-                  data={"csrf_token": csrf, "status": "done", "note": "Loopt goed, één keer"},
-                  allow_redirects=False)
+    form = {"csrf_token": csrf, "status": "done", "note": "Loopt goed, één keer",
+            "op_id": re.search(r'name="op_id" value="([^"]+)"', detail.text).group(1)}
+    done = s.post(f"{server.url}/review/{ids['main']}", data=form, allow_redirects=False)
     assert done.status_code == 302
+    # The review is an action like any other: one event on the agreement's workshop, and
+    # a double-clicked button (the same op_id) is applied once.
+    again = s.post(f"{server.url}/review/{ids['main']}", data=form, allow_redirects=False)
+    assert again.status_code == 302
+    events = server.db_rows("SELECT * FROM events WHERE op = 'agreements.review'")
+    assert len(events) == 1 and events[0]["op_id"] == form["op_id"]
+    assert server.db_rows("SELECT COUNT(*) AS n FROM agreement_history WHERE agreement_id = ?"
+                          " AND status = 'done'", (ids["main"],))[0]["n"] == 1
     last = server.db_rows("SELECT * FROM agreement_history WHERE agreement_id = ?"
                           " ORDER BY id DESC LIMIT 1", (ids["main"],))[0]
     assert (last["from_status"], last["status"], last["note"], last["actor"]) == (

@@ -14,10 +14,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from .. import agreements_store as store
-from ..actions import FACILITATOR, PARTICIPANT, ActionSet, Context
+from ..actions import FACILITATOR, MANAGER, PARTICIPANT, ActionSet, Context
 from ..errors import ActionError, not_allowed, not_found
 from ..markdown import escape
-from ..schema import Bool, Int, ListOf, Text
+from ..schema import Bool, Choice, Int, ListOf, Text
 
 KIND = "agreements"
 TITLE = _l("New agreements")
@@ -237,6 +237,31 @@ def agree_for_room(ctx: Context, data: dict[str, Any]) -> None:
         raise ActionError("not_now", _l("This agreement is not waiting for answers."))
     store.set_status(ctx, row, "agreed", "", actor_name(ctx), ctx.now_iso,
                      workshop_id=ctx.workshop["id"])
+    _changed(ctx, row)
+
+
+@actions(
+    "agreements.review",
+    roles=(FACILITATOR, MANAGER),
+    schema={
+        "agreement_id": Int(min=1),
+        "status": Choice(store.REVIEW_STATUSES),
+        "note": Text(max_len=store.NOTE_MAX, required=False, multiline=True),
+    },
+    any_status=True,  # reviews happen after the workshop has closed
+)
+def review(ctx: Context, data: dict[str, Any]) -> None:
+    """A status change from the manager review or the API, kept in the history."""
+    row = _own(ctx, data["agreement_id"])
+    # Managers see only what may be shown to them; the workshop's owner also sees the
+    # team agreements of their own workshop (agreements_access._scope, the same rule).
+    if not (
+        row["manager_visible"] or (ctx.actor.kind == FACILITATOR and row["source"] == "workshop")
+    ):
+        raise not_found(_l("That agreement does not exist."))
+    user = ctx.one("SELECT name, email FROM users WHERE id = ?", (ctx.actor.user_id,))
+    store.set_status(ctx, row, data["status"], data["note"] or "", user["name"] or user["email"],
+                     ctx.now_iso, user_id=ctx.actor.user_id, workshop_id=ctx.workshop["id"])
     _changed(ctx, row)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import (
@@ -85,6 +86,8 @@ def detail(agreement_id: int) -> Any:
             access.change_status(
                 store(), current_user, agreement_id, request.form.get("status"),
                 request.form.get("note", ""), current_app.extensions["facilitator.pusher"],
+                # A double-clicked button sends the same op_id: applied once.
+                op_id=request.form.get("op_id") or None,
             )
         except access.AccessError as err:
             error = err.message
@@ -98,6 +101,7 @@ def detail(agreement_id: int) -> Any:
         choices=agreements_store.REVIEW_STATUSES,
         error=error,
         saved=request.args.get("saved") == "1" and not error,
+        op_id=secrets.token_hex(12),
         note_max=agreements_store.NOTE_MAX,
         title=_("Agreement"),
     ), 400 if error else 200
