@@ -201,3 +201,28 @@ def test_shortcuts_do_nothing_while_typing(control: Any, room: Room) -> None:
     assert after["current_item_id"] == before["current_item_id"]
     assert _timer(after) == {}
     assert after["seq"] == before["seq"], "typing in a field sent actions"
+
+
+def test_r_reveals_the_votes(browser: Any, room: Room) -> None:
+    """R on the control page reveals a dot vote, as the Reveal button would."""
+    from a11y_states import vote_open
+
+    ws = room.workshop("dilemma_vote", "nl")
+    people = [ws.participant(ws.join(f"Deelnemer {i}")) for i in range(2)]
+    vote_open(ws, people)
+    ctx = context(browser, room, "nl", viewport={"width": 1366, "height": 768})
+    page = ctx.new_page()
+    try:
+        page.goto(room.url + ws.path("control_url"))
+        wait_live(page, "Werkvorm dilemma_vote")
+        page.locator("main").focus()
+        page.keyboard.press("r")
+        for _ in range(50):
+            config = json.loads(room.server.db_rows(
+                "SELECT config FROM agenda_items WHERE id = ?", (ws.item_id,))[0]["config"])
+            if config.get("revealed"):
+                break
+            page.wait_for_timeout(100)
+        assert config.get("revealed") is True, f"R did not reveal: {config}"
+    finally:
+        ctx.close()
