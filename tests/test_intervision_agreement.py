@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 
+from test_intervision_retention import _act, _round
+
 from facilitator import agreements_access, auth
 from facilitator.actions import PARTICIPANT, Actor
-from test_intervision_retention import _act, _round
 
 
 def _manager_sees(store, manager) -> list[dict]:
