@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
@@ -38,7 +39,12 @@ def test_hundred_phones_lose_nothing(tmp_path: Path) -> None:
     server = AppServer(tmp_path / "load", "eventlet")
     server.start()
     try:
-        rows, in_flight = asyncio.run(asyncio.wait_for(scenarios(server), 240))
+        # In a thread of its own: in the full suite pytest-playwright's sync API keeps an
+        # event loop running in this thread, and asyncio.run refuses to nest.
+        with ThreadPoolExecutor(1) as pool:
+            rows, in_flight = pool.submit(
+                asyncio.run, asyncio.wait_for(scenarios(server), 240)
+            ).result()
     finally:
         server.stop()
     for row in rows:
