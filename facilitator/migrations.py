@@ -8,7 +8,7 @@ from sqlite_utils.migrations import Migrations
 migrations = Migrations("facilitator")
 
 
-def _run_script(db: sqlite_utils.Database, script: str) -> None:
+def run_script(db: sqlite_utils.Database, script: str) -> None:
     # executescript() would COMMIT the migration's transaction; run statements one by one.
     for statement in script.split(";"):
         if statement.strip():
@@ -17,7 +17,7 @@ def _run_script(db: sqlite_utils.Database, script: str) -> None:
 
 @migrations()
 def m001_foundation(db: sqlite_utils.Database) -> None:
-    _run_script(
+    run_script(
         db,
         """
         CREATE TABLE users (

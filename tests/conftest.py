@@ -1,7 +1,7 @@
 """Shared fixtures: an app for unit tests, a real server subprocess, Chromium.
 
 Browser tests drive Debian's Chromium (/usr/bin/chromium) through pytest-playwright;
-`playwright install` is never used. The server runs as `python run.py` on a free
+no browser is ever downloaded. The server runs as `python run.py` on a free
 loopback port with its own data folder, as a user would start it.
 """
 

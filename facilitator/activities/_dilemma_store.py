@@ -18,6 +18,7 @@ from sqlite_utils.migrations import Migrations
 from ..actions import Context
 from ..db import dumps
 from ..errors import ActionError, not_found
+from ..migrations import run_script
 from ..schema import Bool, ListOf, Text
 
 SITUATION_MAX = 1000
@@ -116,10 +117,7 @@ def m001_dilemmas(db: sqlite_utils.Database) -> None:
         created_at TEXT NOT NULL
     )
     """
-    # executescript() would COMMIT the migration's transaction; one statement at a time.
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    run_script(db, script)
 
 
 # --- payload fields shared by several actions ------------------------------------------

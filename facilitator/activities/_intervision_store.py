@@ -15,6 +15,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from .. import methods as method_library
+from ..migrations import run_script
 
 migrations = Migrations("intervision")
 
@@ -25,16 +26,9 @@ ROLE_COLUMNS = {
 }
 
 
-def _run(db: sqlite_utils.Database, script: str) -> None:
-    # executescript() would COMMIT the migration's transaction; run statements one by one.
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
 @migrations()
 def m001_intervision(db: sqlite_utils.Database) -> None:
-    _run(
+    run_script(
         db,
         """
         CREATE TABLE intervision_groups (
