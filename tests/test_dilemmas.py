@@ -175,6 +175,9 @@ def test_a_submission_pushes_no_phone_but_the_authors(room: Room) -> None:
     """Fan-out: a dilemma or an argument from one phone goes to the board, the control
     page and the author's own view, never to every phone's shared view."""
     room.goto("dilemma_collect")
+    # Pushes are throttled: let the move's own push go out before the phones connect, so
+    # that anything they receive afterwards was caused by the submission.
+    room.board.wait_for("board", lambda v: v["item"]["kind"] == "dilemma_collect")
     author, other = room.phone("Ann"), room.phone("Bob")  # joined now: no pushes yet
     room.ok(author, "dilemma.submit", DILEMMA)
     room.board.wait_for("board", lambda v: v["item"]["view"].get("count") == 1)
