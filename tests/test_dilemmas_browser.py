@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import pytest
+from test_dilemmas import walk
 
 from conftest import PASSWORD, Server, login_cookie, screenshot
 
@@ -19,16 +20,6 @@ pytestmark = pytest.mark.browser
 FAC = "fac@example.nl"
 SECRET = "Bea Verborgen"
 PHONE = {"width": 360, "height": 740}
-
-
-def walk(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            yield key, value
-            yield from walk(value)
-    elif isinstance(obj, list):
-        for value in obj:
-            yield from walk(value)
 
 
 def item_views(pushes: list[Any]) -> list[Any]:
