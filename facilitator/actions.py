@@ -16,12 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from limits import parse as parse_rate
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 
 from .db import Store, dumps, iso, utcnow
 from .errors import ActionError, not_allowed
+from .ratelimit import SlidingWindow
 from .schema import validate
 
 log = logging.getLogger(__name__)
@@ -183,8 +181,7 @@ class Dispatcher:
                     raise ValueError(f"action {name} registered twice")
                 self.actions[name] = action
         self.on_commit = on_commit
-        self.rate = parse_rate(rate)
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.limiter = SlidingWindow(rate)
         self.max_bytes = max_bytes
 
     def dispatch(
@@ -213,7 +210,7 @@ class Dispatcher:
         # Per participant: a room's joins (guests) are limited over HTTP, and a
         # facilitator sorting fifty dilemmas must not be slowed down.
         if actor.kind == PARTICIPANT and not self.limiter.hit(
-            self.rate, str(actor.workshop_id), actor.key
+            f"{actor.workshop_id}:{actor.key}"
         ):
             raise ActionError("rate_limited", _l("Slow down a little, then try again."))
 
