@@ -26,6 +26,9 @@ def _patch(mode: str) -> None:
         import eventlet
 
         eventlet.monkey_patch()
+        from facilitator import eventlet_speedups
+
+        eventlet_speedups.install()
     elif mode == "gevent":
         from gevent import monkey
 

@@ -23,6 +23,7 @@ from .config import load_config
 from .db import Store
 from .migrations import migrate
 from .security import init_security
+from .sessions import SocketAwareSessionInterface
 
 socketio = SocketIO()
 csrf = CSRFProtect()
@@ -44,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     participants.clear_presence(store)
     app.extensions["facilitator.store"] = store
 
+    app.session_interface = SocketAwareSessionInterface()
     i18n.babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)

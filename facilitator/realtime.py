@@ -29,6 +29,7 @@ from .actions import BOARD, FACILITATOR, PARTICIPANT, Actor, Changes
 from .audiences import Views
 from .db import Store, iso, utcnow
 from .errors import ActionError
+from .i18n import locale_of
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ class Pusher:
         workshop = dict(row)
         messages: list[tuple[str, dict[str, Any], str]] = []
         # Compute every view before the first emit: emits yield to other greenlets.
-        with force_locale(workshop["language"]):
+        with force_locale(locale_of(workshop["language"])):
             views = Views(self.store, workshop)
             seq = views.seq
             if changes.board:
@@ -244,7 +245,7 @@ def register(socketio: SocketIO) -> None:
     @socketio.on("act")
     def on_act(envelope: Any = None) -> dict[str, Any]:
         actor = _actor()
-        with force_locale(session.get("lang", "nl")):
+        with force_locale(locale_of(session.get("lang", "nl"))):
             if actor is None:
                 return {
                     "ok": False,
@@ -255,7 +256,7 @@ def register(socketio: SocketIO) -> None:
     @socketio.on("sync")
     def on_sync(_: Any = None) -> dict[str, Any]:
         actor = _actor()
-        with force_locale(session.get("lang", "nl")):
+        with force_locale(locale_of(session.get("lang", "nl"))):
             return sync_payload(_store(), actor)
 
     @socketio.on_error_default
@@ -263,7 +264,7 @@ def register(socketio: SocketIO) -> None:
         log.exception("socket handler failed", exc_info=exc)
         if (getattr(request, "event", None) or {}).get("message") == "connect":
             return False  # a failed handshake refuses the connection, never half-opens it
-        with force_locale(session.get("lang", "nl")):
+        with force_locale(locale_of(session.get("lang", "nl"))):
             return {
                 "ok": False,
                 "error": ActionError(
