@@ -23,7 +23,7 @@ from .config import load_config
 from .db import Store
 from .migrations import migrate
 from .security import init_security
-from .sessions import SocketAwareSessionInterface
+from .socket_context import App, SocketAwareSessionInterface
 
 socketio = SocketIO()
 csrf = CSRFProtect()
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__)
+    app = App(__name__)
     app.config.update(load_config(config))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = i18n.compile_catalogs()
 
