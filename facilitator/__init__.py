@@ -79,9 +79,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     realtime.register(socketio)
 
-    from .views import api, api_agreements, pages, report, review
+    from .views import api, api_agreements, pages, report, review, tables
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(tables.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(review.bp)

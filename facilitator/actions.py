@@ -44,6 +44,7 @@ class Actor:
     workshop_id: int
     user_id: int | None = None
     participant_id: int | None = None
+    table: int | None = None  # a table screen's number (read-only; no action names it)
 
     @property
     def key(self) -> str:

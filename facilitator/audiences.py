@@ -111,3 +111,17 @@ class Views:
             "item_id": self.item["id"] if self.item else None,
             "view": own["view"] if own else {},
         }
+
+    def table(self, number: int) -> dict[str, Any]:
+        """Table screen `number`: its group in the current activity, or None when the
+        activity draws no table view (the screen then says to follow the main screen)."""
+        draw = getattr(self.module, "table", None) if self.item else None
+        item = None
+        if self.item is not None:
+            item = {"id": self.item["id"], "kind": self.item["kind"], "title": self.item["title"]}
+        return {
+            "workshop": header(self.workshop),
+            "number": number,
+            "item": item,
+            "view": draw(self.v, self.item, number) if draw else None,
+        }

@@ -24,12 +24,13 @@ from flask_socketio import SocketIO, join_room
 # connection; the builtin fell through to on_error and the connection was accepted.
 from socketio.exceptions import ConnectionRefusedError
 
-from . import participants
+from . import participants, table_screens
 from .actions import BOARD, FACILITATOR, PARTICIPANT, Actor, Changes
 from .audiences import Views
 from .db import Store, iso, utcnow
 from .errors import ActionError
 from .i18n import locale_of
+from .table_screens import TABLE
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,10 @@ def room_phones(workshop_id: int) -> str:
 
 def room_participant(participant_id: int) -> str:
     return f"p{participant_id}"
+
+
+def room_table(workshop_id: int, number: int) -> str:
+    return f"w{workshop_id}:table{number}"
 
 
 class Pusher:
@@ -121,6 +126,10 @@ class Pusher:
             )
             for pid, view in views.personal(ids).items():
                 messages.append(("me", {"seq": seq, "view": view}, room_participant(pid)))
+            if changes.board:  # a table screen shows one group of what the board shows
+                for n in table_screens.connected(self.store, workshop_id):
+                    payload = {"seq": seq, "view": views.table(n)}
+                    messages.append(("table", payload, room_table(workshop_id, n)))
         if changes.control:
             # Facilitators read the control page in their own language; the view's data
             # (titles, names) is the workshop's.
@@ -167,6 +176,12 @@ def _authenticate(store: Store, auth: Any) -> tuple[Actor, str, dict[str, Any] |
         if row is None:
             raise _refuse(_l("This board link is not valid."), "bad_auth")
         return Actor(BOARD, row["id"]), row["language"], None
+    if kind == TABLE:
+        found = table_screens.lookup(store, auth.get("token"))
+        if found is None:
+            raise _refuse(_l("This table screen link is not valid."), "bad_auth")
+        workshop, number = found
+        return Actor(TABLE, workshop["id"], table=number), workshop["language"], None
     code = str(auth.get("code", ""))[:16].upper()
     row = store.one("SELECT * FROM workshops WHERE code = ?", (code,))
     if row is None:
@@ -220,13 +235,15 @@ def register(socketio: SocketIO) -> None:
             BOARD: [room_board(actor.workshop_id)],
             FACILITATOR: [room_control(actor.workshop_id)],
             PARTICIPANT: [room_phones(actor.workshop_id)],
+            TABLE: [room_table(actor.workshop_id, actor.table or 0)],
         }[actor.kind]
         if participant:
             rooms.append(room_participant(participant["id"]))
         for room in rooms:
             join_room(room)
+        audience = table_screens.audience(actor.table) if actor.table else actor.kind
         participants.connected(
-            store, request.sid, actor.workshop_id, actor.kind, actor.participant_id
+            store, request.sid, actor.workshop_id, audience, actor.participant_id
         )
         current_app.extensions["facilitator.pusher"].schedule(
             actor.workshop_id, Changes(board=True, control=True)
@@ -293,6 +310,8 @@ def sync_payload(store: Store, actor: Actor | None) -> dict[str, Any]:
         out["board"] = views.board()
     elif actor.kind == FACILITATOR:
         out["control"] = views.control()
+    elif actor.kind == TABLE:
+        out["table"] = views.table(actor.table or 0)
     else:
         participant = store.one("SELECT * FROM participants WHERE id = ?", (actor.participant_id,))
         if participant is None:

@@ -191,7 +191,7 @@ class Client:
 
         self.pushes: list[tuple[str, dict[str, Any]]] = []
         self.sio = socketio.Client(reconnection=False)
-        for name in ("board", "control", "phone", "me"):
+        for name in ("board", "control", "phone", "me", "table"):
             self.sio.on(name, lambda msg, name=name: self.pushes.append((name, msg)))
         self.sio.connect(url, auth=auth, headers=headers or {}, transports=["websocket"],
                          wait_timeout=10)

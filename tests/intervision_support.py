@@ -7,6 +7,15 @@ from typing import Any
 from conftest import login_cookie
 
 
+def table_token(server: Any, code: str, number: int) -> str:
+    """Table `number`'s secret link token, as the control page shows it."""
+    from facilitator.table_screens import token_for
+
+    workshop = server.db_rows("SELECT id, code FROM workshops WHERE code = ?", (code,))[0]
+    secret = (server.data_dir / "secret_key").read_text().strip()
+    return token_for(secret, workshop, number)
+
+
 class Room:
     """A facilitator, a board and N phones in a workshop on its intervision item."""
 

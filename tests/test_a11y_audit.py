@@ -26,6 +26,9 @@ from a11y_support import (
     settle,
     wait_live,
 )
+from intervision_support import table_token
+
+from facilitator.activities import registry as activity_registry
 
 from conftest import PASSWORD
 
@@ -35,8 +38,10 @@ __all__ = ["room"]  # the module-scoped server fixture
 KINDS = activity_kinds()
 
 
-def _open_screens(browser: Any, room: Room, ws: Workshop, lang: str) -> tuple[Any, dict]:
-    """Board, phone and control page of `ws` in one small context."""
+def _open_screens(browser: Any, room: Room, ws: Workshop, lang: str,
+                  kind: str | None = None) -> tuple[Any, dict]:
+    """Board, phone and control page of `ws` in one small context (and table 1's screen
+    when `kind` draws one)."""
     joined = ws.join("Ann de Vries")
     ctx = context(browser, room, lang, participant=(ws.code, joined["token"]))
     pages = {
@@ -50,6 +55,11 @@ def _open_screens(browser: Any, room: Room, ws: Workshop, lang: str) -> tuple[An
     pages["board"].goto(room.url + ws.path("board_url"))
     pages["phone"].goto(room.url + f"/w/{ws.code}/phone")
     pages["control"].goto(room.url + ws.path("control_url"))
+    if kind and hasattr(activity_registry().get(kind), "table"):
+        # The table screen of table 1 (a tablet on the table), for activities that draw one.
+        pages["table"] = ctx.new_page()
+        pages["table"].set_viewport_size({"width": 1024, "height": 768})
+        pages["table"].goto(room.url + "/table/" + table_token(room.server, ws.code, 1))
     for page in pages.values():
         wait_live(page)
     return ctx, pages
@@ -66,7 +76,7 @@ def _check_all(audit: Audit, pages: dict, label: str) -> None:
 def test_activity_screens(browser: Any, room: Room, kind: str, lang: str) -> None:
     """Board, phone and control page while `kind` runs, then in its later states."""
     ws = room.workshop(kind, lang)
-    ctx, pages = _open_screens(browser, room, ws, lang)
+    ctx, pages = _open_screens(browser, room, ws, lang, kind)
     try:
         title = {"nl": f"Werkvorm {kind}", "en": f"Activity {kind}"}[lang]
         for page in pages.values():

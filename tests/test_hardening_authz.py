@@ -2,7 +2,7 @@
 without and with someone else's token. Generic over the dispatcher's registry and the
 URL map, so an activity that lands later is covered without touching this file.
 
-Actors: guest (no valid identity), the board, a participant of this workshop, a
+Actors: guest (no valid identity), the board, a table screen, a participant of this workshop, a
 participant of another workshop, a facilitator who does not own the workshop, and the
 owner. A refused action must answer {ok: false, error.code: "forbidden"} (or, for
 someone acting from another workshop with this one's ids, any refusal) and change
@@ -28,6 +28,7 @@ from hardening_support import (
     populate,
     rules,
 )
+from intervision_support import table_token
 
 from conftest import Server
 
@@ -49,6 +50,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         world.cast = {  # type: ignore[attr-defined]
             "owner": fac,
             "board": world.board(),
+            "table": world.client({"kind": "table",
+                                   "token": table_token(server, world.w["code"], 1)}),
             "participant": phones[0],
             "participant_elsewhere": world.phone("Xena", world.x),
             "facilitator_elsewhere": world.client(
@@ -67,7 +70,8 @@ def refused(ack: Any) -> dict[str, Any]:
     return ack["error"]
 
 
-KIND_OF = {"owner": "facilitator", "board": "board", "participant": "participant"}
+KIND_OF = {"owner": "facilitator", "board": "board", "table": "table",
+           "participant": "participant"}
 
 
 @pytest.mark.parametrize("name", sorted(ACTIONS))
@@ -109,6 +113,8 @@ def test_guests_cannot_connect_or_act(world: World) -> None:
     bad = [None, {}, {"kind": "participant", "code": world.w["code"]},
            {"kind": "participant", "code": world.w["code"], "token": "x" * 43},
            {"kind": "board", "token": "nope"}, {"kind": "admin", "code": world.w["code"]},
+           {"kind": "table", "token": "nope"},
+           {"kind": "table", "token": table_token(world.server, world.x["code"], 1)[:-2]},
            {"kind": "facilitator", "code": world.w["code"]},  # no session cookie
            {"kind": "participant", "code": world.x["code"], "token": world.tokens["Ann"]}]
     for auth in bad:

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from .. import table_screens
 from ..actions import FACILITATOR, PARTICIPANT, ActionSet, Context
 from ..db import dumps
 from ..errors import ActionError
@@ -87,12 +88,15 @@ def require_guide(ctx: Context, group: dict[str, Any]) -> str:
 def touch(ctx: Context, group: dict[str, Any], content: bool, board: bool = False) -> None:
     """Refresh the screens that show this group: its members' own views, always; the
     control view for content only when the facilitator may read it; the board for
-    phases, times and membership, never for content."""
+    phases, times and membership, never for content. Table screens follow the board's
+    changes, but also show roles and how many contributions a phase has: with one
+    connected, every change to a group marks the board (its push is skipped when its
+    view did not change)."""
     for pid in st.member_ids(ctx, group["id"]):
         ctx.changes.add_personal(pid)
     if not content or st.settings(ctx.workshop)["content_visible"]:
         ctx.changes.control = True
-    if board:
+    if board or table_screens.any_connected(ctx, ctx.workshop["id"]):
         ctx.changes.board = True
 
 

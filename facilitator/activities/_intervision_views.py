@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import methods as method_library
+from .. import table_screens
 from . import _intervision_phases as phases
 from . import _intervision_store as st
 
@@ -157,6 +158,7 @@ def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
         summary = _summary(v, g, people)
         summary["method_key"] = g["method"].get("base", g["method"]["key"])
         summary["members"] = [{**m, "role": st.role_of(g, m["id"])} for m in people]
+        summary["table_path"] = table_screens.path(v.workshop, g["number"])
         if settings["content_visible"]:
             names = {m["id"]: m["name"] for m in people}
             # The facilitator reads what the group shares, never private notes or drafts.
@@ -205,6 +207,57 @@ def _method_outline(method: dict[str, Any], lang: str) -> dict[str, Any]:
             }
             for p in method["phases"]
         ],
+    }
+
+
+# The table screen's rows, in the order they are read out; a note-taker only when chosen.
+TABLE_ROLES = ("case_holder", "process_guide", "note_taker", "member")
+
+
+def table(v: Any, item: dict[str, Any], number: int) -> dict[str, Any]:
+    """The screen on table `number`: group `number`'s method, phases, time, what each role
+    does now and who holds it, and how many contributions this phase has. Never what
+    anyone wrote: whoever holds the link sees it, and passers-by see the tablet."""
+    group = next((g for g in _groups(v, item) if g["number"] == number), None)
+    if group is None:
+        return {"group": None}
+    lang = _lang(v)
+    people = st.members_by_group(v, item["id"]).get(group["id"], [])
+    phase = phases.phase_of(group)
+    roles = []
+    for role in TABLE_ROLES:
+        names = [m["name"] for m in people if st.role_of(group, m["id"]) == role]
+        if role == "note_taker" and not names:
+            continue
+        instruction = method_library.text(phase["instructions"][role], lang)
+        roles.append({"role": role, "names": names, "instruction": instruction})
+    # How many, never what: the phase's own kind first, shown even at zero.
+    counts = {phase["contribution"]: 0} if phase["contribution"] != "none" else {}
+    for row in v.all(
+        "SELECT kind, COUNT(*) AS n FROM intervision_contributions"
+        " WHERE group_id = ? AND phase_index = ? GROUP BY kind ORDER BY kind",
+        (group["id"], group["phase_index"]),
+    ):
+        counts[row["kind"]] = row["n"]
+    done = group["state"] == "done"
+    steps = [
+        {
+            "title": method_library.text(p["title"], lang),
+            "minutes": p["minutes"],
+            "state": "done"
+            if done or i < group["phase_index"]
+            else ("current" if i == group["phase_index"] else "todo"),
+        }
+        for i, p in enumerate(group["method"]["phases"])
+    ]
+    return {
+        "group": {
+            **_summary(v, group, people),
+            "phases": steps,
+            "roles": roles,
+            "counts": [{"kind": kind, "n": n} for kind, n in counts.items()],
+            "auto": st.settings(v.workshop)["auto_advance"],
+        }
     }
 
 

@@ -26,7 +26,7 @@ from ..schema import Bool, Choice, Int, ListOf, Obj, Text
 from . import _intervision_groups as groups_mod
 from . import _intervision_round as round_mod
 from . import _intervision_store as st
-from ._intervision_views import board, control, export, personal, phone  # noqa: F401
+from ._intervision_views import board, control, export, personal, phone, table  # noqa: F401
 
 KIND = "intervision"
 TITLE = _l("Intervision")
@@ -92,6 +92,19 @@ CLIENT_STRINGS = {
     "do_resume": _l("Resume"),
     "do_extend": _l("+2 min"),
     "do_advance": _l("Next phase"),
+    # table screens: how many contributions a phase has so far, and the phase list
+    "count_case": _l("Cases proposed"),
+    "count_question": _l("Questions"),
+    "count_association": _l("Associations"),
+    "count_analysis": _l("Analyses"),
+    "count_advice": _l("Advice"),
+    "count_core_statement": _l("Core statements"),
+    "count_value": _l("Values"),
+    "count_insight": _l("Insights"),
+    "phase_now": _l("now"),
+    "phase_done": _l("finished"),
+    "table_screen": _l("Table screen"),
+    "table_qr": _l("QR code of table %(n)s"),
 }
 
 

@@ -218,6 +218,7 @@ def control(code: str) -> Any:
         workshop=workshop,
         join_url=links.join_url(workshop["code"]),
         board_url=links.board_url(workshop),
+        public_base=links.public_base(),
     )
 
 

@@ -40,7 +40,7 @@ export class Live {
     this.flushing = false;
     this.waiters = new Map(); // op_id -> resolve
     this.socket = io({ auth, reconnectionDelayMax: 5000 });
-    for (const name of ["board", "control", "phone", "me"]) {
+    for (const name of ["board", "control", "phone", "me", "table"]) {
       this.socket.on(name, (msg) => this.receive(name, msg));
     }
     this.socket.on("connect", () => this.connected());
@@ -109,7 +109,7 @@ export class Live {
         }
         const received = Date.now();
         this.offsetMs = Date.parse(reply.now) - (sent + received) / 2;
-        for (const name of ["board", "control", "phone", "me"]) {
+        for (const name of ["board", "control", "phone", "me", "table"]) {
           if (reply[name]) this.receive(name, { seq: reply.seq, view: reply[name] });
         }
         resolve();

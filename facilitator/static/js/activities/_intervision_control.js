@@ -90,6 +90,7 @@ export const control = {
     renderGroups(root, view, ctx);
     renderUnassigned(root, view, ctx);
     renderContent(root, view, ctx);
+    renderTables(root, view, ctx);
     tick(root, ctx);
   },
 };
@@ -220,5 +221,29 @@ function renderContent(root, view, ctx) {
           el("li", {}, el("span", { class: "hint", text: `${c.phase}: ` }), c.text))),
         g.content.takeaway ? el("p", { class: "iv-takeaway", text: g.content.takeaway }) : null),
     ),
+  );
+}
+
+// One link per group for a tablet at its table, and the same link as a QR code to scan
+// with that tablet. Rebuilt only when the groups change, so an open QR code stays open.
+function renderTables(root, view, ctx) {
+  $("[data-part=tables]", root).hidden = !view.groups.length;
+  const key = view.groups.map((g) => g.table_path).join(" ");
+  if (root._tables === key) return;
+  root._tables = key;
+  const base = document.body.dataset.publicBase || "";
+  $("[data-list=tables]", root).replaceChildren(
+    ...view.groups.map((g) => {
+      const url = base + g.table_path;
+      return el(
+        "li",
+        { "data-table": String(g.number) },
+        el("a", { href: url, target: "_blank", rel: "noopener", class: "iv-table-link" },
+          `${s(ctx, "table_screen")} · ${groupName(ctx, g)}`),
+        el("details", {}, el("summary", { text: s(ctx, "table_qr", { n: g.number }) }),
+          el("img", { class: "qr iv-table-qr", loading: "lazy", alt: `${s(ctx, "table_screen")} · ${groupName(ctx, g)}: ${url}`,
+            src: `/w/${encodeURIComponent(document.body.dataset.code)}/table/${g.number}/qr.svg` })),
+      );
+    }),
   );
 }

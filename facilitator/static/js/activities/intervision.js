@@ -4,6 +4,7 @@ import { $, el, fillFields, fromTemplate } from "../dom.js";
 import { TimerView } from "../timer.js";
 import { autoSync, groupName, keepFocus, phaseOf, s, secondsLeft, clock } from "./_intervision_common.js";
 export { control } from "./_intervision_control.js";
+export { table } from "./_intervision_table.js";
 
 // --- board: every group's phase and time, no content -------------------------------------
 
