@@ -45,6 +45,7 @@ from swarm import (  # noqa: E402
 )
 
 WAIT = 60.0  # seconds: the most any single scenario step may take
+QUIET = 1.0  # seconds of quiet before each measured phase change in c
 # Refusals that are a final answer from the activity (e.g. "at most 500 dilemmas").
 FINAL_REFUSALS = {"limit"}
 
@@ -267,7 +268,9 @@ class Bench:
         for r in range(rounds):
             if r:  # back to where we were, then measure the step forward again
                 await self.must(room.control, "agenda.prev")
-                await asyncio.sleep(0.5)
+            # Each measured step starts in a quiet room: the push of the step back (or
+            # the tail of b's burst) would otherwise be counted in this one.
+            await asyncio.sleep(QUIET)
             got, lost = await self.phase_change([room])
             latencies += got
             missing += lost
@@ -371,6 +374,7 @@ async def bare_push(server: BareServer, count: int, rounds: int, payload: Any) -
     latencies: list[float] = []
     for r in range(rounds):
         marker = 10_000 + r
+        await asyncio.sleep(QUIET)  # as in c
         for p in phones:
             p.expect("phone", lambda s, v, m=marker: s == m)
         start = time.time()

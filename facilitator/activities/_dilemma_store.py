@@ -31,7 +31,7 @@ NOTES_MAX = 4000
 THEME_MAX = 80
 MAX_OPTIONS = 4
 PER_PARTICIPANT = 20  # dilemmas, arguments or needs one phone may add
-PER_WORKSHOP = 500
+PER_WORKSHOP = 2000  # a conference of 1,000 phones, each with a dilemma or two
 CATEGORIES = ("content", "organisational")
 
 migrations = Migrations("dilemmas")
@@ -118,6 +118,21 @@ def m001_dilemmas(db: sqlite_utils.Database) -> None:
     )
     """
     run_script(db, script)
+
+
+@migrations()
+def m002_per_person_indexes(db: sqlite_utils.Database) -> None:
+    # Each submission counts its author's dilemmas (PER_PARTICIPANT), and each phone's own
+    # view lists them: with only the workshop index that read every dilemma of the room,
+    # a quadratic cost in a burst of 1,000 submissions (bench/load.py, scenario b).
+    run_script(
+        db,
+        """
+        CREATE INDEX dilemmas_author ON dilemmas(workshop_id, author_id);
+        CREATE INDEX dilemma_needs_participant ON dilemma_needs(workshop_id, participant_id);
+        CREATE INDEX dilemma_arguments_participant ON dilemma_arguments(dilemma_id, participant_id)
+        """,
+    )
 
 
 # --- payload fields shared by several actions ------------------------------------------
