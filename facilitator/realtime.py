@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 PARTICIPANT_COOKIE = "ftok_"
 
+Message = tuple[str, int, Any, str]  # event name, seq, view, room
+
 
 def room_board(workshop_id: int) -> str:
     return f"w{workshop_id}:board"
@@ -104,41 +106,61 @@ class Pusher:
             self.last_flush[workshop_id] = started + max(self.delay, 3 * cost)
 
     def flush(self, workshop_id: int, changes: Changes) -> None:
+        """Send each changed audience its view, the shared screens first.
+
+        The board, every phone and the table screens get theirs before the per-phone
+        parts and the control page are computed: at 1,000 phones those take tens of ms,
+        and a phase change should not wait for them. Each part is one snapshot: views
+        are computed without yielding, so they match the seq read with them."""
+        if changes.board or changes.phones:
+            self._send(self._shared(workshop_id, changes))
+            if changes.control or changes.personal != set():
+                self.socketio.sleep(0)  # the sockets' writers send the shared views now
+        if changes.control or changes.personal != set():
+            self._send(self._own(workshop_id, changes))
+
+    def _views(self, workshop_id: int) -> Views | None:
         row = self.store.one("SELECT * FROM workshops WHERE id = ?", (workshop_id,))
-        if row is None:
-            return
-        workshop = dict(row)
-        messages: list[tuple[str, dict[str, Any], str]] = []
-        # Compute every view before the first emit: emits yield to other greenlets.
-        with force_locale(locale_of(workshop["language"])):
-            views = Views(self.store, workshop)
-            seq = views.seq
+        return Views(self.store, dict(row)) if row is not None else None
+
+    def _shared(self, workshop_id: int, changes: Changes) -> list[Message]:
+        views = self._views(workshop_id)
+        if views is None:
+            return []
+        seq = views.seq
+        messages: list[Message] = []
+        with force_locale(locale_of(views.workshop["language"])):
             if changes.board:
-                messages.append(
-                    ("board", {"seq": seq, "view": views.board()}, room_board(workshop_id))
-                )
+                messages.append(("board", seq, views.board(), room_board(workshop_id)))
             if changes.phones:
-                messages.append(
-                    ("phone", {"seq": seq, "view": views.phone()}, room_phones(workshop_id))
-                )
+                messages.append(("phone", seq, views.phone(), room_phones(workshop_id)))
+            if changes.board:  # a table screen shows one group of what the board shows
+                for n in table_screens.connected(self.store, workshop_id):
+                    messages.append(("table", seq, views.table(n), room_table(workshop_id, n)))
+        return messages
+
+    def _own(self, workshop_id: int, changes: Changes) -> list[Message]:
+        views = self._views(workshop_id)
+        if views is None:
+            return []
+        seq = views.seq
+        messages: list[Message] = []
+        with force_locale(locale_of(views.workshop["language"])):
             ids = (
                 self._online(workshop_id) if changes.personal is None else sorted(changes.personal)
             )
             for pid, view in views.personal(ids).items():
-                messages.append(("me", {"seq": seq, "view": view}, room_participant(pid)))
-            if changes.board:  # a table screen shows one group of what the board shows
-                for n in table_screens.connected(self.store, workshop_id):
-                    payload = {"seq": seq, "view": views.table(n)}
-                    messages.append(("table", payload, room_table(workshop_id, n)))
+                messages.append(("me", seq, view, room_participant(pid)))
         if changes.control:
             # Facilitators read the control page in their own language; the view's data
             # (titles, names) is the workshop's.
-            messages.append(
-                ("control", {"seq": seq, "view": views.control()}, room_control(workshop_id))
-            )
-        for name, payload, room in messages:
-            if self._fresh(room, payload["view"]):
-                self.socketio.emit(name, payload, to=room)
+            messages.append(("control", seq, views.control(), room_control(workshop_id)))
+        return messages
+
+    def _send(self, messages: list[Message]) -> None:
+        for name, seq, view, room in messages:
+            if self._fresh(room, view):
+                self.socketio.emit(name, {"seq": seq, "view": view}, to=room)
 
     def _fresh(self, room: str, view: Any) -> bool:
         """Whether this view differs from the last one sent to the room. An action that
