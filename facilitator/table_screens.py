@@ -70,6 +70,11 @@ def lookup(store: Store, raw: Any) -> tuple[dict[str, Any], int] | None:
     return workshop, number
 
 
+# Every "table:<n>" audience sorts between these two (";" follows ":" in ASCII), so the lookups
+# below are a range on the presence_audience index instead of a scan of the room.
+_AUDIENCES = (f"{TABLE}:", f"{TABLE};")
+
+
 def audience(number: int) -> str:
     """The presence row's audience for a connected table screen."""
     return f"{TABLE}:{number}"
@@ -78,8 +83,9 @@ def audience(number: int) -> str:
 def connected(store: Store, workshop_id: int) -> list[int]:
     """Table numbers with a screen connected now: the pusher computes only their views."""
     rows = store.all(
-        "SELECT DISTINCT audience FROM presence WHERE workshop_id = ? AND audience LIKE ?",
-        (workshop_id, f"{TABLE}:%"),
+        "SELECT DISTINCT audience FROM presence"
+        " WHERE workshop_id = ? AND audience >= ? AND audience < ?",
+        (workshop_id, *_AUDIENCES),
     )
     return sorted(int(r[0].split(":", 1)[1]) for r in rows)
 
@@ -87,7 +93,8 @@ def connected(store: Store, workshop_id: int) -> list[int]:
 def any_connected(q: Any, workshop_id: int) -> bool:
     """Inside an action (ctx) or a view: is any table screen of this workshop connected?"""
     row = q.one(
-        "SELECT 1 AS x FROM presence WHERE workshop_id = ? AND audience LIKE ? LIMIT 1",
-        (workshop_id, f"{TABLE}:%"),
+        "SELECT 1 AS x FROM presence"
+        " WHERE workshop_id = ? AND audience >= ? AND audience < ? LIMIT 1",
+        (workshop_id, *_AUDIENCES),
     )
     return row is not None
