@@ -86,7 +86,7 @@ class Pusher:
         # Throttle, not debounce: a change in a quiet workshop (a phase change) goes
         # out at once; changes within PUSH_DELAY of the last push are gathered into
         # the next one (a burst of submissions). A push whose views are expensive (a
-        # control page listing 1,000 people and 500 dilemmas) spaces the next one by
+        # control page listing 1,000 people and 1,000 dilemmas) spaces the next one by
         # twice its own cost, so pushing never takes more than a third of the server.
         while (wait := self.last_flush.get(workshop_id, 0.0) - time.monotonic()) > 0:
             self.socketio.sleep(wait)  # again: a push running meanwhile may move it
