@@ -12,6 +12,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request, session
@@ -119,43 +120,45 @@ class Pusher:
         if changes.control or changes.personal != set():
             self._send(self._own(workshop_id, changes))
 
-    def _views(self, workshop_id: int) -> Views | None:
+    def _snapshot(
+        self, workshop_id: int, build: Callable[[Views, int], list[Message]]
+    ) -> list[Message]:
+        """Messages built from views of one moment, in the workshop's language."""
         row = self.store.one("SELECT * FROM workshops WHERE id = ?", (workshop_id,))
-        return Views(self.store, dict(row)) if row is not None else None
+        if row is None:
+            return []
+        views = Views(self.store, dict(row))
+        with force_locale(locale_of(views.workshop["language"])):
+            return build(views, views.seq)
 
     def _shared(self, workshop_id: int, changes: Changes) -> list[Message]:
-        views = self._views(workshop_id)
-        if views is None:
-            return []
-        seq = views.seq
-        messages: list[Message] = []
-        with force_locale(locale_of(views.workshop["language"])):
+        def build(views: Views, seq: int) -> list[Message]:
+            out: list[Message] = []
             if changes.board:
-                messages.append(("board", seq, views.board(), room_board(workshop_id)))
+                out.append(("board", seq, views.board(), room_board(workshop_id)))
             if changes.phones:
-                messages.append(("phone", seq, views.phone(), room_phones(workshop_id)))
+                out.append(("phone", seq, views.phone(), room_phones(workshop_id)))
             if changes.board:  # a table screen shows one group of what the board shows
                 for n in table_screens.connected(self.store, workshop_id):
-                    messages.append(("table", seq, views.table(n), room_table(workshop_id, n)))
-        return messages
+                    out.append(("table", seq, views.table(n), room_table(workshop_id, n)))
+            return out
+
+        return self._snapshot(workshop_id, build)
 
     def _own(self, workshop_id: int, changes: Changes) -> list[Message]:
-        views = self._views(workshop_id)
-        if views is None:
-            return []
-        seq = views.seq
-        messages: list[Message] = []
-        with force_locale(locale_of(views.workshop["language"])):
+        def build(views: Views, seq: int) -> list[Message]:
             ids = (
                 self._online(workshop_id) if changes.personal is None else sorted(changes.personal)
             )
-            for pid, view in views.personal(ids).items():
-                messages.append(("me", seq, view, room_participant(pid)))
-        if changes.control:
-            # Facilitators read the control page in their own language; the view's data
-            # (titles, names) is the workshop's.
-            messages.append(("control", seq, views.control(), room_control(workshop_id)))
-        return messages
+            out: list[Message] = [
+                ("me", seq, view, room_participant(pid))
+                for pid, view in views.personal(ids).items()
+            ]
+            if changes.control:
+                out.append(("control", seq, views.control(), room_control(workshop_id)))
+            return out
+
+        return self._snapshot(workshop_id, build)
 
     def _send(self, messages: list[Message]) -> None:
         for name, seq, view, room in messages:
