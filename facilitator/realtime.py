@@ -70,7 +70,7 @@ class Pusher:
         self.delay = delay
         self.pending: dict[int, Changes] = {}
         self.lock = threading.Lock()
-        self.sent: dict[str, int] = {}  # room -> hash of the last view pushed there
+        self.sent: dict[str, int] = {}  # room -> hash of the last view pushed there (see forget)
         self.last_flush: dict[int, float] = {}  # workshop -> when its next push may go
 
     def schedule(self, workshop_id: int, changes: Changes) -> None:
@@ -177,6 +177,11 @@ class Pusher:
         self.sent[room] = digest
         return True
 
+    def forget(self, room: str) -> None:
+        """A screen left the room: its next view goes out whatever it is (it syncs on
+        reconnect anyway), and the map does not grow with every phone ever connected."""
+        self.sent.pop(room, None)
+
     def _online(self, workshop_id: int) -> list[int]:
         rows = self.store.all(
             "SELECT DISTINCT participant_id FROM presence"
@@ -278,11 +283,13 @@ def register(socketio: SocketIO) -> None:
     def on_disconnect(*_: Any) -> None:
         if socketio.server.manager.is_connected(request.sid, request.namespace):
             return  # a client's own event named "disconnect": it is still connected
+        pusher = current_app.extensions["facilitator.pusher"]
+        actor = _actor()
+        if actor is not None and actor.participant_id is not None:
+            pusher.forget(room_participant(actor.participant_id))
         workshop_id = participants.disconnected(_store(), request.sid)
         if workshop_id:
-            current_app.extensions["facilitator.pusher"].schedule(
-                workshop_id, Changes(board=True, control=True)
-            )
+            pusher.schedule(workshop_id, Changes(board=True, control=True))
 
     @socketio.on("act")
     def on_act(envelope: Any = None) -> dict[str, Any]:
