@@ -39,7 +39,14 @@ def extracted() -> dict[str, str]:
 def catalogue() -> dict[str, str]:
     with PO.open("rb") as f:
         catalog = read_po(f, locale="nl")
-    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str)}
+    known: dict[str, str] = {}
+    for m in catalog:
+        if isinstance(m.id, tuple):  # a plural: its singular and plural forms are known
+            for msgid, text in zip(m.id, m.string, strict=False):
+                known[msgid] = text
+        elif m.id:
+            known[m.id] = m.string
+    return known
 
 
 def missing() -> dict[str, str]:

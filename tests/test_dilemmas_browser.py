@@ -116,6 +116,8 @@ def test_whole_dilemma_workshop(
     flow.goto("Collect dilemmas")
     write(bea, "A client refuses help but is unsafe at home.", "Respect the refusal",
           "Report to the safety team", values="autonomy vs safety")
+    # One is one: the board's count has a singular ("1 dilemma", not "1 dilemmas").
+    board.wait_for_selector(".dilemma-count:text-is('1 dilemma')")
     write(cor, "A colleague keeps arriving late for the handover.", "Address it myself",
           "Tell the team leader", c="Let it go", show_name=True)
     write(dirk, "Client unsafe at home but says no to help.", "Wait", "Act now")

@@ -73,6 +73,10 @@ def test_manager_reviews_filters_and_marks_done(server, facilitator_token, clien
     visible = {ids["main"], ids["formula"], ids["late"]}
     assert listed() == visible
     assert listed(overdue="1") == {ids["late"]}
+    # The count reads as Dutch: "1 afspraak", "3 afspraken".
+    one = s.get(server.url + "/review", params={"overdue": "1"}).text
+    assert re.search(r'role="status">\s*1 afspraak\b', one), one[:2000]
+    assert re.search(r'role="status">\s*3 afspraken\b', page.text)
     assert listed(owner="bob") == {ids["formula"], ids["late"]}
     assert listed(status="agreed") == visible
     assert listed(status="done") == set()

@@ -29,6 +29,7 @@ BUCKETS = 5  # slider positions 0..100 shown as five bands
 
 CLIENT_STRINGS = {
     "chosen": _l("%(n)s have chosen"),
+    "chosen.one": _l("%(n)s has chosen"),
     "your_choice": _l("Your choice: %(choice)s"),
     "round_first": _l("Round %(n)s"),
     "round_revote": _l("Round %(n)s: vote again"),

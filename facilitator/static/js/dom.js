@@ -44,7 +44,9 @@ export function strings() {
 
 /** Translate with %(name)s placeholders filled in. */
 export function t(table, key, params = {}) {
-  let text = table[key] ?? key;
+  // A count of one has its own text under `<key>.one` where the language needs it
+  // ("1 dilemma", "1 heeft gestemd"), not "1 dilemmas".
+  let text = (params.n === 1 && table[`${key}.one`]) || (table[key] ?? key);
   for (const [name, value] of Object.entries(params)) {
     text = text.replaceAll(`%(${name})s`, String(value));
   }
