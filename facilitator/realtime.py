@@ -113,11 +113,12 @@ class Pusher:
         parts and the control page are computed: at 1,000 phones those take tens of ms,
         and a phase change should not wait for them. Each part is one snapshot: views
         are computed without yielding, so they match the seq read with them."""
+        own = changes.control or changes.personal != set()
         if changes.board or changes.phones:
             self._send(self._shared(workshop_id, changes))
-            if changes.control or changes.personal != set():
+            if own:
                 self.socketio.sleep(0)  # the sockets' writers send the shared views now
-        if changes.control or changes.personal != set():
+        if own:
             self._send(self._own(workshop_id, changes))
 
     def _snapshot(
@@ -243,6 +244,11 @@ def _actor() -> Actor | None:
     return Actor(**data) if data else None
 
 
+def _screen_language() -> Any:
+    """Messages in the language this socket's screen was opened in (set at connect)."""
+    return force_locale(locale_of(session.get("lang", "nl")))
+
+
 def _genuine_connect() -> bool:
     """python-socketio also routes a client's own event named "connect" to the connect
     handler; only the real handshake passes the connection's environ first."""
@@ -294,7 +300,7 @@ def register(socketio: SocketIO) -> None:
     @socketio.on("act")
     def on_act(envelope: Any = None) -> dict[str, Any]:
         actor = _actor()
-        with force_locale(locale_of(session.get("lang", "nl"))):
+        with _screen_language():
             if actor is None:
                 return {
                     "ok": False,
@@ -305,7 +311,7 @@ def register(socketio: SocketIO) -> None:
     @socketio.on("sync")
     def on_sync(_: Any = None) -> dict[str, Any]:
         actor = _actor()
-        with force_locale(locale_of(session.get("lang", "nl"))):
+        with _screen_language():
             return sync_payload(_store(), actor)
 
     @socketio.on_error_default
@@ -313,7 +319,7 @@ def register(socketio: SocketIO) -> None:
         log.exception("socket handler failed", exc_info=exc)
         if (getattr(request, "event", None) or {}).get("message") == "connect":
             return False  # a failed handshake refuses the connection, never half-opens it
-        with force_locale(locale_of(session.get("lang", "nl"))):
+        with _screen_language():
             return {
                 "ok": False,
                 "error": ActionError(
