@@ -12,8 +12,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import socket
 import sys
+import warnings
+
+# Eventlet warns on import that it is deprecated: a message for the developers (see
+# docs/architecture.md), not for the person at the keyboard. The start line says which
+# async mode runs.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 
 def _async_mode() -> str:
@@ -26,77 +31,18 @@ def _patch(mode: str) -> None:
         import eventlet
 
         eventlet.monkey_patch()
-        from facilitator import eventlet_speedups
-
-        eventlet_speedups.install()
     elif mode == "gevent":
         from gevent import monkey
 
         monkey.patch_all()
 
 
-def _tune_gc() -> None:
-    """Fewer, cheaper garbage collections: with 1,000 phones connected a full collection
-    walked every connection's objects for 100-170 ms, finding nothing to free, and the
-    young generation was collected every 700 allocations (docs/benchmarks.md, "Load")."""
-    import gc
-
-    gc.collect()
-    gc.freeze()  # what is loaded by now lives as long as the server: never scan it again
-    gc.set_threshold(10_000, 20, 10)  # the default first generation is 700 objects
-
-
-def _lan_address() -> str | None:
-    """An address of this machine that phones on the same network can reach."""
-    # The address of the default route: connecting a UDP socket sends nothing. Debian maps
-    # the hostname to 127.0.1.1 in /etc/hosts, so the lookup below alone finds no LAN.
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never reached
-            address = probe.getsockname()[0]
-        if not address.startswith(("127.", "0.")):
-            return address
-    except OSError:
-        pass
-    try:
-        candidates = socket.gethostbyname_ex(socket.gethostname())[2]
-    except OSError:
-        return None
-    for address in candidates:
-        if not address.startswith("127."):
-            return address
-    return None
-
-
 def serve(args: argparse.Namespace) -> None:
     mode = _async_mode()
     _patch(mode)
-    from facilitator import auth, create_app, socketio
+    from facilitator.serve import serve as serve_app
 
-    config = {"DATA_DIR": args.data, "ASYNC_MODE": mode}
-    shown_host = args.host
-    if args.host in ("0.0.0.0", "::"):
-        lan = _lan_address()
-        if lan:
-            config["LAN_URL"] = f"http://{lan}:{args.port}"
-            shown_host = lan
-    app = create_app(config)
-    store = app.extensions["facilitator.store"]
-    base = app.config["PUBLIC_URL"].rstrip("/") or f"http://{shown_host}:{args.port}"
-    print(f"Facilitator ({mode}) serving on http://{args.host}:{args.port}", flush=True)
-    print(f"  facilitators log in at  {base}/login", flush=True)
-    print(f"  participants join at    {base}/join", flush=True)
-    if auth.user_count(store) == 0:
-        token = auth.new_setup_token(store)
-        print(f"  no users yet: create the first admin at {base}/setup/{token}", flush=True)
-    from facilitator.activities import _intervision_retention
-
-    _intervision_retention.start(app, socketio)  # purge now, then daily
-    # eventlet's WSGI server holds at most 1,024 connections by default: fewer than the
-    # phones of a large conference plus their boards (docs/benchmarks.md, "Load").
-    extra = {"max_size": 10_000} if mode == "eventlet" else {}
-    _tune_gc()
-    socketio.run(app, host=args.host, port=args.port, log_output=False, **extra)
+    serve_app(args.host, args.port, args.data, mode)
 
 
 def _app(args: argparse.Namespace):
@@ -140,12 +86,12 @@ def team_add(args: argparse.Namespace) -> None:
 
 
 def purge(args: argparse.Namespace) -> None:
-    from facilitator.activities import _intervision_retention
+    from facilitator.activities.intervision import retention
     from facilitator.db import utcnow
 
     app = _app(args)
     days = app.config["INTERVISION_RETENTION_DAYS"]
-    counts = _intervision_retention.purge(app.extensions["facilitator.store"], utcnow(), days)
+    counts = retention.purge(app.extensions["facilitator.store"], utcnow(), days)
     print(f"purged intervision content older than {days} days: {counts}")
 
 

@@ -62,11 +62,11 @@ class SubmitSpec:
 
 
 def find_submit() -> SubmitSpec | None:
-    from facilitator.actions import PARTICIPANT
-    from facilitator.activities import MODULES
+    from facilitator.activities import ACTIVITIES
+    from facilitator.live.actions import PARTICIPANT
 
-    for module in MODULES:
-        for name, action in module.actions.actions.items():
+    for activity in ACTIVITIES:
+        for name, action in activity.actions.actions.items():
             if PARTICIPANT in action.roles and name.endswith(".submit"):
-                return SubmitSpec(module.KIND, name, action.schema)
+                return SubmitSpec(activity.kind, name, action.schema)
     return None

@@ -15,15 +15,18 @@ from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from . import i18n, participants, realtime, timer, workshops
-from .actions import Dispatcher
-from .activities import MODULES
-from .auth import get_user
-from .config import load_config
-from .db import Store
-from .migrations import migrate
-from .security import init_security
-from .socket_context import App, SocketAwareSessionInterface
+from facilitator import i18n
+from facilitator.activities import ACTIVITIES
+from facilitator.auth import get_user
+from facilitator.config import load_config
+from facilitator.db import Store
+from facilitator.live import sockets
+from facilitator.live.actions import Dispatcher
+from facilitator.live.pusher import Pusher
+from facilitator.live.socket_context import App, SocketAwareSessionInterface
+from facilitator.migrations import migrate
+from facilitator.room import agenda, participants, timer, workshops
+from facilitator.security import init_security
 
 socketio = SocketIO()
 csrf = CSRFProtect()
@@ -39,9 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     store = Store(app.config["DATABASE"])
     migrate(store.db)
-    for module in MODULES:
-        if hasattr(module, "migrations"):
-            module.migrations.apply(store.db)
+    for activity in ACTIVITIES:
+        if activity.migrations is not None:
+            activity.migrations.apply(store.db)
     participants.clear_presence(store)
     app.extensions["facilitator.store"] = store
 
@@ -68,18 +71,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ping_interval=20,
         ping_timeout=20,
     )
-    pusher = realtime.Pusher(app, socketio, store, app.config["PUSH_DELAY"])
+    pusher = Pusher(app, socketio, store, app.config["PUSH_DELAY"])
     app.extensions["facilitator.pusher"] = pusher
     app.extensions["facilitator.dispatcher"] = Dispatcher(
         store,
-        [workshops.actions, timer.actions, participants.actions] + [m.actions for m in MODULES],
+        [workshops.actions, agenda.actions, timer.actions, participants.actions]
+        + [a.actions for a in ACTIVITIES],
         on_commit=pusher.schedule,
         rate=app.config["ACTION_RATE"],
         max_bytes=app.config["MAX_MESSAGE_BYTES"],
     )
-    realtime.register(socketio)
+    sockets.register(socketio)
 
-    from .views import api, api_agreements, pages, report, review, tables
+    from facilitator.web import api, api_agreements, pages, report, review, tables
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(tables.bp)
@@ -98,7 +102,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         return {
             "lang": str(get_locale()),
             "languages": i18n.LANGUAGES,
-            "activity_kinds": [m.KIND for m in MODULES],
+            "activity_kinds": [a.kind for a in ACTIVITIES],
             "client_strings": i18n.client_strings(),
         }
 

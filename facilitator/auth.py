@@ -10,7 +10,7 @@ from typing import Any
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .db import Store, iso, utcnow
+from facilitator.db import Store, iso, utcnow
 
 ROLES = ("admin", "facilitator", "manager")
 PASSWORD_MIN = 10

@@ -64,7 +64,7 @@ def client_strings() -> dict[str, str]:
     """Texts the page scripts show, in the current language."""
     from flask_babel import gettext as _
 
-    from .activities import MODULES
+    from facilitator.activities import ACTIVITIES
 
     strings = {
         "connecting": _("Connecting…"),
@@ -91,7 +91,7 @@ def client_strings() -> dict[str, str]:
         "remove": _("Remove"),
         "step": _("Step %(n)s of %(total)s"),
     }
-    for module in MODULES:
-        for key, text in getattr(module, "CLIENT_STRINGS", {}).items():
-            strings[f"{module.KIND}.{key}"] = str(text)
+    for activity in ACTIVITIES:
+        for key, text in activity.client_strings.items():
+            strings[f"{activity.kind}.{key}"] = str(text)
     return strings

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from .errors import ActionError
+from facilitator.errors import ActionError
 
 
 def _invalid(field: str, message: Any, **params: Any) -> ActionError:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Creates .venv with the project installed. Sourced by start.sh and test.sh.
-# Usage: source scripts/setup.sh [extras]
+# Creates .venv with the project installed. Run (not sourced) by start.sh and test.sh,
+# so that the caller's own arguments (--host, --port) never reach it.
+# Usage: bash scripts/setup.sh [extras]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 extras="${1:-}"

@@ -8,6 +8,6 @@ if [ ! -x /usr/bin/chromium ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core
 fi
-source scripts/setup.sh test
+bash scripts/setup.sh test
 .venv/bin/ruff check facilitator tests bench run.py
 exec .venv/bin/python -m pytest -q "$@"

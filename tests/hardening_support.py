@@ -41,12 +41,12 @@ def actions() -> dict[str, Any]:
 
 def action_kinds() -> dict[str, str | None]:
     """Action name -> the activity KIND whose module registers it (None for the core)."""
-    from facilitator.activities import MODULES
+    from facilitator.activities import ACTIVITIES
 
     owner: dict[str, str | None] = {name: None for name in actions()}
-    for module in MODULES:
-        for name in module.actions.actions:
-            owner[name] = module.KIND
+    for activity in ACTIVITIES:
+        for name in activity.actions.actions:
+            owner[name] = activity.kind
     return owner
 
 
@@ -214,7 +214,7 @@ def make_world(server: Server, title: str = "Werkconferentie W") -> World:
     server.add_user(OTHER, "facilitator", teams=("Wijkteam Zuid",), name="Olaf")
     server.add_user(MANAGER, "manager", teams=("Wijkteam Noord",), name="Mia")
     owner_token, other_token = server.token(OWNER), server.token(OTHER)
-    from facilitator.agendas import AGENDAS
+    from facilitator.room.agenda import AGENDAS
 
     agenda = "dilemmas" if "dilemmas" in AGENDAS else "welcome"
     team = server.db_rows("SELECT id FROM teams WHERE name = 'Wijkteam Noord'")[0]["id"]
@@ -230,13 +230,13 @@ def make_world(server: Server, title: str = "Werkconferentie W") -> World:
     present = {r["kind"]: r["id"] for r in server.db_rows(
         "SELECT kind, MIN(id) AS id FROM agenda_items WHERE workshop_id = ? GROUP BY kind",
         (world.wid(),))}
-    from facilitator.activities import MODULES
+    from facilitator.activities import ACTIVITIES
 
-    for module in MODULES:
-        if module.KIND not in present:
-            ack = fac.act("agenda.add", {"kind": module.KIND})
+    for activity in ACTIVITIES:
+        if activity.kind not in present:
+            ack = fac.act("agenda.add", {"kind": activity.kind})
             assert ack["ok"], ack
-            present[module.KIND] = ack["result"]["item_id"]
+            present[activity.kind] = ack["result"]["item_id"]
     world.items = present
     return world
 

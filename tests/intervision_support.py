@@ -9,7 +9,7 @@ from conftest import login_cookie
 
 def table_token(server: Any, code: str, number: int) -> str:
     """Table `number`'s secret link token, as the control page shows it."""
-    from facilitator.table_screens import token_for
+    from facilitator.room.table_screens import token_for
 
     workshop = server.db_rows("SELECT id, code FROM workshops WHERE code = ?", (code,))[0]
     secret = (server.data_dir / "secret_key").read_text().strip()

@@ -55,7 +55,7 @@ def _open_screens(browser: Any, room: Room, ws: Workshop, lang: str,
     pages["board"].goto(room.url + ws.path("board_url"))
     pages["phone"].goto(room.url + f"/w/{ws.code}/phone")
     pages["control"].goto(room.url + ws.path("control_url"))
-    if kind and hasattr(activity_registry().get(kind), "table"):
+    if kind and activity_registry()[kind].table is not None:
         # The table screen of table 1 (a tablet on the table), for activities that draw one.
         pages["table"] = ctx.new_page()
         pages["table"].set_viewport_size({"width": 1024, "height": 768})

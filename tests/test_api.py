@@ -214,7 +214,7 @@ def test_errors_are_json_and_never_a_stack_trace(api: Any, tokens: dict[str, str
     is_error(api("POST", "/api/v1/workshops", tokens["fac"], data="x" * (3 * 1024 * 1024),
                  content_type="application/json"), 413)
     # A bug inside a handler: logged on the server, a plain JSON 500 for the client.
-    from facilitator import workshops
+    from facilitator.room import workshops
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("secret internals /etc/passwd")

@@ -4,7 +4,7 @@ import random
 
 from eventlet.websocket import RFC6455WebSocket
 
-from facilitator.eventlet_speedups import apply_mask
+from facilitator.serve import apply_mask
 
 ORIGINAL = RFC6455WebSocket.__dict__["_apply_mask"].__func__
 

@@ -6,8 +6,9 @@ import os
 
 from test_intervision_retention import _act, _round
 
-from facilitator import agreements_access, auth
-from facilitator.actions import PARTICIPANT, Actor
+from facilitator import auth
+from facilitator.agreements import access as agreements_access
+from facilitator.live.actions import PARTICIPANT, Actor
 
 
 def _manager_sees(store, manager) -> list[dict]:

@@ -6,10 +6,11 @@ import os
 import time
 from datetime import timedelta
 
-from facilitator import auth, workshops
-from facilitator.actions import FACILITATOR, PARTICIPANT, Actor
-from facilitator.activities._intervision_retention import purge
+from facilitator import auth
+from facilitator.activities.intervision.retention import purge
 from facilitator.db import iso, utcnow
+from facilitator.live.actions import FACILITATOR, PARTICIPANT, Actor
+from facilitator.room import workshops
 
 
 def _act(app, actor, op, **data):

@@ -7,12 +7,12 @@ import json
 import os
 from datetime import timedelta
 
-from facilitator import auth, workshops
-from facilitator.actions import FACILITATOR, PARTICIPANT, Actor
-from facilitator.activities import _intervision_phases as phases
-from facilitator.activities import _intervision_views as views
-from facilitator.audiences import ViewContext
+from facilitator import auth
+from facilitator.activities.intervision import phases, views
 from facilitator.db import utcnow
+from facilitator.live.actions import FACILITATOR, PARTICIPANT, Actor
+from facilitator.live.screens import ViewContext
+from facilitator.room import workshops
 
 
 def _dispatch(app, actor, op, **data):

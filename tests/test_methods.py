@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from facilitator import methods
+from facilitator.activities.intervision import methods
 
 EXPECTED = {"incident", "gossip", "five_step", "ten_step", "balint", "socratic",
             "problem_solving", "aggression_incident"}

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import requests
 
-from facilitator import auth, create_app, workshops
+from facilitator import auth, create_app
+from facilitator.room import workshops
 
 from conftest import PASSWORD, Server
 
@@ -343,10 +344,8 @@ def test_join_links_carry_the_lan_address_when_browsing_on_loopback(tmp_path: Pa
 
 def test_lan_address_is_found_when_the_hostname_maps_to_loopback(monkeypatch: Any) -> None:
     import socket
-    import sys
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import run
+    from facilitator.serve import lan_address
 
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         try:
@@ -356,5 +355,5 @@ def test_lan_address_is_found_when_the_hostname_maps_to_loopback(monkeypatch: An
         expected = probe.getsockname()[0]
     # As on Debian: /etc/hosts maps the hostname to 127.0.1.1.
     monkeypatch.setattr(socket, "gethostbyname_ex", lambda name: (name, [], ["127.0.1.1"]))
-    assert run._lan_address() == expected
+    assert lan_address() == expected
     assert not expected.startswith("127.")

@@ -1,9 +1,9 @@
-"""The Pusher's rule for unchanged views (facilitator/realtime.py), with a recording stub
+"""The Pusher's rule for unchanged views (facilitator/live/pusher.py), with a recording stub
 in place of Socket.IO."""
 
 from typing import Any
 
-from facilitator.realtime import Pusher, room_participant
+from facilitator.live.pusher import Pusher, room_participant
 
 
 class Recorder:

@@ -1,6 +1,6 @@
-"""The socket actions' sliding window (facilitator/ratelimit.py), on a fake clock."""
+"""The socket actions' sliding window (facilitator/live/ratelimit.py), on a fake clock."""
 
-from facilitator.ratelimit import SlidingWindow
+from facilitator.live.ratelimit import SlidingWindow
 
 
 class Clock:

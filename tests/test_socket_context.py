@@ -1,5 +1,5 @@
 """Socket events get a request context without routing and without reopening the session
-(facilitator/socket_context.py); pages keep both."""
+(facilitator/live/socket_context.py); pages keep both."""
 
 from typing import Any
 

@@ -3,7 +3,7 @@
 Who does what, with whom, by when, and how and when it is checked. Proposed becomes
 agreed once everyone named has confirmed on their phone; one refusal (with a reason)
 makes it declined. The facilitator can edit, merge or withdraw. Agreements are the
-team's: they outlive the workshop (see agreements_store) and come back in the next
+team's: they outlive the workshop (see facilitator/agreements/store.py) and come back in the next
 workshop's "open agreements" and in the managers' review.
 """
 
@@ -13,11 +13,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from .. import agreements_store as store
-from ..actions import FACILITATOR, MANAGER, PARTICIPANT, ActionSet, Context
-from ..errors import ActionError, not_allowed, not_found
-from ..markdown import escape
-from ..schema import Bool, Choice, Int, ListOf, Text
+from facilitator.agreements import store
+from facilitator.errors import ActionError, not_allowed, not_found
+from facilitator.live.actions import FACILITATOR, MANAGER, PARTICIPANT, ActionSet, Context
+from facilitator.markdown import escape
+from facilitator.schema import Bool, Choice, Int, ListOf, Text
 
 KIND = "agreements"
 TITLE = _l("New agreements")
@@ -254,7 +254,7 @@ def review(ctx: Context, data: dict[str, Any]) -> None:
     """A status change from the manager review or the API, kept in the history."""
     row = _own(ctx, data["agreement_id"])
     # Managers see only what may be shown to them; the workshop's owner also sees the
-    # team agreements of their own workshop (agreements_access._scope, the same rule).
+    # team agreements of their own workshop (agreements/access.py _scope, the same rule).
     if not (
         row["manager_visible"] or (ctx.actor.kind == FACILITATOR and row["source"] == "workshop")
     ):

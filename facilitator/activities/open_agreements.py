@@ -12,12 +12,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from .. import agreements_store as store
-from ..actions import FACILITATOR, ActionSet, Context
-from ..errors import not_found
-from ..markdown import escape
-from ..schema import Choice, Int, Text
-from .agreements import actor_name
+from facilitator.activities.agreements import actor_name
+from facilitator.agreements import store
+from facilitator.errors import not_found
+from facilitator.live.actions import FACILITATOR, ActionSet, Context
+from facilitator.markdown import escape
+from facilitator.schema import Choice, Int, Text
 
 KIND = "open_agreements"
 TITLE = _l("Open agreements")

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from ..actions import FACILITATOR, ActionSet, Context
-from ..items import item_of, save_config
-from ..schema import Int, Text
+from facilitator.live.actions import FACILITATOR, ActionSet, Context
+from facilitator.room.items import item_of, save_config
+from facilitator.schema import Int, Text
 
 KIND = "welcome"
 TITLE = _l("Welcome")

@@ -1,0 +1,349 @@
+"""The dilemma game: one dilemma on stage, everyone chooses privately (an option, or a
+place on a slider between two poles), the board shows how many chose until the reveal,
+then the distribution. Arguments per option; a revote shows the shift; a "but what
+if...?" variation is voted on as a new round.
+
+Choices are never in a shared view before their round is revealed; a phone sees its
+own choice in its personal view only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from facilitator.activities.dilemmas import store
+from facilitator.errors import ActionError, not_found
+from facilitator.live.actions import FACILITATOR, PARTICIPANT, ActionSet, Context
+from facilitator.room.items import item_of, save_config
+from facilitator.schema import Choice, Int, Text
+
+KIND = "dilemma_game"
+TITLE = _l("Dilemma game")
+actions = ActionSet()
+VARIATION_MAX = 500
+MAX_ROUNDS = 20
+BUCKETS = 5  # slider positions 0..100 shown as five bands
+
+CLIENT_STRINGS = {
+    "chosen": _l("%(n)s have chosen"),
+    "chosen.one": _l("%(n)s has chosen"),
+    "your_choice": _l("Your choice: %(choice)s"),
+    "round_first": _l("Round %(n)s"),
+    "round_revote": _l("Round %(n)s: vote again"),
+    "round_variation": _l("Round %(n)s: but what if…?"),
+    "before": _l("before"),
+    "after": _l("after"),
+    "changed": _l("%(n)s of %(both)s changed their choice"),
+    "mean": _l("Average position: %(n)s"),
+    "no_arguments": _l("No arguments yet."),
+    "stage": _l("Put on stage"),
+    "waiting": _l("Waiting for the facilitator to put a dilemma on stage."),
+    "closed_round": _l("This round is closed."),
+}
+
+
+def default_config() -> dict[str, Any]:
+    return {"dilemma_id": None, "mode": "choice"}
+
+
+def _rounds(q: Any, item_id: int, dilemma_id: int | None) -> list[dict[str, Any]]:
+    if dilemma_id is None:
+        return []
+    return q.all(
+        "SELECT * FROM dilemma_rounds WHERE item_id = ? AND dilemma_id = ? ORDER BY number",
+        (item_id, dilemma_id),
+    )
+
+
+def _new_round(
+    ctx: Context, item: dict[str, Any], dilemma_id: int, kind: str, mode: str,
+    variation: str | None,
+) -> None:
+    rounds = _rounds(ctx, item["id"], dilemma_id)
+    if len(rounds) >= MAX_ROUNDS:
+        raise store.too_many()
+    ctx.execute(
+        "INSERT INTO dilemma_rounds (workshop_id, item_id, dilemma_id, number, kind, variation,"
+        " mode, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (ctx.workshop["id"], item["id"], dilemma_id, len(rounds) + 1, kind, variation, mode,
+         ctx.now_iso),
+    )
+    store.everyone_sees(ctx)
+    ctx.changes.personal = None
+
+
+@actions(
+    "dilemma_game.stage",
+    roles=(FACILITATOR,),
+    schema={"item_id": Int(min=1), "dilemma_id": Int(min=1), "mode": Choice(("choice", "slider"))},
+)
+def stage(ctx: Context, data: dict[str, Any]) -> None:
+    item = item_of(ctx, data["item_id"], KIND)
+    dilemma = store.open_dilemma(ctx, data["dilemma_id"])
+    save_config(ctx, item, {"dilemma_id": dilemma["id"], "mode": data["mode"]})
+    if not _rounds(ctx, item["id"], dilemma["id"]):
+        _new_round(ctx, item, dilemma["id"], "first", data["mode"], None)
+    store.everyone_sees(ctx)
+    ctx.changes.personal = None
+
+
+def _latest(ctx: Context, item: dict[str, Any]) -> dict[str, Any]:
+    rounds = _rounds(ctx, item["id"], item["config"].get("dilemma_id"))
+    if not rounds:
+        raise ActionError("not_open", _l("No round is open yet."))
+    return rounds[-1]
+
+
+@actions("dilemma_game.reveal", roles=(FACILITATOR,), schema={"item_id": Int(min=1)})
+def reveal(ctx: Context, data: dict[str, Any]) -> None:
+    item = item_of(ctx, data["item_id"], KIND)
+    latest = _latest(ctx, item)
+    ctx.execute(
+        "UPDATE dilemma_rounds SET state = 'closed', revealed = 1 WHERE id = ?", (latest["id"],)
+    )
+    store.everyone_sees(ctx)
+    ctx.changes.personal = None
+
+
+def _next_round(ctx: Context, item_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    item = item_of(ctx, item_id, KIND)
+    latest = _latest(ctx, item)
+    if not latest["revealed"]:
+        raise ActionError("not_revealed", _l("Reveal this round first."))
+    return item, latest
+
+
+@actions("dilemma_game.revote", roles=(FACILITATOR,), schema={"item_id": Int(min=1)})
+def revote(ctx: Context, data: dict[str, Any]) -> None:
+    item, latest = _next_round(ctx, data["item_id"])
+    _new_round(ctx, item, latest["dilemma_id"], "revote", latest["mode"], latest["variation"])
+
+
+@actions(
+    "dilemma_game.variation",
+    roles=(FACILITATOR,),
+    schema={"item_id": Int(min=1), "text": Text(max_len=VARIATION_MAX, multiline=True)},
+)
+def variation(ctx: Context, data: dict[str, Any]) -> None:
+    item, latest = _next_round(ctx, data["item_id"])
+    _new_round(ctx, item, latest["dilemma_id"], "variation", latest["mode"], data["text"])
+
+
+def _on_stage(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
+    item = ctx.current_item(KIND)
+    dilemma_id = item["config"].get("dilemma_id")
+    if dilemma_id is None:
+        raise ActionError("not_open", _l("No round is open yet."))
+    return item, store.open_dilemma(ctx, dilemma_id)
+
+
+def _option_count(dilemma: dict[str, Any], mode: str) -> int:
+    return 2 if mode == "slider" else len(store.public(dilemma)["options"])
+
+
+def _no_option() -> ActionError:
+    return ActionError("invalid", _l("That option does not exist."))
+
+
+@actions(
+    "dilemma_game.choose",
+    roles=(PARTICIPANT,),
+    schema={
+        "round_id": Int(min=1),
+        "option": Int(min=0, max=store.MAX_OPTIONS - 1, required=False),
+        "value": Int(min=0, max=100, required=False),
+    },
+)
+def choose(ctx: Context, data: dict[str, Any]) -> None:
+    item, dilemma = _on_stage(ctx)
+    latest = _latest(ctx, item)
+    if data["round_id"] != latest["id"] or latest["state"] != "open":
+        raise ActionError("closed", _l("This round is closed."))
+    if latest["mode"] == "slider":
+        if data["value"] is None or data["option"] is not None:
+            raise ActionError("invalid", _l("Place the slider to choose."))
+    elif data["option"] is None or data["option"] >= _option_count(dilemma, "choice"):
+        raise _no_option()
+    done = ctx.one(
+        "SELECT 1 FROM dilemma_choices WHERE round_id = ? AND participant_id = ?",
+        (latest["id"], ctx.actor.participant_id),
+    )
+    if done:
+        raise ActionError("already", _l("You have already chosen in this round."))
+    ctx.execute(
+        "INSERT INTO dilemma_choices (round_id, participant_id, option, value) VALUES (?, ?, ?, ?)",
+        (latest["id"], ctx.actor.participant_id, data["option"], data["value"]),
+    )
+    # The shared screens show only how many chose; the choice goes to the chooser.
+    ctx.changes.board = ctx.changes.control = True
+    ctx.changes.add_personal(ctx.actor.participant_id)
+
+
+@actions(
+    "dilemma_game.argue",
+    roles=(PARTICIPANT,),
+    schema={"option": Int(min=0, max=9), "text": Text(max_len=store.ARGUMENT_MAX)},
+)
+def argue(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    item, dilemma = _on_stage(ctx)
+    if data["option"] >= _option_count(dilemma, item["config"].get("mode", "choice")):
+        raise _no_option()
+    mine = ctx.one(
+        "SELECT COUNT(*) AS n FROM dilemma_arguments WHERE dilemma_id = ? AND participant_id = ?",
+        (dilemma["id"], ctx.actor.participant_id),
+    )
+    if mine["n"] >= store.PER_PARTICIPANT:
+        raise store.too_many()
+    cur = ctx.execute(
+        "INSERT INTO dilemma_arguments (workshop_id, dilemma_id, participant_id, option, text,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (ctx.workshop["id"], dilemma["id"], ctx.actor.participant_id, data["option"],
+         data["text"], ctx.now_iso),
+    )
+    store.shared_screens_see(ctx)
+    return {"argument_id": cur.lastrowid}
+
+
+@actions("dilemma_game.remove_argument", roles=(FACILITATOR,), schema={"argument_id": Int(min=1)})
+def remove_argument(ctx: Context, data: dict[str, Any]) -> None:
+    row = ctx.one(
+        "SELECT id, participant_id FROM dilemma_arguments WHERE id = ? AND workshop_id = ?",
+        (data["argument_id"], ctx.workshop["id"]),
+    )
+    if row is None:
+        raise not_found()
+    ctx.execute("DELETE FROM dilemma_arguments WHERE id = ?", (row["id"],))
+    store.everyone_sees(ctx)
+    if row["participant_id"]:
+        ctx.changes.add_personal(row["participant_id"])  # its author's own list
+
+
+# --- views ---------------------------------------------------------------------------
+
+
+def distribution(v: Any, rnd: dict[str, Any], labels: list[str]) -> dict[str, Any]:
+    """Counts per option (or per slider band); call only for a revealed round."""
+    rows = v.all("SELECT option, value FROM dilemma_choices WHERE round_id = ?", (rnd["id"],))
+    total = len(rows)
+    if rnd["mode"] == "slider":
+        bands = [0] * BUCKETS
+        for r in rows:
+            bands[min(r["value"] * BUCKETS // 100, BUCKETS - 1)] += 1
+        mean = round(sum(r["value"] for r in rows) / total) if total else None
+        return {"total": total, "bands": bands, "mean": mean, "poles": labels[:2]}
+    counts = [0] * len(labels)
+    for r in rows:
+        if r["option"] is not None and r["option"] < len(counts):
+            counts[r["option"]] += 1
+    return {
+        "total": total,
+        "options": [
+            {"label": label, "count": n, "percent": round(100 * n / total) if total else 0}
+            for label, n in zip(labels, counts, strict=True)
+        ],
+    }
+
+
+def _changed(v: Any, before: dict[str, Any], after: dict[str, Any]) -> dict[str, int]:
+    """How many who chose in both rounds changed (choice) or moved 10+ points (slider)."""
+    rows = v.all(
+        "SELECT a.option AS a_opt, a.value AS a_val, b.option AS b_opt, b.value AS b_val"
+        " FROM dilemma_choices a JOIN dilemma_choices b ON a.participant_id = b.participant_id"
+        " WHERE a.round_id = ? AND b.round_id = ?",
+        (before["id"], after["id"]),
+    )
+    if after["mode"] == "slider":
+        moved = sum(1 for r in rows if abs((r["a_val"] or 0) - (r["b_val"] or 0)) >= 10)
+    else:
+        moved = sum(1 for r in rows if r["a_opt"] != r["b_opt"])
+    return {"both": len(rows), "changed": moved}
+
+
+def _round_view(v: Any, rnd: dict[str, Any], labels: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": rnd["id"], "number": rnd["number"], "kind": rnd["kind"], "mode": rnd["mode"],
+        "variation": rnd["variation"], "state": rnd["state"], "revealed": bool(rnd["revealed"]),
+    }
+    if rnd["revealed"]:
+        out["distribution"] = distribution(v, rnd, labels)
+    else:
+        row = v.one("SELECT COUNT(*) AS n FROM dilemma_choices WHERE round_id = ?", (rnd["id"],))
+        out["chosen"] = row["n"]
+    return out
+
+
+def game(v: Any, item_id: int, dilemma_id: int | None, ids: bool = False) -> dict[str, Any]:
+    """The stage of one game item for one dilemma: rounds, shifts, arguments."""
+    if dilemma_id is None:
+        return {"dilemma": None}
+    row = v.one("SELECT * FROM dilemmas WHERE id = ? AND workshop_id = ?",
+                (dilemma_id, v.workshop["id"]))
+    if row is None:
+        return {"dilemma": None}
+    dilemma = store.public(row, store.numbers(v, v.workshop["id"]).get(row["id"]))
+    rounds = _rounds(v, item_id, dilemma_id)
+    mode = rounds[-1]["mode"] if rounds else "choice"
+    labels = dilemma["options"][:2] if mode == "slider" else dilemma["options"]
+    views = [_round_view(v, r, labels) for r in rounds]
+    for before, after, view in zip(rounds, rounds[1:], views[1:], strict=False):
+        if before["revealed"] and after["revealed"]:
+            view["shift"] = _changed(v, before, after)
+    return {
+        "dilemma": dilemma,
+        "mode": mode,
+        "labels": labels,
+        "rounds": views,
+        "round": views[-1] if views else None,
+        "arguments": store.arguments(v, dilemma_id, labels, ids),
+    }
+
+
+def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
+    return game(v, item["id"], item["config"].get("dilemma_id"))
+
+
+def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
+    out = game(v, item["id"], item["config"].get("dilemma_id"), ids=True)
+    out["candidates"] = store.ranked(v, v.workshop["id"])
+    return out
+
+
+def phone(v: Any, item: dict[str, Any]) -> dict[str, Any]:
+    # Phones show their own arguments (personal view), so an argument pushes no phone.
+    out = game(v, item["id"], item["config"].get("dilemma_id"))
+    out.pop("arguments", None)
+    return out
+
+
+def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str, Any]]:
+    dilemma_id = item["config"].get("dilemma_id")
+    rounds = _rounds(v, item["id"], dilemma_id)
+    out: dict[int, dict[str, Any]] = {pid: {"choice": None, "arguments": []} for pid in ids}
+    if not rounds or not ids:
+        return out
+    marks = ",".join("?" * len(ids))
+    for r in v.all(
+        f"SELECT participant_id, option, value FROM dilemma_choices"
+        f" WHERE round_id = ? AND participant_id IN ({marks})",
+        (rounds[-1]["id"], *ids),
+    ):
+        out[r["participant_id"]]["choice"] = {"round_id": rounds[-1]["id"], "option": r["option"],
+                                              "value": r["value"]}
+    for r in v.all(
+        f"SELECT participant_id, option, text FROM dilemma_arguments"
+        f" WHERE dilemma_id = ? AND participant_id IN ({marks}) ORDER BY id",
+        (dilemma_id, *ids),
+    ):
+        out[r["participant_id"]]["arguments"].append({"option": r["option"], "text": r["text"]})
+    return out
+
+
+def export(v: Any, item: dict[str, Any]) -> dict[str, Any]:
+    """Every dilemma played on this item: only revealed rounds carry a distribution."""
+    played = v.all(
+        "SELECT DISTINCT dilemma_id FROM dilemma_rounds WHERE item_id = ? ORDER BY dilemma_id",
+        (item["id"],),
+    )
+    return {"games": [game(v, item["id"], r["dilemma_id"]) for r in played]}

@@ -1,0 +1,351 @@
+"""What each screen sees of the intervision groups (DESIGN invariant 2).
+
+Content (cases, questions, advice, notes, takeaways) goes only into the personal views
+of the group's own members, and into the control view when the workshop setting lets
+the facilitator read it. The board and the shared phone view get phases and times.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from facilitator.activities.intervision import methods as method_library
+from facilitator.activities.intervision import phases
+from facilitator.activities.intervision import store as st
+from facilitator.room import table_screens
+
+
+def visible_to(c: dict[str, Any], pid: int | None, group: dict[str, Any]) -> bool:
+    """May participant `pid` see contribution `c` of `group`?"""
+    if pid is not None and c["author_id"] == pid:
+        return True
+    if c["visibility"] == "group":
+        return True
+    if c["visibility"] == "case_holder":
+        return pid is not None and pid == group["case_holder_id"]
+    return revealed(c, group)
+
+
+def revealed(c: dict[str, Any], group: dict[str, Any]) -> bool:
+    """A private contribution becomes the group's when a later phase reveals its kind."""
+    for index, phase in enumerate(group["method"]["phases"]):
+        if index <= c["phase_index"] or c["kind"] not in phase["reveals"]:
+            continue
+        if index < group["phase_index"] or (
+            index == group["phase_index"] and group["state"] != "ready"
+        ):
+            return True
+    return False
+
+
+def _lang(v: Any) -> str:
+    return v.workshop["language"]
+
+
+def _groups(v: Any, item: dict[str, Any]) -> list[dict[str, Any]]:
+    auto = st.settings(v.workshop)["auto_advance"]
+    return [phases.effective(g, v.now, auto) for g in st.groups_of(v, item["id"])]
+
+
+def _summary(v: Any, group: dict[str, Any], members: list[dict[str, Any]]) -> dict[str, Any]:
+    """A group's method, phase and time: no content, safe for every screen."""
+    lang = _lang(v)
+    phase = phases.phase_of(group)
+    return {
+        "id": group["id"],
+        "number": group["number"],
+        "method": method_library.text(group["method"]["title"], lang),
+        "phase": {
+            "index": group["phase_index"],
+            "count": len(group["method"]["phases"]),
+            "title": method_library.text(phase["title"], lang),
+        },
+        "timer": phases.timer_view(group, v.now),
+        "size": len(members),
+    }
+
+
+def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
+    members = st.members_by_group(v, item["id"])
+    groups = []
+    for g in _groups(v, item):
+        summary = _summary(v, g, members.get(g["id"], []))
+        # Who is in which group helps people find their table; roles and content stay off.
+        summary["names"] = [m["name"] for m in members.get(g["id"], [])]
+        groups.append(summary)
+    return {"groups": groups, "auto": st.settings(v.workshop)["auto_advance"]}
+
+
+def phone(v: Any, item: dict[str, Any]) -> dict[str, Any]:
+    members = st.members_by_group(v, item["id"])
+    choose = item["config"].get("grouping") == "choose"
+    return {
+        "choose": choose,
+        "groups": [
+            {
+                "id": g["id"],
+                "number": g["number"],
+                "size": len(members.get(g["id"], [])),
+                "open": g["state"] == "ready" and g["phase_index"] == 0,
+            }
+            for g in _groups(v, item)
+        ],
+    }
+
+
+def _contributions(v: Any, group_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {gid: [] for gid in group_ids}
+    if not group_ids:
+        return out
+    marks = ",".join("?" * len(group_ids))
+    rows = v.all(
+        f"SELECT c.*, (SELECT COUNT(*) FROM intervision_votes x WHERE x.contribution_id = c.id)"
+        f" AS votes FROM intervision_contributions c WHERE c.group_id IN ({marks})"
+        " ORDER BY c.id",
+        tuple(group_ids),
+    )
+    for row in rows:
+        out[row["group_id"]].append(row)
+    return out
+
+
+def _public_takeaway(v: Any, group: dict[str, Any]) -> dict[str, Any] | None:
+    row = v.one(
+        "SELECT * FROM intervision_takeaways WHERE group_id = ? AND participant_id IS ?",
+        (group["id"], group["case_holder_id"]),
+    )
+    return row
+
+
+def _entry(c: dict[str, Any], names: dict[int, Any], group: dict[str, Any], lang: str) -> dict:
+    phases_ = group["method"]["phases"]
+    phase = phases_[min(c["phase_index"], len(phases_) - 1)]
+    return {
+        "id": c["id"],
+        "kind": c["kind"],
+        "phase_index": c["phase_index"],
+        "phase": method_library.text(phase["title"], lang),
+        "text": c["text"],
+        "author": names.get(c["author_id"]),
+        "author_id": c["author_id"],
+        "rating": c["rating"],
+        "appeals": bool(c["appeals"]),
+        "votes": c["votes"] if c["kind"] == "case" else None,
+        "private": c["visibility"] != "group" and not revealed(c, group),
+    }
+
+
+def _content(v: Any, group: dict[str, Any], rows: list[dict], names: dict, pid: int | None) -> dict:
+    lang = _lang(v)
+    case = next((c for c in rows if c["id"] == group["case_id"]), None)
+    takeaway = _public_takeaway(v, group)
+    return {
+        "case": case["text"] if case else None,
+        "contributions": [_entry(c, names, group, lang) for c in rows if visible_to(c, pid, group)],
+        "takeaway": takeaway["text"] if takeaway else None,
+    }
+
+
+def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
+    lang = _lang(v)
+    settings = st.settings(v.workshop)
+    members = st.members_by_group(v, item["id"])
+    groups = _groups(v, item)
+    rows = _contributions(v, [g["id"] for g in groups]) if settings["content_visible"] else {}
+    out_groups = []
+    for g in groups:
+        people = members.get(g["id"], [])
+        summary = _summary(v, g, people)
+        summary["method_key"] = g["method"].get("base", g["method"]["key"])
+        summary["members"] = [{**m, "role": st.role_of(g, m["id"])} for m in people]
+        summary["table_path"] = table_screens.path(v.workshop, g["number"])
+        if settings["content_visible"]:
+            names = {m["id"]: m["name"] for m in people}
+            # The facilitator reads what the group shares, never private notes or drafts.
+            summary["content"] = _content(v, g, rows[g["id"]], names, None)
+        out_groups.append(summary)
+    in_groups = {m["id"] for people in members.values() for m in people}
+    everyone = v.all(
+        "SELECT id, name FROM participants WHERE workshop_id = ? ORDER BY id", (v.workshop["id"],)
+    )
+    config = item["config"]
+    current = config.get("method_data") or st.resolve_method(
+        v, config.get("method", "incident"), v.workshop["owner_id"]
+    )
+    return {
+        "settings": settings,
+        "config": {
+            "method": config.get("method", "incident"),
+            "adjusted": bool(config.get("method_data")),
+            "group_size": config.get("group_size", 4),
+            "grouping": config.get("grouping", "auto"),
+        },
+        "method": _method_outline(current, lang) if current else None,
+        "library": [
+            {"ref": key, "title": method_library.text(m["title"], lang)}
+            for key, m in method_library.library().items()
+        ],
+        "own": [
+            {"ref": f"own:{m['id']}", "title": m["name"]}
+            for m in st.own_methods(v, v.workshop["owner_id"])
+        ],
+        "groups": out_groups,
+        "unassigned": [dict(p) for p in everyone if p["id"] not in in_groups],
+    }
+
+
+def _method_outline(method: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {
+        "title": method_library.text(method["title"], lang),
+        "summary": method_library.text(method["summary"], lang),
+        "phases": [
+            {
+                "key": p["key"],
+                "title": method_library.text(p["title"], lang),
+                "minutes": p["minutes"],
+                "contribution": p["contribution"],
+            }
+            for p in method["phases"]
+        ],
+    }
+
+
+# The table screen's rows, in the order they are read out; a note-taker only when chosen.
+TABLE_ROLES = ("case_holder", "process_guide", "note_taker", "member")
+
+
+def table(v: Any, item: dict[str, Any], number: int) -> dict[str, Any]:
+    """The screen on table `number`: group `number`'s method, phases, time, what each role
+    does now and who holds it, and how many contributions this phase has. Never what
+    anyone wrote: whoever holds the link sees it, and passers-by see the tablet."""
+    group = next((g for g in _groups(v, item) if g["number"] == number), None)
+    if group is None:
+        return {"group": None}
+    lang = _lang(v)
+    people = st.members_by_group(v, item["id"]).get(group["id"], [])
+    phase = phases.phase_of(group)
+    roles = []
+    for role in TABLE_ROLES:
+        names = [m["name"] for m in people if st.role_of(group, m["id"]) == role]
+        if role == "note_taker" and not names:
+            continue
+        instruction = method_library.text(phase["instructions"][role], lang)
+        roles.append({"role": role, "names": names, "instruction": instruction})
+    # How many, never what: the phase's own kind first, shown even at zero.
+    counts = {phase["contribution"]: 0} if phase["contribution"] != "none" else {}
+    for row in v.all(
+        "SELECT kind, COUNT(*) AS n FROM intervision_contributions"
+        " WHERE group_id = ? AND phase_index = ? GROUP BY kind ORDER BY kind",
+        (group["id"], group["phase_index"]),
+    ):
+        counts[row["kind"]] = row["n"]
+    done = group["state"] == "done"
+    steps = [
+        {
+            "title": method_library.text(p["title"], lang),
+            "minutes": p["minutes"],
+            "state": "done"
+            if done or i < group["phase_index"]
+            else ("current" if i == group["phase_index"] else "todo"),
+        }
+        for i, p in enumerate(group["method"]["phases"])
+    ]
+    return {
+        "group": {
+            **_summary(v, group, people),
+            "phases": steps,
+            "roles": roles,
+            "counts": [{"kind": kind, "n": n} for kind, n in counts.items()],
+            "auto": st.settings(v.workshop)["auto_advance"],
+        }
+    }
+
+
+def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str, Any]]:
+    wanted = set(ids)
+    members = st.members_by_group(v, item["id"])
+    groups = [
+        g for g in _groups(v, item) if any(m["id"] in wanted for m in members.get(g["id"], []))
+    ]
+    rows = _contributions(v, [g["id"] for g in groups])
+    out: dict[int, dict[str, Any]] = {pid: {"group": None} for pid in ids}
+    for g in groups:
+        people = members.get(g["id"], [])
+        names = {m["id"]: m["name"] for m in people}
+        for m in people:
+            if m["id"] in wanted:
+                out[m["id"]] = _member_view(v, g, people, rows[g["id"]], names, m["id"])
+    return out
+
+
+def _member_view(
+    v: Any, g: dict[str, Any], people: list[dict], rows: list[dict], names: dict, pid: int
+) -> dict[str, Any]:
+    lang = _lang(v)
+    role = st.role_of(g, pid)
+    phase = phases.phase_of(g)
+    active = g["state"] in ("running", "paused")
+    kind = phase["contribution"]
+    may_contribute = (
+        active
+        and kind != "none"
+        and (
+            phase["by"] == "everyone"
+            or (phase["by"] == "members" and role != "case_holder")
+            or (phase["by"] == "case_holder" and role == "case_holder")
+        )
+    )
+    note = v.one(
+        "SELECT text FROM intervision_notes WHERE group_id = ? AND participant_id = ?",
+        (g["id"], pid),
+    )
+    vote = v.one(
+        "SELECT contribution_id FROM intervision_votes WHERE group_id = ? AND participant_id = ?",
+        (g["id"], pid),
+    )
+    mine = None
+    if role == "case_holder":
+        row = v.one(
+            "SELECT text, kept, manager_visible FROM intervision_takeaways"
+            " WHERE group_id = ? AND participant_id = ?",
+            (g["id"], pid),
+        )
+        mine = (
+            {**row, "kept": bool(row["kept"]), "manager_visible": bool(row["manager_visible"])}
+            if row
+            else None
+        )
+    phases_ = g["method"]["phases"]
+    nxt = phases_[g["phase_index"] + 1] if g["phase_index"] + 1 < len(phases_) else None
+    return {
+        "group": {
+            **_summary(v, g, people),
+            "members": [{**m, "role": st.role_of(g, m["id"])} for m in people],
+            "me": pid,
+            "role": role,
+            "guide": role == "process_guide",
+            "instruction": method_library.text(phase["instructions"][role], lang),
+            "phase_key": phase["key"],
+            "contribution": kind if may_contribute else "none",
+            "phase_contribution": kind,
+            "listen_only": phase["listen_only"] and role == "case_holder" and g["state"] != "done",
+            "takeaway_phase": (phase["takeaway"] and g["state"] != "ready") or g["state"] == "done",
+            "next_phase": method_library.text(nxt["title"], lang) if nxt else None,
+            "auto": st.settings(v.workshop)["auto_advance"],
+            **_content(v, g, rows, names, pid),
+            "my_vote": vote["contribution_id"] if vote else None,
+            "notes": note["text"] if note else "",
+            "my_takeaway": mine,
+        }
+    }
+
+
+def export(v: Any, item: dict[str, Any]) -> dict[str, Any]:
+    """What may leave the room: how many groups ran which method. Never content or names."""
+    lang = _lang(v)
+    groups = st.groups_of(v, item["id"])
+    return {
+        "groups": len(groups),
+        "methods": sorted({method_library.text(g["method"]["title"], lang) for g in groups}),
+        "finished": sum(g["state"] == "done" for g in groups),
+    }

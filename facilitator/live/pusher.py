@@ -1,0 +1,181 @@
+"""The pusher: gathers changes per workshop and sends each audience its fresh view.
+
+Pushes are full views of one audience's screen, each carrying the workshop's `seq`,
+sent at once when the workshop was quiet and otherwise at most one per PUSH_DELAY
+seconds, so that 200 phones pressing send at once cause a handful of board updates
+instead of 200 (coalescing), while a phase change is not delayed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import force_locale
+from flask_socketio import SocketIO
+
+from facilitator.db import Store
+from facilitator.i18n import locale_of
+from facilitator.live.actions import Changes
+from facilitator.live.screens import Views
+from facilitator.room import table_screens
+
+log = logging.getLogger(__name__)
+
+Message = tuple[str, int, Any, str]  # event name, seq, view, room
+
+
+def room_board(workshop_id: int) -> str:
+    return f"w{workshop_id}:board"
+
+
+def room_control(workshop_id: int) -> str:
+    return f"w{workshop_id}:control"
+
+
+def room_phones(workshop_id: int) -> str:
+    return f"w{workshop_id}:phones"
+
+
+def room_participant(participant_id: int) -> str:
+    return f"p{participant_id}"
+
+
+def room_table(workshop_id: int, number: int) -> str:
+    return f"w{workshop_id}:table{number}"
+
+
+class Pusher:
+    """Gathers changes per workshop and sends each audience its fresh view."""
+
+    def __init__(self, app: Any, socketio: SocketIO, store: Store, delay: float):
+        self.app = app
+        self.socketio = socketio
+        self.store = store
+        self.delay = delay
+        self.pending: dict[int, Changes] = {}
+        self.lock = threading.Lock()
+        self.sent: dict[str, int] = {}  # room -> hash of the last view pushed there (see forget)
+        self.last_flush: dict[int, float] = {}  # workshop -> when its next push may go
+
+    def schedule(self, workshop_id: int, changes: Changes) -> None:
+        with self.lock:
+            if workshop_id in self.pending:
+                self.pending[workshop_id].merge(changes)
+                return
+            gathered = Changes()
+            gathered.merge(changes)
+            self.pending[workshop_id] = gathered
+        self.socketio.start_background_task(self._flush_later, workshop_id)
+
+    def _flush_later(self, workshop_id: int) -> None:
+        # Throttle, not debounce: a change in a quiet workshop (a phase change) goes
+        # out at once; changes within PUSH_DELAY of the last push are gathered into
+        # the next one (a burst of submissions). A push whose views are expensive (a
+        # control page listing 1,000 people and 1,000 dilemmas) spaces the next one by
+        # twice its own cost, so pushing never takes more than a third of the server.
+        while (wait := self.last_flush.get(workshop_id, 0.0) - time.monotonic()) > 0:
+            self.socketio.sleep(wait)  # again: a push running meanwhile may move it
+        started = time.monotonic()
+        self.last_flush[workshop_id] = started + self.delay
+        with self.lock:
+            changes = self.pending.pop(workshop_id, None)
+        if changes is None:
+            return
+        try:
+            with self.app.app_context():
+                self.flush(workshop_id, changes)
+        except Exception:
+            log.exception("push failed for workshop %s", workshop_id)
+        finally:
+            cost = time.monotonic() - started
+            self.last_flush[workshop_id] = started + max(self.delay, 3 * cost)
+
+    def flush(self, workshop_id: int, changes: Changes) -> None:
+        """Send each changed audience its view, the shared screens first.
+
+        The board, every phone and the table screens get theirs before the per-phone
+        parts and the control page are computed: at 1,000 phones those take tens of ms,
+        and a phase change should not wait for them. Each part is one snapshot: views
+        are computed without yielding, so they match the seq read with them."""
+        own = changes.control or changes.personal != set()
+        if changes.board or changes.phones:
+            self._send(self._shared(workshop_id, changes))
+            if own:
+                self.socketio.sleep(0)  # the sockets' writers send the shared views now
+        if own:
+            self._send(self._own(workshop_id, changes))
+
+    def _snapshot(
+        self, workshop_id: int, build: Callable[[Views, int], list[Message]]
+    ) -> list[Message]:
+        """Messages built from views of one moment, in the workshop's language."""
+        row = self.store.one("SELECT * FROM workshops WHERE id = ?", (workshop_id,))
+        if row is None:
+            return []
+        views = Views(self.store, dict(row))
+        with force_locale(locale_of(views.workshop["language"])):
+            return build(views, views.seq)
+
+    def _shared(self, workshop_id: int, changes: Changes) -> list[Message]:
+        def build(views: Views, seq: int) -> list[Message]:
+            out: list[Message] = []
+            if changes.board:
+                out.append(("board", seq, views.board(), room_board(workshop_id)))
+            if changes.phones:
+                out.append(("phone", seq, views.phone(), room_phones(workshop_id)))
+            if changes.board:  # a table screen shows one group of what the board shows
+                for n in table_screens.connected(self.store, workshop_id):
+                    out.append(("table", seq, views.table(n), room_table(workshop_id, n)))
+            return out
+
+        return self._snapshot(workshop_id, build)
+
+    def _own(self, workshop_id: int, changes: Changes) -> list[Message]:
+        def build(views: Views, seq: int) -> list[Message]:
+            ids = (
+                self._online(workshop_id) if changes.personal is None else sorted(changes.personal)
+            )
+            out: list[Message] = [
+                ("me", seq, view, room_participant(pid))
+                for pid, view in views.personal(ids).items()
+            ]
+            if changes.control:
+                out.append(("control", seq, views.control(), room_control(workshop_id)))
+            return out
+
+        return self._snapshot(workshop_id, build)
+
+    def _send(self, messages: list[Message]) -> None:
+        for name, seq, view, room in messages:
+            if self._fresh(room, view):
+                self.socketio.emit(name, {"seq": seq, "view": view}, to=room)
+
+    def _fresh(self, room: str, view: Any) -> bool:
+        """Whether this view differs from the last one sent to the room. An action that
+        marks the phones changed without changing what they show (a submission under a
+        constant phone view) would otherwise resend it to every phone on every flush:
+        1,000 phones x 40 flushes during a burst. Screens that missed a push sync on
+        reconnect; an actor that sees no push for its ack's seq syncs (live.js)."""
+        digest = hash(json.dumps(view, sort_keys=True, default=str))
+        if self.sent.get(room) == digest:
+            return False
+        self.sent[room] = digest
+        return True
+
+    def forget(self, room: str) -> None:
+        """A screen left the room: its next view goes out whatever it is (it syncs on
+        reconnect anyway), and the map does not grow with every phone ever connected."""
+        self.sent.pop(room, None)
+
+    def _online(self, workshop_id: int) -> list[int]:
+        rows = self.store.all(
+            "SELECT DISTINCT participant_id FROM presence"
+            " WHERE workshop_id = ? AND participant_id IS NOT NULL",
+            (workshop_id,),
+        )
+        return [r[0] for r in rows]

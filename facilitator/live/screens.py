@@ -1,0 +1,127 @@
+"""Views per audience, computed on the server (DESIGN invariant 2).
+
+The board, the facilitators, every phone (the shared part) and each phone (its own
+part) get only what they may see. Activities add their part through their own
+board / control / phone / personal functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from facilitator.activities import registry
+from facilitator.db import Store, utcnow
+from facilitator.room import participants, timer
+from facilitator.room.items import agenda_of
+
+
+@dataclass
+class ViewContext:
+    """Read-only access for activity view functions."""
+
+    store: Store
+    workshop: dict[str, Any]
+    now: datetime
+
+    def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
+        row = self.store.one(sql, params)
+        return dict(row) if row else None
+
+    def all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.store.all(sql, params)]
+
+
+def header(workshop: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": workshop["code"],
+        "title": workshop["title"],
+        "language": workshop["language"],
+        "status": workshop["status"],
+        "locked": bool(workshop["locked"]),
+    }
+
+
+class Views:
+    """Computes one workshop's views at one moment."""
+
+    def __init__(self, store: Store, workshop: dict[str, Any]):
+        self.store = store
+        self.workshop = workshop
+        self.v = ViewContext(store, workshop, utcnow())
+        self.agenda = agenda_of(store, workshop["id"])
+        self.item = next((i for i in self.agenda if i["id"] == workshop["current_item_id"]), None)
+        self.module = registry().get(self.item["kind"]) if self.item else None
+
+    @property
+    def seq(self) -> int:
+        return self.workshop["seq"]
+
+    def _item(self, part: str) -> dict[str, Any] | None:
+        if self.item is None or self.module is None:
+            return None
+        return {
+            "id": self.item["id"],
+            "kind": self.item["kind"],
+            "title": self.item["title"],
+            "position": self.agenda.index(self.item) + 1,
+            "total": len(self.agenda),
+            "view": getattr(self.module, part)(self.v, self.item),
+        }
+
+    def _common(self, part: str) -> dict[str, Any]:
+        return {
+            "workshop": header(self.workshop),
+            "timer": timer.view(self.workshop["timer"]),
+            "item": self._item(part),
+        }
+
+    def board(self) -> dict[str, Any]:
+        return {
+            **self._common("board"),
+            "people": participants.counts(self.store, self.workshop["id"]),
+        }
+
+    def control(self) -> dict[str, Any]:
+        return {
+            **self._common("control"),
+            "agenda": [
+                {"id": i["id"], "kind": i["kind"], "title": i["title"]} for i in self.agenda
+            ],
+            "people": participants.roster(self.store, self.workshop["id"]),
+        }
+
+    def phone(self) -> dict[str, Any]:
+        return self._common("phone")
+
+    def personal(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        """Each phone's own part; only phones with something of their own get one."""
+        if self.item is None or self.module is None or not ids:
+            return {}
+        own = self.module.personal(self.v, self.item, ids)
+        return {pid: {"item_id": self.item["id"], "view": view} for pid, view in own.items()}
+
+    def me(self, participant: dict[str, Any]) -> dict[str, Any]:
+        """A phone's own part at sync: who it is, and its part of the current activity."""
+        own = self.personal([participant["id"]]).get(participant["id"])
+        return {
+            "participant_id": participant["id"],
+            "name": participant["name"],
+            "item_id": self.item["id"] if self.item else None,
+            "view": own["view"] if own else {},
+        }
+
+    def table(self, number: int) -> dict[str, Any]:
+        """Table screen `number`: its group in the current activity, or None when the
+        activity draws no table view (the screen then says to follow the main screen)."""
+        draw = getattr(self.module, "table", None) if self.item else None
+        item = None
+        if self.item is not None:
+            item = {"id": self.item["id"], "kind": self.item["kind"], "title": self.item["title"]}
+        return {
+            "workshop": header(self.workshop),
+            "number": number,
+            "item": item,
+            "view": draw(self.v, self.item, number) if draw else None,
+        }

@@ -1,0 +1,125 @@
+"""Workshops: creation, lookup by code, and the lifecycle actions (open, close, lock,
+rename). The agenda and its actions are in `agenda`."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask_babel import force_locale
+
+from facilitator.activities import registry as activity_registry
+from facilitator.db import Store, dumps, iso, utcnow
+from facilitator.live.actions import FACILITATOR, ActionSet, Context
+from facilitator.room.agenda import preset
+from facilitator.room.items import TITLE_MAX
+from facilitator.schema import Bool, Text
+
+# No 0/O, 1/I/L: codes are read off a beamer and typed on small keyboards.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+LANGUAGES = ("nl", "en")
+
+actions = ActionSet()
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str:
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:16]
+
+
+def create_workshop(
+    store: Store,
+    owner_id: int,
+    title: str,
+    language: str = "nl",
+    team_id: int | None = None,
+    agenda: str = "welcome",
+) -> dict[str, Any]:
+    """Create a draft workshop with a ready-made agenda; returns the workshop row."""
+    kinds = activity_registry()
+    items = preset(agenda)
+    now = iso(utcnow())
+    with store.write() as db:
+        for _ in range(20):
+            code = new_code()
+            if db.execute("SELECT 1 FROM workshops WHERE code = ?", (code,)).fetchone() is None:
+                break
+        cur = db.execute(
+            "INSERT INTO workshops (code, title, team_id, owner_id, language, board_token,"
+            " created_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+            (code, title, team_id, owner_id, language, secrets.token_urlsafe(24), now),
+        )
+        workshop_id = cur.lastrowid
+        first = None
+        with force_locale(language):
+            for position, (kind, title_text, *preset_config) in enumerate(items):
+                activity = kinds[kind]
+                # An agenda may preset an item's config, e.g. which intervision method.
+                config = activity.default_config() | (preset_config[0] if preset_config else {})
+                item_title = str(title_text or activity.title)
+                cur = db.execute(
+                    "INSERT INTO agenda_items (workshop_id, position, kind, title, config)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (workshop_id, position, kind, item_title, dumps(config)),
+                )
+                first = first or cur.lastrowid
+        db.execute("UPDATE workshops SET current_item_id = ? WHERE id = ?", (first, workshop_id))
+        db.execute(
+            "INSERT INTO events (workshop_id, seq, op, op_id, actor, data, result, at)"
+            " VALUES (?, 1, 'workshop.create', ?, ?, ?, '{}', ?)",
+            (
+                workshop_id,
+                "create-" + secrets.token_hex(8),
+                f"u:{owner_id}",
+                dumps({"title": title, "agenda": agenda}),
+                now,
+            ),
+        )
+    return dict(store.one("SELECT * FROM workshops WHERE id = ?", (workshop_id,)))
+
+
+def by_code(store: Store, code: str) -> dict[str, Any] | None:
+    row = store.one("SELECT * FROM workshops WHERE code = ?", (normalise_code(code),))
+    return dict(row) if row else None
+
+
+def _everyone(ctx: Context) -> None:
+    ctx.changes.everything()
+
+
+# --- lifecycle --------------------------------------------------------------------
+
+
+@actions("workshop.open", roles=(FACILITATOR,), any_status=True)
+def open_workshop(ctx: Context, data: dict[str, Any]) -> None:
+    ctx.execute(
+        "UPDATE workshops SET status = 'open', closed_at = NULL WHERE id = ?", (ctx.workshop["id"],)
+    )
+    _everyone(ctx)
+
+
+@actions("workshop.close", roles=(FACILITATOR,))
+def close_workshop(ctx: Context, data: dict[str, Any]) -> None:
+    ctx.execute(
+        "UPDATE workshops SET status = 'closed', closed_at = ? WHERE id = ?",
+        (ctx.now_iso, ctx.workshop["id"]),
+    )
+    _everyone(ctx)
+
+
+@actions("workshop.lock", roles=(FACILITATOR,), schema={"locked": Bool()})
+def lock_workshop(ctx: Context, data: dict[str, Any]) -> None:
+    ctx.execute(
+        "UPDATE workshops SET locked = ? WHERE id = ?", (int(data["locked"]), ctx.workshop["id"])
+    )
+    ctx.changes.board = ctx.changes.control = True
+
+
+@actions("workshop.rename", roles=(FACILITATOR,), schema={"title": Text(max_len=TITLE_MAX)})
+def rename_workshop(ctx: Context, data: dict[str, Any]) -> None:
+    ctx.execute("UPDATE workshops SET title = ? WHERE id = ?", (data["title"], ctx.workshop["id"]))
+    _everyone(ctx)

@@ -1,0 +1,184 @@
+"""JSON API v1 with Bearer tokens (see docs/api.md)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, current_app, g, jsonify, request
+from flask_babel import gettext as _
+
+from facilitator import auth
+from facilitator.activities import registry
+from facilitator.db import Store, utcnow
+from facilitator.live.actions import GUEST, Actor
+from facilitator.live.screens import ViewContext
+from facilitator.room import links, participants, workshops
+from facilitator.room.agenda import choices as agenda_choices
+from facilitator.room.items import agenda_of
+from facilitator.security import limiter
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def store() -> Store:
+    return current_app.extensions["facilitator.store"]
+
+
+def error(status: int, code: str, message: str) -> Any:
+    return jsonify({"error": {"code": code, "message": message}}), status
+
+
+def _api_limit() -> str:
+    return current_app.config["RATELIMIT_API"]
+
+
+def _limits_off() -> bool:
+    return not current_app.config["RATELIMIT_ENABLED"]
+
+
+def token_required(view: Any) -> Any:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, token = header.partition(" ")
+        user = (
+            auth.user_by_api_token(store(), token.strip()) if scheme.lower() == "bearer" else None
+        )
+        if user is None:
+            return error(401, "unauthorized", _("A valid API token is needed."))
+        g.api_user = user
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _summary(workshop: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": workshop["code"],
+        "title": workshop["title"],
+        "language": workshop["language"],
+        "status": workshop["status"],
+        "locked": bool(workshop["locked"]),
+        "team_id": workshop["team_id"],
+        "created_at": workshop["created_at"],
+        "closed_at": workshop["closed_at"],
+        "join_url": links.join_url(workshop["code"]),
+        "board_url": links.board_url(workshop),
+        "control_url": links.control_url(workshop),
+    }
+
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400)
+    return body
+
+
+@bp.post("/workshops")
+@token_required
+@limiter.limit(_api_limit, exempt_when=_limits_off)
+def create() -> Any:
+    user = g.api_user
+    if not user.may_facilitate:
+        return error(403, "forbidden", _("You may not do that here."))
+    body = _json_body()
+    title = body.get("title")
+    language = body.get("language", "nl")
+    agenda = body.get("agenda", "welcome")
+    team_id = body.get("team_id")
+    if not isinstance(title, str) or not " ".join(title.split()):
+        return error(400, "invalid", _("Give the workshop a title."))
+    title = " ".join(title.split())
+    if len(title) > workshops.TITLE_MAX:
+        return error(
+            400, "invalid", _("Too long: at most %(max)s characters.", max=workshops.TITLE_MAX)
+        )
+    if language not in workshops.LANGUAGES or agenda not in dict(agenda_choices()):
+        return error(400, "invalid", _("That is not one of the choices."))
+    if team_id is not None and team_id not in {t["id"] for t in auth.teams_of(store(), user)}:
+        return error(400, "invalid", _("That is not one of the choices."))
+    workshop = workshops.create_workshop(store(), user.id, title, language, team_id, agenda)
+    return jsonify(_summary(workshop)), 201
+
+
+@bp.get("/workshops")
+@token_required
+@limiter.limit(_api_limit, exempt_when=_limits_off)
+def list_workshops() -> Any:
+    rows = store().all(
+        "SELECT * FROM workshops WHERE owner_id = ? ORDER BY created_at DESC", (g.api_user.id,)
+    )
+    return jsonify({"workshops": [_summary(dict(r)) for r in rows]})
+
+
+@bp.get("/workshops/<code>")
+@token_required
+@limiter.limit(_api_limit, exempt_when=_limits_off)
+def get_workshop(code: str) -> Any:
+    workshop = workshops.by_code(store(), code)
+    if workshop is None or not g.api_user.may_run(workshop):
+        return error(404, "not_found", _("This page does not exist."))
+    return jsonify(export(store(), workshop))
+
+
+def export(store: Store, workshop: dict[str, Any]) -> dict[str, Any]:
+    """The whole workshop as JSON; each activity decides what of it may leave."""
+    v = ViewContext(store, workshop, utcnow())
+    kinds = registry()
+    agenda = []
+    for item in agenda_of(store, workshop["id"]):
+        module = kinds.get(item["kind"])
+        entry = {"id": item["id"], "kind": item["kind"], "title": item["title"]}
+        exporter = getattr(module, "export", None)
+        if exporter is not None:
+            entry["content"] = exporter(v, item)
+        agenda.append(entry)
+    counts = participants.counts(store, workshop["id"])
+    return {
+        **_summary(workshop),
+        "participants": counts["joined"],
+        "current_item_id": workshop["current_item_id"],
+        "agenda": agenda,
+    }
+
+
+@bp.post("/join")
+# Failed joins (unknown, closed, locked codes) count as on the join page: no guessing here.
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_JOIN"],
+    exempt_when=_limits_off,
+    deduct_when=lambda response: response.status_code == 404,
+)
+@limiter.limit(lambda: current_app.config["RATELIMIT_JOIN_FLOOD"], exempt_when=_limits_off)
+def join() -> Any:
+    """Join as a participant without a browser (kiosks, load tests): returns the token."""
+    body = _json_body()
+    workshop = workshops.by_code(store(), str(body.get("code", "")))
+    if workshop is not None:
+        g.workshop_language = workshop["language"]
+    refusal = participants.join_refusal(workshop)
+    if refusal is not None:
+        return error(404, refusal.code, refusal.render()["message"])
+    token = participants.new_token()
+    envelope = {
+        "op": "participant.join",
+        "op_id": body.get("op_id") or secrets.token_hex(12),
+        "data": {"name": body.get("name"), "anonymous": bool(body.get("anonymous"))},
+    }
+    ack = current_app.extensions["facilitator.dispatcher"].dispatch(
+        Actor(GUEST, workshop["id"]), envelope, {"token_hash": participants.hash_token(token)}
+    )
+    if not ack["ok"]:
+        return error(400, ack["error"]["code"], ack["error"]["message"])
+    if ack.get("duplicate"):
+        return error(409, "duplicate", _("You have joined already."))
+    return jsonify(
+        {
+            "token": token,
+            "participant_id": ack["result"]["participant_id"],
+            "code": workshop["code"],
+        }
+    ), 201

@@ -1,0 +1,353 @@
+"""Pages: login, setup, workshops, control, board, join and phone."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from typing import Any
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from facilitator import auth
+from facilitator.db import Store
+from facilitator.live.actions import GUEST, Actor
+from facilitator.live.sockets import PARTICIPANT_COOKIE
+from facilitator.room import links, participants, workshops
+from facilitator.room.agenda import choices as agenda_choices
+from facilitator.room.items import TITLE_MAX
+from facilitator.room.workshops import LANGUAGES, by_code
+from facilitator.security import limiter
+
+bp = Blueprint("pages", __name__)
+
+
+def store() -> Store:
+    return current_app.extensions["facilitator.store"]
+
+
+def _owned_workshop(code: str) -> dict[str, Any]:
+    workshop = by_code(store(), code)
+    if workshop is None or not current_user.may_run(workshop):
+        abort(404)
+    return workshop
+
+
+def _join_limit() -> str:
+    return current_app.config["RATELIMIT_JOIN"]
+
+
+def _join_flood_limit() -> str:
+    return current_app.config["RATELIMIT_JOIN_FLOOD"]
+
+
+def _login_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+def _limits_on() -> bool:
+    return not current_app.config["RATELIMIT_ENABLED"]
+
+
+@bp.route("/")
+def index() -> Any:
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.workshop_list"))
+    return redirect(url_for("pages.join"))
+
+
+@bp.route("/healthz")
+def healthz() -> Any:
+    store().scalar("SELECT 1")
+    return {"ok": True}
+
+
+# --- accounts ------------------------------------------------------------------------
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], exempt_when=_limits_on)
+def login() -> Any:
+    error = None
+    if request.method == "POST":
+        user = auth.check_login(
+            store(), request.form.get("email", ""), request.form.get("password", "")
+        )
+        if user is None:
+            error = _("Email address or password is not right.")
+        else:
+            login_user(user)
+            target = request.args.get("next", "")
+            # Only local paths: no open redirect.
+            if not target.startswith("/") or target.startswith("//"):
+                target = url_for("pages.workshop_list")
+            return redirect(target)
+    return render_template("login.html", error=error), 401 if error else 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Any:
+    logout_user()
+    return redirect(url_for("pages.login"))
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], exempt_when=_limits_on)
+def setup(token: str) -> Any:
+    if not auth.setup_token_valid(store(), token):
+        abort(404)
+    error = None
+    if request.method == "POST":
+        form = request.form
+        if form.get("password", "") != form.get("password2", ""):
+            error = _("The two passwords differ.")
+        else:
+            try:
+                user = auth.add_user(
+                    store(),
+                    form.get("email", ""),
+                    form.get("password", ""),
+                    "admin",
+                    form.get("name", ""),
+                )
+            except ValueError:
+                error = _(
+                    "Use a valid email address and a password of at least %(n)s characters.",
+                    n=auth.PASSWORD_MIN,
+                )
+            else:
+                login_user(user)
+                return redirect(url_for("pages.workshop_list"))
+    return render_template("setup.html", error=error, min_length=auth.PASSWORD_MIN)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language() -> Any:
+    lang = request.form.get("lang")
+    target = request.form.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = redirect(target)
+    if lang in LANGUAGES:
+        response.set_cookie(
+            "lang",
+            lang,
+            max_age=365 * 86400,
+            samesite="Lax",
+            secure=request.is_secure,
+            httponly=True,
+        )
+        if current_user.is_authenticated:
+            store().run("UPDATE users SET language = ? WHERE id = ?", (lang, current_user.id))
+    return response
+
+
+# --- workshops (facilitator) ----------------------------------------------------------
+
+
+@bp.route("/workshops")
+@login_required
+def workshop_list() -> Any:
+    if current_user.role == "manager":
+        return redirect(url_for("review.index"))
+    if not current_user.may_facilitate:
+        return redirect(url_for("pages.join"))
+    rows = store().all(
+        "SELECT w.*, (SELECT COUNT(*) FROM participants p WHERE p.workshop_id = w.id) AS joined"
+        " FROM workshops w WHERE w.owner_id = ? ORDER BY w.created_at DESC",
+        (current_user.id,),
+    )
+    return render_template("workshops.html", workshops=[dict(r) for r in rows])
+
+
+@bp.route("/workshops/new", methods=["GET", "POST"])
+@login_required
+def workshop_new() -> Any:
+    if not current_user.may_facilitate:
+        abort(403)
+    teams = auth.teams_of(store(), current_user)
+    errors: dict[str, str] = {}
+    form = request.form
+    if request.method == "POST":
+        title = " ".join(form.get("title", "").split())
+        language = form.get("language", "nl")
+        agenda = form.get("agenda", "welcome")
+        team_raw = form.get("team", "")
+        team_id = int(team_raw) if team_raw.isdigit() else None
+        if not title:
+            errors["title"] = _("Give the workshop a title.")
+        elif len(title) > TITLE_MAX:
+            errors["title"] = _("Too long: at most %(max)s characters.", max=TITLE_MAX)
+        if language not in LANGUAGES:
+            errors["language"] = _("That is not one of the choices.")
+        if agenda not in dict(agenda_choices()):
+            errors["agenda"] = _("That is not one of the choices.")
+        if team_id is not None and team_id not in {t["id"] for t in teams}:
+            errors["team"] = _("That is not one of the choices.")
+        if not errors:
+            workshop = workshops.create_workshop(
+                store(), current_user.id, title, language, team_id, agenda
+            )
+            return redirect(url_for("pages.control", code=workshop["code"]))
+    return render_template(
+        "workshop_new.html",
+        teams=teams,
+        agendas=agenda_choices(),
+        errors=errors,
+        form=form,
+        title_max=TITLE_MAX,
+    ), 400 if errors else 200
+
+
+@bp.route("/w/<code>/control")
+@login_required
+def control(code: str) -> Any:
+    workshop = _owned_workshop(code)
+    return render_template(
+        "control.html",
+        workshop=workshop,
+        join_url=links.join_url(workshop["code"]),
+        board_url=links.board_url(workshop),
+        public_base=links.public_base(),
+    )
+
+
+@bp.route("/board/<token>")
+def board(token: str) -> Any:
+    row = store().one("SELECT * FROM workshops WHERE board_token = ?", (token[:100],))
+    if row is None:
+        abort(404)
+    workshop = dict(row)
+    g.workshop_language = workshop["language"]
+    return render_template(
+        "board.html",
+        workshop=workshop,
+        join_url=links.join_url(workshop["code"]),
+        join_base=links.public_base() + url_for("pages.join"),
+    )
+
+
+@bp.route("/w/<code>/qr.svg")
+def qr(code: str) -> Any:
+    workshop = by_code(store(), code)
+    if workshop is None:
+        abort(404)
+    buffer = io.BytesIO()
+    segno.make(links.join_url(workshop["code"]), error="m").save(
+        buffer, kind="svg", scale=10, border=4, title=workshop["code"]
+    )
+    return Response(
+        buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=3600"}
+    )
+
+
+# --- joining (phones) -----------------------------------------------------------------
+
+
+def _participant_cookie(code: str) -> str:
+    return PARTICIPANT_COOKIE + code
+
+
+def _failed(response: Response) -> bool:
+    # Only unknown, closed or locked codes count: that is what guessing looks like.
+    # A room of 200 phones behind one venue NAT address must still all get in.
+    return response.status_code == 404
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(_join_limit, exempt_when=_limits_on, deduct_when=_failed)
+def join() -> Any:
+    error = None
+    code = ""
+    if request.method == "POST":
+        code = workshops.normalise_code(request.form.get("code", ""))
+        workshop = by_code(store(), code)
+        refusal = participants.join_refusal(workshop)
+        if refusal is None:
+            return redirect(url_for("pages.join_code", code=code))
+        error = refusal.render()["message"]
+    return render_template("join.html", error=error, code=code), 404 if error else 200
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+@limiter.limit(_join_limit, exempt_when=_limits_on, deduct_when=_failed)
+@limiter.limit(_join_flood_limit, methods=["POST"], exempt_when=_limits_on)
+def join_code(code: str) -> Any:
+    code = workshops.normalise_code(code)
+    workshop = by_code(store(), code)
+    if workshop is not None:
+        g.workshop_language = workshop["language"]
+        known = participants.by_token(
+            store(), workshop["id"], request.cookies.get(_participant_cookie(code))
+        )
+        if known is not None:
+            return redirect(url_for("pages.phone", code=code))
+    refusal = participants.join_refusal(workshop)
+    if refusal is not None:
+        return render_template("join.html", error=refusal.render()["message"], code=code), 404
+    error = None
+    if request.method == "POST":
+        token = participants.new_token()
+        envelope = {
+            "op": "participant.join",
+            "op_id": request.form.get("op_id", ""),
+            "data": {
+                "name": request.form.get("name", ""),
+                "anonymous": request.form.get("anonymous") == "1",
+            },
+        }
+        dispatcher = current_app.extensions["facilitator.dispatcher"]
+        ack = dispatcher.dispatch(
+            Actor(GUEST, workshop["id"]), envelope, {"token_hash": participants.hash_token(token)}
+        )
+        if ack["ok"] and not ack.get("duplicate"):
+            response = make_response(redirect(url_for("pages.phone", code=code)))
+            response.set_cookie(
+                _participant_cookie(code),
+                token,
+                max_age=30 * 86400,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure,
+            )
+            return response
+        if ack["ok"]:
+            # A double-tapped form: the first answer already carried the cookie.
+            return redirect(url_for("pages.phone", code=code))
+        error = ack["error"]["message"]
+    return render_template(
+        "join_name.html",
+        workshop=workshop,
+        error=error,
+        op_id=secrets.token_hex(12),
+        name_max=participants.NAME_MAX,
+        name=request.form.get("name", ""),
+    ), 400 if error else 200
+
+
+@bp.route("/w/<code>/phone")
+def phone(code: str) -> Any:
+    code = workshops.normalise_code(code)
+    workshop = by_code(store(), code)
+    if workshop is None:
+        abort(404)
+    g.workshop_language = workshop["language"]
+    participant = participants.by_token(
+        store(), workshop["id"], request.cookies.get(_participant_cookie(code))
+    )
+    if participant is None:
+        return redirect(url_for("pages.join_code", code=code))
+    return render_template("phone.html", workshop=workshop, participant=participant)
