@@ -145,3 +145,10 @@ class Store:
     def close(self) -> None:
         with self.lock:
             self.db.conn.close()
+
+
+def current_store() -> Store:
+    """The app's store, inside a request or a socket event."""
+    from flask import current_app  # db.py stays usable without an app (CLI, benches)
+
+    return current_app.extensions["facilitator.store"]

@@ -17,7 +17,7 @@ from flask_socketio import SocketIO, join_room
 # connection; the builtin fell through to on_error and the connection was accepted.
 from socketio.exceptions import ConnectionRefusedError
 
-from facilitator.db import Store, iso, utcnow
+from facilitator.db import Store, current_store, iso, utcnow
 from facilitator.errors import ActionError
 from facilitator.i18n import locale_of
 from facilitator.live.actions import BOARD, FACILITATOR, PARTICIPANT, Actor, Changes
@@ -80,10 +80,6 @@ def _authenticate(store: Store, auth: Any) -> tuple[Actor, str, dict[str, Any] |
     raise _refuse(_l("Please reload the page."), "bad_auth")
 
 
-def _store() -> Store:
-    return current_app.extensions["facilitator.store"]
-
-
 def _actor() -> Actor | None:
     data = session.get("actor")
     return Actor(**data) if data else None
@@ -108,7 +104,7 @@ def register(socketio: SocketIO) -> None:
     def on_connect(auth: Any = None) -> None:
         if not _genuine_connect():
             return None
-        store = _store()
+        store = current_store()
         actor, lang, participant = _authenticate(store, auth)
         session["actor"] = actor.__dict__
         session["lang"] = lang
@@ -138,7 +134,7 @@ def register(socketio: SocketIO) -> None:
         actor = _actor()
         if actor is not None and actor.participant_id is not None:
             pusher.forget(room_participant(actor.participant_id))
-        workshop_id = participants.disconnected(_store(), request.sid)
+        workshop_id = participants.disconnected(current_store(), request.sid)
         if workshop_id:
             pusher.schedule(workshop_id, Changes(board=True, control=True))
 
@@ -157,7 +153,7 @@ def register(socketio: SocketIO) -> None:
     def on_sync(_: Any = None) -> dict[str, Any]:
         actor = _actor()
         with _screen_language():
-            return sync_payload(_store(), actor)
+            return sync_payload(current_store(), actor)
 
     @socketio.on_error_default
     def on_error(exc: Exception) -> dict[str, Any] | bool:

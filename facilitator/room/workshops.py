@@ -7,11 +7,12 @@ import secrets
 from typing import Any
 
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from facilitator.activities import registry as activity_registry
 from facilitator.db import Store, dumps, iso, utcnow
 from facilitator.live.actions import FACILITATOR, ActionSet, Context
-from facilitator.room.agenda import preset
+from facilitator.room.agenda import choices, preset
 from facilitator.room.items import TITLE_MAX
 from facilitator.schema import Bool, Text
 
@@ -29,6 +30,27 @@ def new_code() -> str:
 
 def normalise_code(raw: str) -> str:
     return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:16]
+
+
+def check_new(
+    title: Any, language: Any, agenda: Any, team_id: Any, team_ids: set[int]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validate a new workshop's fields (the form and the API): the cleaned fields, and
+    per field a message in the current language for what is wrong."""
+    errors: dict[str, str] = {}
+    title = " ".join(title.split()) if isinstance(title, str) else ""
+    if not title:
+        errors["title"] = _("Give the workshop a title.")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = _("Too long: at most %(max)s characters.", max=TITLE_MAX)
+    if language not in LANGUAGES:
+        errors["language"] = _("That is not one of the choices.")
+    if agenda not in dict(choices()):
+        errors["agenda"] = _("That is not one of the choices.")
+    if team_id is not None and team_id not in team_ids:
+        errors["team"] = _("That is not one of the choices.")
+    fields = {"title": title, "language": language, "agenda": agenda, "team_id": team_id}
+    return fields, errors
 
 
 def create_workshop(

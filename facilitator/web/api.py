@@ -11,19 +11,14 @@ from flask_babel import gettext as _
 
 from facilitator import auth
 from facilitator.activities import registry
-from facilitator.db import Store, utcnow
+from facilitator.db import Store, current_store, utcnow
 from facilitator.live.actions import GUEST, Actor
 from facilitator.live.screens import ViewContext
 from facilitator.room import links, participants, workshops
-from facilitator.room.agenda import choices as agenda_choices
 from facilitator.room.items import agenda_of
 from facilitator.security import limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def store() -> Store:
-    return current_app.extensions["facilitator.store"]
 
 
 def error(status: int, code: str, message: str) -> Any:
@@ -43,9 +38,8 @@ def token_required(view: Any) -> Any:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         header = request.headers.get("Authorization", "")
         scheme, _sep, token = header.partition(" ")
-        user = (
-            auth.user_by_api_token(store(), token.strip()) if scheme.lower() == "bearer" else None
-        )
+        bearer = scheme.lower() == "bearer"
+        user = auth.user_by_api_token(current_store(), token.strip()) if bearer else None
         if user is None:
             return error(401, "unauthorized", _("A valid API token is needed."))
         g.api_user = user
@@ -85,22 +79,17 @@ def create() -> Any:
     if not user.may_facilitate:
         return error(403, "forbidden", _("You may not do that here."))
     body = _json_body()
-    title = body.get("title")
-    language = body.get("language", "nl")
-    agenda = body.get("agenda", "welcome")
-    team_id = body.get("team_id")
-    if not isinstance(title, str) or not " ".join(title.split()):
-        return error(400, "invalid", _("Give the workshop a title."))
-    title = " ".join(title.split())
-    if len(title) > workshops.TITLE_MAX:
-        return error(
-            400, "invalid", _("Too long: at most %(max)s characters.", max=workshops.TITLE_MAX)
-        )
-    if language not in workshops.LANGUAGES or agenda not in dict(agenda_choices()):
-        return error(400, "invalid", _("That is not one of the choices."))
-    if team_id is not None and team_id not in {t["id"] for t in auth.teams_of(store(), user)}:
-        return error(400, "invalid", _("That is not one of the choices."))
-    workshop = workshops.create_workshop(store(), user.id, title, language, team_id, agenda)
+    teams = {t["id"] for t in auth.teams_of(current_store(), user)}
+    fields, errors = workshops.check_new(
+        body.get("title"),
+        body.get("language", "nl"),
+        body.get("agenda", "welcome"),
+        body.get("team_id"),
+        teams,
+    )
+    if errors:
+        return error(400, "invalid", next(iter(errors.values())))
+    workshop = workshops.create_workshop(current_store(), user.id, **fields)
     return jsonify(_summary(workshop)), 201
 
 
@@ -108,7 +97,7 @@ def create() -> Any:
 @token_required
 @limiter.limit(_api_limit, exempt_when=_limits_off)
 def list_workshops() -> Any:
-    rows = store().all(
+    rows = current_store().all(
         "SELECT * FROM workshops WHERE owner_id = ? ORDER BY created_at DESC", (g.api_user.id,)
     )
     return jsonify({"workshops": [_summary(dict(r)) for r in rows]})
@@ -118,10 +107,10 @@ def list_workshops() -> Any:
 @token_required
 @limiter.limit(_api_limit, exempt_when=_limits_off)
 def get_workshop(code: str) -> Any:
-    workshop = workshops.by_code(store(), code)
+    workshop = workshops.by_code(current_store(), code)
     if workshop is None or not g.api_user.may_run(workshop):
         return error(404, "not_found", _("This page does not exist."))
-    return jsonify(export(store(), workshop))
+    return jsonify(export(current_store(), workshop))
 
 
 def export(store: Store, workshop: dict[str, Any]) -> dict[str, Any]:
@@ -156,7 +145,7 @@ def export(store: Store, workshop: dict[str, Any]) -> dict[str, Any]:
 def join() -> Any:
     """Join as a participant without a browser (kiosks, load tests): returns the token."""
     body = _json_body()
-    workshop = workshops.by_code(store(), str(body.get("code", "")))
+    workshop = workshops.by_code(current_store(), str(body.get("code", "")))
     if workshop is not None:
         g.workshop_language = workshop["language"]
     refusal = participants.join_refusal(workshop)

@@ -8,8 +8,9 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from facilitator.agreements import access
 from facilitator.agreements import exports as agreement_exports
+from facilitator.db import current_store
 from facilitator.security import limiter
-from facilitator.web.api import _api_limit, _limits_off, error, store, token_required
+from facilitator.web.api import _api_limit, _limits_off, error, token_required
 
 bp = Blueprint("api_agreements", __name__, url_prefix="/api/v1")
 
@@ -19,8 +20,8 @@ def _refused(err: access.AccessError) -> Any:
 
 
 def _rows() -> list[dict[str, Any]]:
-    return access.search(store(), g.api_user, access.parse_filters(store(), g.api_user,
-                                                                    request.args))
+    store = current_store()
+    return access.search(store, g.api_user, access.parse_filters(store, g.api_user, request.args))
 
 
 @bp.get("/agreements")
@@ -69,12 +70,12 @@ def agreements_ics() -> Any:
 @limiter.limit(_api_limit, exempt_when=_limits_off)
 def get_agreement(agreement_id: int) -> Any:
     try:
-        row = access.find(store(), g.api_user, agreement_id)
+        row = access.find(current_store(), g.api_user, agreement_id)
     except access.AccessError as err:
         return _refused(err)
     return jsonify({**access.as_json(row), "history": [
         {k: h[k] for k in ("from_status", "status", "note", "actor", "at")}
-        for h in access.history(store(), agreement_id)
+        for h in access.history(current_store(), agreement_id)
     ]})
 
 
@@ -87,7 +88,7 @@ def patch_agreement(agreement_id: int) -> Any:
         return error(400, "invalid", access.invalid_body_message())
     try:
         row = access.change_status(
-            store(), g.api_user, agreement_id, body.get("status"), body.get("note"),
+            current_store(), g.api_user, agreement_id, body.get("status"), body.get("note"),
             current_app.extensions["facilitator.pusher"],
         )
     except access.AccessError as err:

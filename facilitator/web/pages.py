@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from facilitator import auth
-from facilitator.db import Store
+from facilitator.db import current_store
 from facilitator.live.actions import GUEST, Actor
 from facilitator.live.sockets import PARTICIPANT_COOKIE
 from facilitator.room import links, participants, workshops
@@ -35,12 +35,8 @@ from facilitator.security import limiter
 bp = Blueprint("pages", __name__)
 
 
-def store() -> Store:
-    return current_app.extensions["facilitator.store"]
-
-
 def _owned_workshop(code: str) -> dict[str, Any]:
-    workshop = by_code(store(), code)
+    workshop = by_code(current_store(), code)
     if workshop is None or not current_user.may_run(workshop):
         abort(404)
     return workshop
@@ -71,7 +67,7 @@ def index() -> Any:
 
 @bp.route("/healthz")
 def healthz() -> Any:
-    store().scalar("SELECT 1")
+    current_store().scalar("SELECT 1")
     return {"ok": True}
 
 
@@ -84,7 +80,7 @@ def login() -> Any:
     error = None
     if request.method == "POST":
         user = auth.check_login(
-            store(), request.form.get("email", ""), request.form.get("password", "")
+            current_store(), request.form.get("email", ""), request.form.get("password", "")
         )
         if user is None:
             error = _("Email address or password is not right.")
@@ -107,7 +103,7 @@ def logout() -> Any:
 @bp.route("/setup/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], exempt_when=_limits_on)
 def setup(token: str) -> Any:
-    if not auth.setup_token_valid(store(), token):
+    if not auth.setup_token_valid(current_store(), token):
         abort(404)
     error = None
     if request.method == "POST":
@@ -117,7 +113,7 @@ def setup(token: str) -> Any:
         else:
             try:
                 user = auth.add_user(
-                    store(),
+                    current_store(),
                     form.get("email", ""),
                     form.get("password", ""),
                     "admin",
@@ -151,7 +147,9 @@ def set_language() -> Any:
             httponly=True,
         )
         if current_user.is_authenticated:
-            store().run("UPDATE users SET language = ? WHERE id = ?", (lang, current_user.id))
+            current_store().run(
+                "UPDATE users SET language = ? WHERE id = ?", (lang, current_user.id)
+            )
     return response
 
 
@@ -165,7 +163,7 @@ def workshop_list() -> Any:
         return redirect(url_for("review.index"))
     if not current_user.may_facilitate:
         return redirect(url_for("pages.join"))
-    rows = store().all(
+    rows = current_store().all(
         "SELECT w.*, (SELECT COUNT(*) FROM participants p WHERE p.workshop_id = w.id) AS joined"
         " FROM workshops w WHERE w.owner_id = ? ORDER BY w.created_at DESC",
         (current_user.id,),
@@ -178,29 +176,20 @@ def workshop_list() -> Any:
 def workshop_new() -> Any:
     if not current_user.may_facilitate:
         abort(403)
-    teams = auth.teams_of(store(), current_user)
+    teams = auth.teams_of(current_store(), current_user)
     errors: dict[str, str] = {}
     form = request.form
     if request.method == "POST":
-        title = " ".join(form.get("title", "").split())
-        language = form.get("language", "nl")
-        agenda = form.get("agenda", "welcome")
         team_raw = form.get("team", "")
-        team_id = int(team_raw) if team_raw.isdigit() else None
-        if not title:
-            errors["title"] = _("Give the workshop a title.")
-        elif len(title) > TITLE_MAX:
-            errors["title"] = _("Too long: at most %(max)s characters.", max=TITLE_MAX)
-        if language not in LANGUAGES:
-            errors["language"] = _("That is not one of the choices.")
-        if agenda not in dict(agenda_choices()):
-            errors["agenda"] = _("That is not one of the choices.")
-        if team_id is not None and team_id not in {t["id"] for t in teams}:
-            errors["team"] = _("That is not one of the choices.")
+        fields, errors = workshops.check_new(
+            form.get("title", ""),
+            form.get("language", "nl"),
+            form.get("agenda", "welcome"),
+            int(team_raw) if team_raw.isdigit() else None,
+            {t["id"] for t in teams},
+        )
         if not errors:
-            workshop = workshops.create_workshop(
-                store(), current_user.id, title, language, team_id, agenda
-            )
+            workshop = workshops.create_workshop(current_store(), current_user.id, **fields)
             return redirect(url_for("pages.control", code=workshop["code"]))
     return render_template(
         "workshop_new.html",
@@ -227,7 +216,7 @@ def control(code: str) -> Any:
 
 @bp.route("/board/<token>")
 def board(token: str) -> Any:
-    row = store().one("SELECT * FROM workshops WHERE board_token = ?", (token[:100],))
+    row = current_store().one("SELECT * FROM workshops WHERE board_token = ?", (token[:100],))
     if row is None:
         abort(404)
     workshop = dict(row)
@@ -242,7 +231,7 @@ def board(token: str) -> Any:
 
 @bp.route("/w/<code>/qr.svg")
 def qr(code: str) -> Any:
-    workshop = by_code(store(), code)
+    workshop = by_code(current_store(), code)
     if workshop is None:
         abort(404)
     buffer = io.BytesIO()
@@ -274,7 +263,7 @@ def join() -> Any:
     code = ""
     if request.method == "POST":
         code = workshops.normalise_code(request.form.get("code", ""))
-        workshop = by_code(store(), code)
+        workshop = by_code(current_store(), code)
         refusal = participants.join_refusal(workshop)
         if refusal is None:
             return redirect(url_for("pages.join_code", code=code))
@@ -287,11 +276,11 @@ def join() -> Any:
 @limiter.limit(_join_flood_limit, methods=["POST"], exempt_when=_limits_on)
 def join_code(code: str) -> Any:
     code = workshops.normalise_code(code)
-    workshop = by_code(store(), code)
+    workshop = by_code(current_store(), code)
     if workshop is not None:
         g.workshop_language = workshop["language"]
         known = participants.by_token(
-            store(), workshop["id"], request.cookies.get(_participant_cookie(code))
+            current_store(), workshop["id"], request.cookies.get(_participant_cookie(code))
         )
         if known is not None:
             return redirect(url_for("pages.phone", code=code))
@@ -341,12 +330,12 @@ def join_code(code: str) -> Any:
 @bp.route("/w/<code>/phone")
 def phone(code: str) -> Any:
     code = workshops.normalise_code(code)
-    workshop = by_code(store(), code)
+    workshop = by_code(current_store(), code)
     if workshop is None:
         abort(404)
     g.workshop_language = workshop["language"]
     participant = participants.by_token(
-        store(), workshop["id"], request.cookies.get(_participant_cookie(code))
+        current_store(), workshop["id"], request.cookies.get(_participant_cookie(code))
     )
     if participant is None:
         return redirect(url_for("pages.join_code", code=code))

@@ -19,7 +19,7 @@ from jinja2 import TemplateNotFound
 
 from facilitator.activities import registry
 from facilitator.agreements import store as agreements_store
-from facilitator.db import Store, parse_iso, utcnow
+from facilitator.db import Store, current_store, parse_iso, utcnow
 from facilitator.live.screens import ViewContext
 from facilitator.markdown import escape
 from facilitator.room.items import agenda_of
@@ -28,12 +28,8 @@ from facilitator.room.workshops import by_code
 bp = Blueprint("report", __name__)
 
 
-def store() -> Store:
-    return current_app.extensions["facilitator.store"]
-
-
 def _workshop(code: str) -> dict[str, Any]:
-    workshop = by_code(store(), code)
+    workshop = by_code(current_store(), code)
     if workshop is None or not current_user.may_run(workshop):
         abort(404)
     # The report speaks the workshop's language, like the board did.
@@ -99,7 +95,7 @@ def build(db: Store, workshop: dict[str, Any]) -> dict[str, Any]:
 @login_required
 def page(code: str) -> Any:
     workshop = _workshop(code)
-    return render_template("report/report.html", **build(store(), workshop))
+    return render_template("report/report.html", **build(current_store(), workshop))
 
 
 def _generic_markdown(value: Any, depth: int = 0) -> list[str]:
@@ -155,7 +151,7 @@ def markdown(report: dict[str, Any]) -> str:
 @login_required
 def markdown_download(code: str) -> Any:
     workshop = _workshop(code)
-    text = markdown(build(store(), workshop))
+    text = markdown(build(current_store(), workshop))
     return Response(
         text.encode("utf-8"),
         mimetype="text/markdown",

@@ -21,18 +21,14 @@ from flask_login import current_user, login_required
 from facilitator.agreements import access
 from facilitator.agreements import exports as agreement_exports
 from facilitator.agreements import store as agreements_store
-from facilitator.db import Store
+from facilitator.db import current_store
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
 
-def store() -> Store:
-    return current_app.extensions["facilitator.store"]
-
-
 def _filters() -> access.Filters:
     try:
-        return access.parse_filters(store(), current_user, request.args)
+        return access.parse_filters(current_store(), current_user, request.args)
     except access.AccessError as err:
         abort(err.status)
 
@@ -41,12 +37,12 @@ def _filters() -> access.Filters:
 @login_required
 def index() -> Any:
     filters = _filters()
-    rows = access.search(store(), current_user, filters)
+    rows = access.search(current_store(), current_user, filters)
     return render_template(
         "review/list.html",
         rows=rows,
         filters=filters,
-        teams=access.allowed_teams(store(), current_user),
+        teams=access.allowed_teams(current_store(), current_user),
         statuses=agreements_store.STATUS_LABELS,
         overdue_count=sum(1 for r in rows if r["overdue"]),
     )
@@ -55,7 +51,7 @@ def index() -> Any:
 @bp.get("/agreements.csv")
 @login_required
 def export_csv() -> Any:
-    rows = access.search(store(), current_user, _filters())
+    rows = access.search(current_store(), current_user, _filters())
     return Response(
         agreement_exports.to_csv(rows),
         mimetype="text/csv",
@@ -66,7 +62,7 @@ def export_csv() -> Any:
 @bp.get("/agreements.ics")
 @login_required
 def export_ics() -> Any:
-    rows = access.search(store(), current_user, _filters())
+    rows = access.search(current_store(), current_user, _filters())
     return Response(
         agreement_exports.to_ics(rows, request.host.split(":")[0]),
         mimetype="text/calendar",
@@ -78,14 +74,14 @@ def export_ics() -> Any:
 @login_required
 def detail(agreement_id: int) -> Any:
     try:
-        row = access.find(store(), current_user, agreement_id)
+        row = access.find(current_store(), current_user, agreement_id)
     except access.AccessError as err:
         abort(err.status)
     error = None
     if request.method == "POST":
         try:
             access.change_status(
-                store(), current_user, agreement_id, request.form.get("status"),
+                current_store(), current_user, agreement_id, request.form.get("status"),
                 request.form.get("note", ""), current_app.extensions["facilitator.pusher"],
                 # A double-clicked button sends the same op_id: applied once.
                 op_id=request.form.get("op_id") or None,
@@ -97,7 +93,7 @@ def detail(agreement_id: int) -> Any:
     return render_template(
         "review/detail.html",
         row=row,
-        history=access.history(store(), agreement_id),
+        history=access.history(current_store(), agreement_id),
         statuses=agreements_store.STATUS_LABELS,
         choices=agreements_store.REVIEW_STATUSES,
         error=error,

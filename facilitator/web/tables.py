@@ -6,24 +6,20 @@ import io
 from typing import Any
 
 import segno
-from flask import Blueprint, Response, abort, current_app, g, render_template
+from flask import Blueprint, Response, abort, g, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from facilitator.db import Store
+from facilitator.db import current_store
 from facilitator.room import links, table_screens
 from facilitator.room.workshops import by_code
 
 bp = Blueprint("tables", __name__)
 
 
-def _store() -> Store:
-    return current_app.extensions["facilitator.store"]
-
-
 @bp.route("/table/<token>")
 def screen(token: str) -> Any:
-    found = table_screens.lookup(_store(), token)
+    found = table_screens.lookup(current_store(), token)
     if found is None:
         # A mistyped or old link: say so in the room's words, not a bare 404.
         return render_template(
@@ -40,7 +36,7 @@ def screen(token: str) -> Any:
 @login_required
 def qr(code: str, number: int) -> Any:
     """The table link as a QR code, for the facilitator to scan with the table's tablet."""
-    workshop = by_code(_store(), code)
+    workshop = by_code(current_store(), code)
     if workshop is None or not current_user.may_run(workshop):
         abort(404)
     if not 1 <= number <= table_screens.MAX_TABLE:
