@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from facilitator.db import Store, iso, utcnow
 from facilitator.errors import ActionError, not_found
-from facilitator.live.actions import FACILITATOR, GUEST, ActionSet, Context
+from facilitator.live.actions import FACILITATOR, GUEST, ActionSet, Actor, Context
 from facilitator.schema import Bool, Int, Text
 
 NAME_MAX = 40
@@ -148,3 +148,20 @@ def counts(store: Store, workshop_id: int) -> dict[str, int]:
         (workshop_id, workshop_id),
     )
     return {"joined": row["joined"], "online": row["online"]}
+
+
+def join_phone(
+    dispatcher: Any, workshop: dict[str, Any], op_id: str, name: Any, anonymous: bool
+) -> tuple[str, dict[str, Any]]:
+    """A phone joins through the dispatcher (the join page and POST /api/v1/join): a new
+    token, and the ack of `participant.join` (a resend of op_id is a duplicate)."""
+    token = new_token()
+    envelope = {
+        "op": "participant.join",
+        "op_id": op_id,
+        "data": {"name": name, "anonymous": anonymous},
+    }
+    ack = dispatcher.dispatch(
+        Actor(GUEST, workshop["id"]), envelope, {"token_hash": hash_token(token)}
+    )
+    return token, ack

@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from facilitator import auth
 from facilitator.activities import registry
 from facilitator.db import Store, current_store, utcnow
-from facilitator.live.actions import GUEST, Actor
 from facilitator.live.screens import ViewContext
 from facilitator.room import links, participants, workshops
 from facilitator.room.items import agenda_of
@@ -151,14 +150,12 @@ def join() -> Any:
     refusal = participants.join_refusal(workshop)
     if refusal is not None:
         return error(404, refusal.code, refusal.render()["message"])
-    token = participants.new_token()
-    envelope = {
-        "op": "participant.join",
-        "op_id": body.get("op_id") or secrets.token_hex(12),
-        "data": {"name": body.get("name"), "anonymous": bool(body.get("anonymous"))},
-    }
-    ack = current_app.extensions["facilitator.dispatcher"].dispatch(
-        Actor(GUEST, workshop["id"]), envelope, {"token_hash": participants.hash_token(token)}
+    token, ack = participants.join_phone(
+        current_app.extensions["facilitator.dispatcher"],
+        workshop,
+        body.get("op_id") or secrets.token_hex(12),
+        body.get("name"),
+        bool(body.get("anonymous")),
     )
     if not ack["ok"]:
         return error(400, ack["error"]["code"], ack["error"]["message"])

@@ -24,7 +24,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from facilitator import auth
 from facilitator.db import current_store
-from facilitator.live.actions import GUEST, Actor
 from facilitator.live.sockets import PARTICIPANT_COOKIE
 from facilitator.room import links, participants, workshops
 from facilitator.room.agenda import choices as agenda_choices
@@ -289,18 +288,12 @@ def join_code(code: str) -> Any:
         return render_template("join.html", error=refusal.render()["message"], code=code), 404
     error = None
     if request.method == "POST":
-        token = participants.new_token()
-        envelope = {
-            "op": "participant.join",
-            "op_id": request.form.get("op_id", ""),
-            "data": {
-                "name": request.form.get("name", ""),
-                "anonymous": request.form.get("anonymous") == "1",
-            },
-        }
-        dispatcher = current_app.extensions["facilitator.dispatcher"]
-        ack = dispatcher.dispatch(
-            Actor(GUEST, workshop["id"]), envelope, {"token_hash": participants.hash_token(token)}
+        token, ack = participants.join_phone(
+            current_app.extensions["facilitator.dispatcher"],
+            workshop,
+            request.form.get("op_id", ""),
+            request.form.get("name", ""),
+            request.form.get("anonymous") == "1",
         )
         if ack["ok"] and not ack.get("duplicate"):
             response = make_response(redirect(url_for("pages.phone", code=code)))
