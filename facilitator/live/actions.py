@@ -169,7 +169,8 @@ class ActionSet:
         self.actions.update(other.actions)
 
 
-def _refusal(err: ActionError) -> dict[str, Any]:
+def refusal(err: ActionError) -> dict[str, Any]:
+    """The answer to a refused action or sync: `{ok: false, error: {code, message}}`."""
     return {"ok": False, "error": err.render()}
 
 
@@ -200,10 +201,10 @@ class Dispatcher:
         try:
             return self._dispatch(actor, envelope, extra or {})
         except ActionError as err:
-            return _refusal(err)
+            return refusal(err)
         except Exception:  # a bug must not reach the client as a stack trace
             log.exception("action failed: %r", envelope if isinstance(envelope, dict) else "?")
-            return _refusal(ActionError("internal", _l("Something went wrong; please try again.")))
+            return refusal(ActionError("internal", _l("Something went wrong; please try again.")))
 
     def _dispatch(self, actor: Actor, envelope: Any, extra: dict[str, Any]) -> dict[str, Any]:
         op, op_id, data = self._envelope(envelope)

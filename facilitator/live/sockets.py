@@ -20,7 +20,7 @@ from socketio.exceptions import ConnectionRefusedError
 from facilitator.db import Store, current_store, iso, utcnow
 from facilitator.errors import ActionError
 from facilitator.i18n import locale_of
-from facilitator.live.actions import BOARD, FACILITATOR, PARTICIPANT, Actor, Changes
+from facilitator.live.actions import BOARD, FACILITATOR, PARTICIPANT, Actor, Changes, refusal
 from facilitator.live.pusher import (
     room_board,
     room_control,
@@ -143,10 +143,7 @@ def register(socketio: SocketIO) -> None:
         actor = _actor()
         with _screen_language():
             if actor is None:
-                return {
-                    "ok": False,
-                    "error": ActionError("bad_auth", _l("Please reload the page.")).render(),
-                }
+                return refusal(ActionError("bad_auth", _l("Please reload the page.")))
             return current_app.extensions["facilitator.dispatcher"].dispatch(actor, envelope)
 
     @socketio.on("sync")
@@ -161,27 +158,16 @@ def register(socketio: SocketIO) -> None:
         if (getattr(request, "event", None) or {}).get("message") == "connect":
             return False  # a failed handshake refuses the connection, never half-opens it
         with _screen_language():
-            return {
-                "ok": False,
-                "error": ActionError(
-                    "internal", _l("Something went wrong; please try again.")
-                ).render(),
-            }
+            return refusal(ActionError("internal", _l("Something went wrong; please try again.")))
 
 
 def sync_payload(store: Store, actor: Actor | None) -> dict[str, Any]:
     """A fresh view of everything this screen shows, with the seq and the server time."""
     if actor is None:
-        return {
-            "ok": False,
-            "error": ActionError("bad_auth", _l("Please reload the page.")).render(),
-        }
+        return refusal(ActionError("bad_auth", _l("Please reload the page.")))
     row = store.one("SELECT * FROM workshops WHERE id = ?", (actor.workshop_id,))
     if row is None:
-        return {
-            "ok": False,
-            "error": ActionError("not_found", _l("This workshop no longer exists.")).render(),
-        }
+        return refusal(ActionError("not_found", _l("This workshop no longer exists.")))
     workshop = dict(row)
     views = Views(store, workshop)
     out: dict[str, Any] = {"ok": True, "seq": views.seq, "now": iso(utcnow())}
@@ -194,10 +180,7 @@ def sync_payload(store: Store, actor: Actor | None) -> dict[str, Any]:
     else:
         participant = store.one("SELECT * FROM participants WHERE id = ?", (actor.participant_id,))
         if participant is None:
-            return {
-                "ok": False,
-                "error": ActionError("gone", _l("Please join the workshop again.")).render(),
-            }
+            return refusal(ActionError("gone", _l("Please join the workshop again.")))
         out["phone"] = views.phone()
         out["me"] = views.me(dict(participant))
     return out
