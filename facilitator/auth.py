@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +10,7 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from facilitator.db import Store, iso, utcnow
+from facilitator.security import hash_token
 
 ROLES = ("admin", "facilitator", "manager")
 PASSWORD_MIN = 10
@@ -40,10 +40,6 @@ class User(UserMixin):
     @classmethod
     def from_row(cls, row: Any) -> User:
         return cls(row["id"], row["email"], row["name"], row["role"], row["language"])
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def get_user(store: Store, user_id: int) -> User | None:
@@ -93,7 +89,9 @@ def check_login(store: Store, email: str, password: str) -> User | None:
 
 def new_api_token(store: Store, email: str) -> str:
     token = "fac_" + secrets.token_urlsafe(32)
-    cur = store.run("UPDATE users SET api_token_hash = ? WHERE email = ?", (_hash(token), email))
+    cur = store.run(
+        "UPDATE users SET api_token_hash = ? WHERE email = ?", (hash_token(token), email)
+    )
     if cur.rowcount == 0:
         raise ValueError("no such user")
     return token
@@ -102,7 +100,7 @@ def new_api_token(store: Store, email: str) -> str:
 def user_by_api_token(store: Store, token: str) -> User | None:
     if not token or len(token) > 200:
         return None
-    row = store.one("SELECT * FROM users WHERE api_token_hash = ?", (_hash(token),))
+    row = store.one("SELECT * FROM users WHERE api_token_hash = ?", (hash_token(token),))
     return User.from_row(row) if row else None
 
 
@@ -114,14 +112,18 @@ def new_setup_token(store: Store) -> str:
     """A one-time secret for creating the first admin from a browser."""
     token = secrets.token_urlsafe(24)
     store.run(
-        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (SETUP_KEY, _hash(token))
+        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (SETUP_KEY, hash_token(token))
     )
     return token
 
 
 def setup_token_valid(store: Store, token: str) -> bool:
     stored = store.scalar("SELECT value FROM settings WHERE key = ?", (SETUP_KEY,))
-    return bool(stored) and user_count(store) == 0 and secrets.compare_digest(stored, _hash(token))
+    return (
+        bool(stored)
+        and user_count(store) == 0
+        and secrets.compare_digest(stored, hash_token(token))
+    )
 
 
 def add_team(store: Store, name: str) -> int:

@@ -1,6 +1,9 @@
-"""HTTP hardening: CSP without inline script, headers, rate limits, proxy trust."""
+"""HTTP hardening: CSP without inline script, headers, rate limits, proxy trust; and the
+one way secret tokens are stored (participant, API and setup tokens)."""
 
 from __future__ import annotations
+
+import hashlib
 
 from flask import Flask, Response, request
 from flask_limiter import Limiter
@@ -11,6 +14,14 @@ CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+
+
+def hash_token(token: str) -> str:
+    """What the database keeps of a random token: its SHA-256 (the token itself has
+    enough entropy that a slow password hash would add nothing)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
 
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
 

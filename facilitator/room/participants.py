@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 from typing import Any
@@ -13,16 +12,13 @@ from facilitator.db import Store, iso, utcnow
 from facilitator.errors import ActionError, not_found
 from facilitator.live.actions import FACILITATOR, GUEST, ActionSet, Actor, Context
 from facilitator.schema import Bool, Int, Text
+from facilitator.security import hash_token
 
 NAME_MAX = 40
 # Presence rows belong to the process that holds the connection (see clear_presence).
 PROCESS_ID = f"{os.getpid()}-{secrets.token_hex(4)}"
 
 actions = ActionSet()
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def new_token() -> str:
