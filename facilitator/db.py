@@ -125,16 +125,20 @@ class Store:
         if error is not None:
             raise error
 
-    def one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
+    # Reads give plain dicts: views, exports and the JSON they become need no conversion.
+    def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
         with self.lock:
-            return self.db.conn.execute(sql, params).fetchone()
+            row = self.db.conn.execute(sql, params).fetchone()
+        return None if row is None else dict(row)
 
-    def all(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+    def all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         with self.lock:
-            return self.db.conn.execute(sql, params).fetchall()
+            rows = self.db.conn.execute(sql, params).fetchall()
+        return [dict(r) for r in rows]
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
-        row = self.one(sql, params)
+        with self.lock:
+            row = self.db.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
     def run(self, sql: str, params: Any = ()) -> sqlite3.Cursor:

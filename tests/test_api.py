@@ -81,7 +81,7 @@ def test_create_answers_201_with_code_and_urls(api: Any, tokens: dict[str, str],
     assert api("GET", f"/j/{code}").status_code == 200
     # It starts with the welcome activity, in the workshop's language.
     items = store.all("SELECT kind, title FROM agenda_items WHERE workshop_id = ?", (row["id"],))
-    assert [tuple(i) for i in items] == [("welcome", "Welcome")]
+    assert [(i["kind"], i["title"]) for i in items] == [("welcome", "Welcome")]
 
 
 def test_create_with_defaults_and_team(api: Any, tokens: dict[str, str], store: Any) -> None:

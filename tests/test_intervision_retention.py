@@ -62,7 +62,7 @@ def test_purge_after_retention_keeps_kept_takeaways(app, store):
         rows = []
         for table in ("intervision_contributions", "intervision_notes", "intervision_groups",
                       "intervision_takeaways", "events"):
-            rows += [tuple(r) for r in store.all(f"SELECT * FROM {table}")]
+            rows += [tuple(r.values()) for r in store.all(f"SELECT * FROM {table}")]
         return repr(rows)
 
     assert "SECRETCASE" in content() and "SECRETNOTE" in content()

@@ -161,9 +161,8 @@ def search(db: Store, user: User, f: Filters) -> list[dict[str, Any]]:
 
 
 def decorate(db: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    reader = _Reader(db)
-    store.with_people(reader, rows)
-    notes = store.last_notes(reader, [r["id"] for r in rows])
+    store.with_people(db, rows)
+    notes = store.last_notes(db, [r["id"] for r in rows])
     now = utcnow()
     for row in rows:
         row["overdue"] = store.is_overdue(row, now)
@@ -217,22 +216,8 @@ def change_status(
     return find(db, user, agreement_id)
 
 
-class _Reader:
-    """one/all over the Store for the store module's read helpers."""
-
-    def __init__(self, db: Store):
-        self.db = db
-
-    def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
-        row = self.db.one(sql, params)
-        return dict(row) if row else None
-
-    def all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db.all(sql, params)]
-
-
 def history(db: Store, agreement_id: int) -> list[dict[str, Any]]:
-    return store.history(_Reader(db), agreement_id)
+    return store.history(db, agreement_id)
 
 
 def as_json(row: dict[str, Any]) -> dict[str, Any]:

@@ -178,4 +178,4 @@ class Pusher:
             " WHERE workshop_id = ? AND participant_id IS NOT NULL",
             (workshop_id,),
         )
-        return [r[0] for r in rows]
+        return [r["participant_id"] for r in rows]

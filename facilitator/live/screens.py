@@ -26,11 +26,10 @@ class ViewContext:
     now: datetime
 
     def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
-        row = self.store.one(sql, params)
-        return dict(row) if row else None
+        return self.store.one(sql, params)
 
     def all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.store.all(sql, params)]
+        return self.store.all(sql, params)
 
 
 def header(workshop: dict[str, Any]) -> dict[str, Any]:

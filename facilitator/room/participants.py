@@ -123,7 +123,7 @@ def roster(store: Store, workshop_id: int) -> list[dict[str, Any]]:
     # One pass over each table: a per-participant EXISTS on presence (indexed by
     # workshop only) made this O(n^2), 90 ms at 1,000 phones on every control push.
     online = {
-        r[0]
+        r["participant_id"]
         for r in store.all(
             "SELECT participant_id FROM presence WHERE workshop_id = ?", (workshop_id,)
         )

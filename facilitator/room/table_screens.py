@@ -87,7 +87,7 @@ def connected(store: Store, workshop_id: int) -> list[int]:
         " WHERE workshop_id = ? AND audience >= ? AND audience < ?",
         (workshop_id, *_AUDIENCES),
     )
-    return sorted(int(r[0].split(":", 1)[1]) for r in rows)
+    return sorted(int(r["audience"].split(":", 1)[1]) for r in rows)
 
 
 def any_connected(q: Any, workshop_id: int) -> bool:
