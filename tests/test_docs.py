@@ -1,0 +1,110 @@
+"""Docs that stay true: every action and every setting is documented, the README's links
+stay inside the repository."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+ROOT = Path(__file__).resolve().parent.parent
+PROTOCOL = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
+DEPLOY = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+
+
+def _settings() -> set[str]:
+    """Every FACILITATOR_* setting config.py knows, without the X of FACILITATOR_X.
+
+    Read from config.py's syntax rather than one dict's name, so that the test stays right
+    however the defaults are spelled: the keys of a dict of defaults (which the environment
+    fills, by hand or through Flask's `from_prefixed_env("FACILITATOR")`), a `.get("X")`
+    of a setting without a default (SECRET_KEY), or a `FACILITATOR_X` written out."""
+    source = (ROOT / "facilitator" / "config.py").read_text(encoding="utf-8")
+    names = set(re.findall(r"FACILITATOR_([A-Z][A-Z0-9_]*)", source))
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Dict) and len(node.keys) >= 3:
+            keys = [k.value if isinstance(k, ast.Constant) else None for k in node.keys]
+            if all(isinstance(k, str) and UPPER.fullmatch(k) for k in keys):
+                names |= set(keys)  # type: ignore[arg-type]
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr == "get" and node.args
+              and isinstance(node.args[0], ast.Constant)
+              and isinstance(node.args[0].value, str) and UPPER.fullmatch(node.args[0].value)):
+            names.add(node.args[0].value)
+    return names
+
+
+UPPER = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def _read_elsewhere() -> set[str]:
+    """FACILITATOR_X read outside config.py (run.py's --host and --port defaults)."""
+    names: set[str] = set()
+    for path in [ROOT / "run.py", *(ROOT / "facilitator").rglob("*.py")]:
+        names |= set(re.findall(r"FACILITATOR_([A-Z][A-Z0-9_]*)",
+                                path.read_text(encoding="utf-8")))
+    return names
+
+
+def test_every_registered_action_is_in_the_protocol(app: Any) -> None:
+    actions = app.extensions["facilitator.dispatcher"].actions
+    assert len(actions) > 50  # the whole registry, not an empty one
+    missing = sorted(name for name in actions if f"`{name}`" not in PROTOCOL
+                     and not _in_shorthand(name))
+    assert not missing, f"actions not in docs/protocol.md: {missing}"
+
+
+def _in_shorthand(name: str) -> bool:
+    """`dilemma_vote.open` / `.close` documents both names in one table row."""
+    noun, verb = name.rsplit(".", 1)
+    return bool(re.search(rf"`{re.escape(noun)}\.\w+` / `\.{re.escape(verb)}`", PROTOCOL))
+
+
+def test_every_setting_is_in_deploy_md() -> None:
+    settings = _settings()
+    assert {"SECRET_KEY", "PUBLIC_URL", "ACTION_RATE", "DATA_DIR"} <= settings  # found them
+    missing = sorted(s for s in settings if f"FACILITATOR_{s}" not in DEPLOY)
+    assert not missing, f"settings not in docs/deploy.md: {missing}"
+
+
+def test_deploy_md_names_no_setting_that_does_not_exist() -> None:
+    documented = set(re.findall(r"FACILITATOR_([A-Z][A-Z0-9_]*)", DEPLOY))
+    assert documented
+    unknown = sorted(documented - _settings() - _read_elsewhere())
+    assert not unknown, f"docs/deploy.md names settings nothing reads: {unknown}"
+
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def test_readme_links_stay_inside_the_repository() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = LINK.findall(readme)
+    assert len(links) > 5
+    bad = []
+    for link in links:
+        if link.startswith(("http://", "https://", "mailto:")):
+            bad.append(f"{link}: outside the repository")
+            continue
+        path = unquote(link.split("#", 1)[0])
+        target = (ROOT / path).resolve()
+        if ROOT not in target.parents and target != ROOT:
+            bad.append(f"{link}: outside the repository")
+        elif not target.exists():
+            bad.append(f"{link}: no such file")
+    assert not bad, bad
+
+
+def test_docs_links_resolve() -> None:
+    """The documents' links to each other (and to code) point at files that exist."""
+    bad = []
+    for doc in sorted((ROOT / "docs").glob("*.md")):
+        for link in LINK.findall(doc.read_text(encoding="utf-8")):
+            if link.startswith(("http://", "https://", "mailto:", "#")):
+                continue
+            target = (doc.parent / unquote(link.split("#", 1)[0])).resolve()
+            if not target.exists():
+                bad.append(f"{doc.name}: {link}")
+    assert not bad, bad

@@ -1,0 +1,204 @@
+"""A facilitator's client without a browser, written from docs/api.md and docs/protocol.md.
+
+Everything here uses only what those two documents say: a token from `run.py token`,
+`POST /api/v1/workshops`, the handshake `auth: {kind: "facilitator", code, token}`, `act`
+envelopes and their acks, the pushes, `POST /api/v1/join` for a phone, and the report as
+Markdown through the API. No login form, no CSRF token, no cookie."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+import socketio
+
+from tests.conftest import Server, login_cookie
+
+FAC = "fac@example.nl"
+OTHER = "other@example.nl"
+MANAGER = "manager@example.nl"
+ADMIN = "admin@example.nl"
+
+# docs/protocol.md, "Ready-made agendas": the work conference on dilemmas.
+DILEMMAS_AGENDA = ["welcome", "dilemma_collect", "dilemma_sort", "dilemma_vote",
+                   "dilemma_game", "dilemma_game", "dilemma_game", "dilemma_harvest"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: Any) -> Iterator[Server]:
+    shared = Server(tmp_path_factory.mktemp("docs_client"))
+    shared.start()
+    for email, role in ((FAC, "facilitator"), (OTHER, "facilitator"), (MANAGER, "manager"),
+                        (ADMIN, "admin")):
+        shared.add_user(email, role)
+    yield shared
+    shared.stop()
+
+
+@pytest.fixture(scope="module")
+def tokens(server: Server) -> dict[str, str]:
+    return {email: server.token(email) for email in (FAC, OTHER, MANAGER, ADMIN)}
+
+
+class Screen:
+    """One Socket.IO connection as docs/protocol.md describes it."""
+
+    def __init__(self, url: str, auth: dict[str, Any]):
+        self.pushes: list[tuple[str, dict[str, Any]]] = []
+        self.sio = socketio.Client(reconnection=False)
+        for event in ("board", "control", "phone", "me"):
+            self.sio.on(event, lambda msg, event=event: self.pushes.append((event, msg)))
+        self.sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
+
+    def act(self, op: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+        # op_id: 8 to 64 characters, unique per workshop (32 hex digits, as the browser).
+        return self.sio.call("act", {"op": op, "op_id": os.urandom(16).hex(),
+                                     "data": data or {}}, timeout=10)
+
+    def sync(self) -> dict[str, Any]:
+        return self.sio.call("sync", {"seq": 0}, timeout=10)
+
+    def push(self, event: str, predicate: Any, timeout: float = 5) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name, msg in list(self.pushes):
+                if name == event and predicate(msg["view"]):
+                    return msg
+            time.sleep(0.02)
+        raise AssertionError(f"no matching {event} push: {self.pushes!r}")
+
+    def close(self) -> None:
+        self.sio.disconnect()
+
+
+@pytest.fixture
+def screens() -> Iterator[Any]:
+    made: list[Screen] = []
+
+    def make(url: str, auth: dict[str, Any]) -> Screen:
+        screen = Screen(url, auth)
+        made.append(screen)
+        return screen
+
+    yield make
+    for screen in made:
+        screen.close()
+
+
+def _create(server: Server, token: str, **body: Any) -> dict[str, Any]:
+    response = requests.post(server.url + "/api/v1/workshops", json=body, timeout=10,
+                             headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _refusal(server: Server, auth: dict[str, Any], headers: dict[str, str] | None = None
+             ) -> dict[str, Any]:
+    errors: list[Any] = []
+    sio = socketio.Client(reconnection=False)
+    sio.on("connect_error", errors.append)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        sio.connect(server.url, auth=auth, headers=headers or {}, transports=["websocket"],
+                    wait_timeout=10)
+    assert errors, auth
+    return errors[0]
+
+
+def test_a_client_creates_runs_and_reports_a_workshop_with_a_token(
+    server: Server, tokens: dict[str, str], screens: Any
+) -> None:
+    token = tokens[FAC]
+    ws = _create(server, token, title="Werkconferentie Zorg", agenda="dilemmas")
+    code = ws["code"]
+    fac = screens(server.url, {"kind": "facilitator", "code": code, "token": token})
+
+    # A new workshop starts at seq 1, on its first item, with the documented agenda.
+    first = fac.sync()
+    assert first["ok"] and first["seq"] == 1, first
+    control = first["control"]
+    assert [item["kind"] for item in control["agenda"]] == DILEMMAS_AGENDA
+    assert control["item"]["id"] == control["agenda"][0]["id"]
+    assert control["workshop"]["status"] == "draft"
+
+    board = screens(server.url, {"kind": "board", "token": ws["board_url"].rsplit("/", 1)[1]})
+    opened = fac.act("workshop.open")
+    assert opened["ok"] and opened["seq"] == 2, opened  # every applied action: seq + 1
+    board.push("board", lambda v: v["workshop"]["status"] == "open")
+
+    joined = requests.post(server.url + "/api/v1/join", json={"code": code, "name": "Ann"},
+                           timeout=10)
+    assert joined.status_code == 201, joined.text
+    phone = screens(server.url, {"kind": "participant", "code": code,
+                                 "token": joined.json()["token"]})
+
+    moved = fac.act("agenda.next")
+    collect_id = control["agenda"][1]["id"]
+    assert moved["ok"] and moved["result"] == {"item_id": collect_id}, moved
+    for screen, event in ((board, "board"), (phone, "phone"), (fac, "control")):
+        msg = screen.push(event, lambda v: (v["item"] or {}).get("kind") == "dilemma_collect")
+        assert msg["seq"] >= moved["seq"]
+
+    submitted = phone.act("dilemma.submit", {"situation": "Melden of niet?",
+                                             "options": ["Melden", "Zwijgen"],
+                                             "show_name": False})
+    assert submitted["ok"], submitted
+    dilemma_id = submitted["result"]["dilemma_id"]
+    # The facilitator's control view lists it with its number in the workshop (#1).
+    msg = fac.push("control", lambda v: any(d["id"] == dilemma_id
+                                             for d in v["item"]["view"].get("dilemmas", [])))
+    shown = next(d for d in msg["view"]["item"]["view"]["dilemmas"] if d["id"] == dilemma_id)
+    assert shown["number"] == 1 and shown["situation"] == "Melden of niet?"
+    assert "author" not in shown  # anonymous: the author's name never travels
+    board.push("board", lambda v: v["item"]["view"].get("count") == 1)
+
+    # The report, as Markdown, with the same token.
+    report = requests.get(f"{server.url}/api/v1/workshops/{code}/report.md", timeout=10,
+                          headers={"Authorization": f"Bearer {token}"})
+    assert report.status_code == 200, report.text
+    assert report.headers["Content-Type"].startswith("text/markdown")
+    assert "Werkconferentie Zorg" in report.text and "Melden of niet?" in report.text
+
+
+def test_the_token_opens_only_workshops_its_user_may_run(
+    server: Server, tokens: dict[str, str], screens: Any
+) -> None:
+    code = _create(server, tokens[FAC], title="Alleen voor Fatima")["code"]
+    refused = [
+        ({"kind": "facilitator", "code": code}, None),  # neither token nor login
+        ({"kind": "facilitator", "code": code, "token": "fac_not-a-token"}, None),
+        ({"kind": "facilitator", "code": code, "token": tokens[OTHER]}, None),
+        ({"kind": "facilitator", "code": code, "token": tokens[MANAGER]}, None),
+        ({"kind": "facilitator", "code": code, "token": {"a": 1}}, None),
+        ({"kind": "facilitator", "code": code, "token": ""}, None),
+        # A bad token decides alone: the owner's session cookie beside it does not help.
+        ({"kind": "facilitator", "code": code, "token": "fac_wrong"},
+         {"Cookie": login_cookie(server, FAC)}),
+    ]
+    for auth, headers in refused:
+        error = _refusal(server, auth, headers)
+        assert error["data"] == {"code": "login"}, (auth, error)
+        assert error["message"] and "Traceback" not in error["message"]
+    # An admin may run any workshop, with their own token.
+    admin = screens(server.url, {"kind": "facilitator", "code": code, "token": tokens[ADMIN]})
+    assert admin.act("workshop.rename", {"title": "Door de beheerder"})["ok"]
+    # Someone else's report is not there for another facilitator's token.
+    other = requests.get(f"{server.url}/api/v1/workshops/{code}/report.md", timeout=10,
+                         headers={"Authorization": f"Bearer {tokens[OTHER]}"})
+    assert other.status_code == 404 and other.json()["error"]["code"] == "not_found"
+    assert "Traceback" not in server.log.read_text()
+
+
+def test_a_replaced_token_stops_opening_the_socket(server: Server, screens: Any) -> None:
+    server.add_user("short@example.nl", "facilitator")
+    old = server.token("short@example.nl")
+    code = _create(server, old, title="Kort")["code"]
+    screens(server.url, {"kind": "facilitator", "code": code, "token": old}).close()
+    new = server.token("short@example.nl")  # a new token replaces the old one at once
+    assert _refusal(server, {"kind": "facilitator", "code": code, "token": old}
+                    )["data"] == {"code": "login"}
+    assert screens(server.url, {"kind": "facilitator", "code": code, "token": new}
+                   ).sync()["ok"]
