@@ -126,3 +126,27 @@ def test_paths_named_in_the_docs_exist() -> None:
             if not (ROOT / path).exists():
                 bad.append(f"{doc.name}: {path}")
     assert not bad, bad
+
+
+def test_every_phase_of_every_method_is_in_intervision_md() -> None:
+    import json
+
+    text = (ROOT / "docs" / "intervision.md").read_text(encoding="utf-8")
+    section = text[text.index("## Phases per method"):]
+    files = sorted((ROOT / "facilitator" / "activities" / "intervision" / "methods")
+                   .glob("*.json"))
+    assert len(files) >= 8
+    missing = []
+    for path in files:
+        method = json.loads(path.read_text(encoding="utf-8"))
+        start = section.find(f"(`{method['key']}`,")
+        if start < 0:
+            missing.append(method["key"])
+            continue
+        end = section.find("\n**", start)
+        table = section[start:end if end > 0 else None]
+        for number, phase in enumerate(method["phases"], start=1):
+            row = f"| {number} | {phase['title']['en']} (`{phase['key']}`) | {phase['minutes']} |"
+            if row not in table:
+                missing.append(f"{method['key']}: {row}")
+    assert not missing, missing

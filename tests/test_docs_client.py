@@ -202,3 +202,119 @@ def test_a_replaced_token_stops_opening_the_socket(server: Server, screens: Any)
                     )["data"] == {"code": "login"}
     assert screens(server.url, {"kind": "facilitator", "code": code, "token": new}
                    ).sync()["ok"]
+
+
+def _open_room(server: Server, token: str, screens: Any, agenda: str
+               ) -> tuple[dict[str, Any], Screen, list[dict[str, Any]]]:
+    ws = _create(server, token, title="Kamer", agenda=agenda)
+    fac = screens(server.url, {"kind": "facilitator", "code": ws["code"], "token": token})
+    assert fac.act("workshop.open")["ok"]
+    return ws, fac, fac.sync()["control"]["agenda"]
+
+
+def _phone(server: Server, screens: Any, code: str, name: str) -> Screen:
+    joined = requests.post(server.url + "/api/v1/join", json={"code": code, "name": name},
+                           timeout=10)
+    assert joined.status_code == 201, joined.text
+    return screens(server.url, {"kind": "participant", "code": code,
+                                "token": joined.json()["token"]})
+
+
+def test_dots_and_voters_count_what_protocol_md_says(
+    server: Server, tokens: dict[str, str], screens: Any
+) -> None:
+    ws, fac, agenda = _open_room(server, tokens[FAC], screens, "dilemmas")
+    ann, bob = (_phone(server, screens, ws["code"], name) for name in ("Ann", "Bob"))
+    collect, vote = agenda[1]["id"], agenda[3]["id"]
+    assert fac.act("agenda.goto", {"item_id": collect})["ok"]
+    first = ann.act("dilemma.submit", {"situation": "Een", "options": ["a", "b"],
+                                       "show_name": False})["result"]["dilemma_id"]
+    second = bob.act("dilemma.submit", {"situation": "Twee", "options": ["a", "b"],
+                                        "show_name": False})["result"]["dilemma_id"]
+    assert fac.act("agenda.goto", {"item_id": vote})["ok"]
+    assert fac.act("dilemma_vote.open", {"item_id": vote})["ok"]
+
+    # {dots}: this phone's own dots on that dilemma, after the action.
+    assert ann.act("dilemma_vote.add", {"dilemma_id": first})["result"] == {"dots": 1}
+    assert ann.act("dilemma_vote.add", {"dilemma_id": first})["result"] == {"dots": 2}
+    assert bob.act("dilemma_vote.add", {"dilemma_id": first})["result"] == {"dots": 1}
+    added = bob.act("dilemma_vote.add", {"dilemma_id": second})
+    assert added["result"] == {"dots": 1}
+    # voters: participants with at least one dot (not dots, not dilemmas).
+    msg = fac.push("control", lambda v: v["item"]["view"].get("voters") == 2)
+    assert msg["seq"] >= added["seq"]
+    # `me` is {item_id, view}; dot keys are strings; the budget is 3 unless configured.
+    mine = ann.push("me", lambda v: v["view"].get("used") == 2)["view"]
+    assert mine == {"item_id": vote, "view": {"dots": {str(first): 2}, "used": 2, "left": 1}}
+    assert bob.act("dilemma_vote.remove", {"dilemma_id": second})["result"] == {"dots": 0}
+    assert bob.act("dilemma_vote.remove", {"dilemma_id": first})["result"] == {"dots": 0}
+    fac.push("control", lambda v: v["item"]["view"].get("voters") == 1)  # Bob took all back
+
+    assert fac.act("dilemma_vote.reveal", {"item_id": vote})["ok"]
+    results = fac.push("control", lambda v: v["item"]["view"].get("revealed"))["view"][
+        "item"]["view"]["results"]
+    assert [(d["id"], d["dots"], d["voters"], d["rank"]) for d in results] == [
+        (first, 2, 1, 1), (second, 0, 0, 2)]
+
+
+def test_the_intervision_phone_view_is_choose_and_groups(
+    server: Server, tokens: dict[str, str], screens: Any
+) -> None:
+    ws, fac, agenda = _open_room(server, tokens[FAC], screens, "intervision_incident")
+    assert [item["kind"] for item in agenda] == ["welcome", "intervision"]
+    phones = [_phone(server, screens, ws["code"], name) for name in ("Ann", "Bob", "Cor")]
+    item = agenda[1]["id"]
+    assert fac.act("agenda.next")["result"] == {"item_id": item}
+    assert fac.act("intervision.configure", {"item_id": item, "group_size": 2,
+                                             "grouping": "choose"})["ok"]
+    made = fac.act("intervision.groups_make", {"item_id": item, "size": 2})
+    assert made["ok"], made
+    view = phones[0].push("phone", lambda v: (v["item"] or {}).get("kind") == "intervision"
+                          and len(v["item"]["view"]["groups"]) == 2)["view"]["item"]["view"]
+    assert set(view) == {"choose", "groups"} and view["choose"] is True
+    assert [set(g) for g in view["groups"]] == [{"id", "number", "size", "open"}] * 2
+    assert sorted(g["size"] for g in view["groups"]) == [1, 2]
+    assert all(g["open"] for g in view["groups"])  # not started: open to pick
+    control = fac.push("control", lambda v: len(v["item"]["view"].get("groups", [])) == 2)
+    cview = control["view"]["item"]["view"]
+    assert {"settings", "config", "method", "library", "own", "groups", "unassigned"} <= set(cview)
+    assert cview["config"]["method"] == "incident" and cview["config"]["grouping"] == "choose"
+    assert all({"members", "table_path", "method_key", "timer", "phase"} <= set(g)
+               for g in cview["groups"])
+
+
+def test_the_join_form_takes_the_documented_fields(server: Server, tokens: dict[str, str]
+                                                   ) -> None:
+    import re
+
+    code = _create(server, tokens[FAC], title="Formulier")["code"]
+    fac_screen = Screen(server.url, {"kind": "facilitator", "code": code, "token": tokens[FAC]})
+    try:
+        assert fac_screen.act("workshop.open")["ok"]
+    finally:
+        fac_screen.close()
+    browser = requests.Session()
+    page = browser.get(f"{server.url}/j/{code}", timeout=10).text
+    fields = dict(re.findall(r'name="(csrf_token|op_id)" value="([^"]+)"', page))
+    assert set(fields) == {"csrf_token", "op_id"} and re.fullmatch(r"[0-9a-f]{24}",
+                                                                     fields["op_id"])
+    answer = browser.post(f"{server.url}/j/{code}", data={**fields, "anonymous": "1"},
+                          timeout=10, allow_redirects=False)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(f"/w/{code}/phone")
+    cookie = answer.headers["Set-Cookie"]
+    assert cookie.startswith(f"ftok_{code}=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    # The same form again (a double tap): no second participant.
+    again = requests.post(f"{server.url}/j/{code}", data={**fields, "anonymous": "1"},
+                          cookies={"session": browser.cookies.get("session", "")},
+                          timeout=10, allow_redirects=False)
+    assert again.status_code == 302
+    rows = server.db_rows("SELECT p.name FROM participants p JOIN workshops w"
+                          " ON w.id = p.workshop_id WHERE w.code = ?", (code,))
+    assert rows == [{"name": None}]
+    # A name over 40 characters: 400 with the form and the message.
+    fresh = requests.Session()
+    form = fresh.get(f"{server.url}/j/{code}", timeout=10).text
+    fields = dict(re.findall(r'name="(csrf_token|op_id)" value="([^"]+)"', form))
+    long_name = fresh.post(f"{server.url}/j/{code}", data={**fields, "name": "x" * 41},
+                           timeout=10, allow_redirects=False)
+    assert long_name.status_code == 400 and "40" in long_name.text
