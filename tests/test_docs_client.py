@@ -318,3 +318,30 @@ def test_the_join_form_takes_the_documented_fields(server: Server, tokens: dict[
     long_name = fresh.post(f"{server.url}/j/{code}", data={**fields, "name": "x" * 41},
                            timeout=10, allow_redirects=False)
     assert long_name.status_code == 400 and "40" in long_name.text
+
+
+def test_the_example_in_protocol_md_runs(server: Server, tokens: dict[str, str]) -> None:
+    """The Python example of "A facilitator's client without a browser", as printed."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "protocol.md").read_text(
+        encoding="utf-8")
+    section = text[text.index("### A facilitator's client without a browser"):]
+    start = section.index("```python\n") + len("```python\n")
+    code = section[start:section.index("\n```", start)]
+    assert "http://127.0.0.1:5000" in code
+    out = subprocess.run(
+        [sys.executable, "-c", code.replace("http://127.0.0.1:5000", server.url)],
+        env={**os.environ, "FACILITATOR_TOKEN": tokens[FAC]},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    # Pushes print from the client's own thread: their lines may come between the others.
+    lines = out.stdout.splitlines()
+    acks = [line for line in lines if line.startswith("{")]
+    assert "1" in lines, lines  # the sync of a new workshop: seq 1
+    assert acks[0].startswith("{'ok': True, 'seq': 2"), lines
+    assert acks[1].startswith("{'ok': True, 'seq': 3, 'result': {'item_id': "), lines
+    assert any(line.startswith("3 ") for line in lines), lines  # the control push of seq 3
