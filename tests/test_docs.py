@@ -94,6 +94,10 @@ def test_readme_links_stay_inside_the_repository() -> None:
             bad.append(f"{link}: outside the repository")
         elif not target.exists():
             bad.append(f"{link}: no such file")
+        elif "#" in link and target.suffix == ".md" and link.split("#", 1)[1] not in _anchors(
+            target
+        ):
+            bad.append(f"{link}: no such heading")
     assert not bad, bad
 
 
@@ -102,12 +106,25 @@ def test_docs_links_resolve() -> None:
     bad = []
     for doc in sorted((ROOT / "docs").glob("*.md")):
         for link in LINK.findall(doc.read_text(encoding="utf-8")):
-            if link.startswith(("http://", "https://", "mailto:", "#")):
+            if link.startswith(("http://", "https://", "mailto:")):
                 continue
-            target = (doc.parent / unquote(link.split("#", 1)[0])).resolve()
+            path, _, anchor = link.partition("#")
+            target = (doc.parent / unquote(path)).resolve() if path else doc
             if not target.exists():
                 bad.append(f"{doc.name}: {link}")
+            elif anchor and target.suffix == ".md" and anchor not in _anchors(target):
+                bad.append(f"{doc.name}: {link} (no such heading)")
     assert not bad, bad
+
+
+def _anchors(doc: Path) -> set[str]:
+    """GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens."""
+    out = set()
+    for line in doc.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            title = line.lstrip("#").strip().lower()
+            out.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
+    return out
 
 
 PATH_IN_CODE = re.compile(r"`((?:facilitator|tests|bench|scripts|docs)/[A-Za-z0-9_./-]+)")
