@@ -18,8 +18,9 @@ def _settings() -> set[str]:
     """Every FACILITATOR_* setting config.py knows, without the X of FACILITATOR_X.
 
     Read from config.py's syntax rather than one dict's name, so that the test stays right
-    however the defaults are spelled: the keys of a dict of defaults (which the environment
-    fills, by hand or through Flask's `from_prefixed_env("FACILITATOR")`), a `.get("X")`
+    however the defaults are spelled: the keys of a dict of defaults or the keywords of a
+    call that sets them (which the environment fills, by hand or through Flask's
+    `from_prefixed_env("FACILITATOR")`), a `.get("X")`
     of a setting without a default (SECRET_KEY), or a `FACILITATOR_X` written out."""
     source = (ROOT / "facilitator" / "config.py").read_text(encoding="utf-8")
     names = set(re.findall(r"FACILITATOR_([A-Z][A-Z0-9_]*)", source))
@@ -28,6 +29,10 @@ def _settings() -> set[str]:
             keys = [k.value if isinstance(k, ast.Constant) else None for k in node.keys]
             if all(isinstance(k, str) and UPPER.fullmatch(k) for k in keys):
                 names |= set(keys)  # type: ignore[arg-type]
+        elif isinstance(node, ast.Call) and len(node.keywords) >= 3 and all(
+            k.arg and UPPER.fullmatch(k.arg) for k in node.keywords
+        ):  # dict(DATA_DIR=..., ...) or config.from_mapping(DATA_DIR=..., ...)
+            names |= {k.arg for k in node.keywords if k.arg}
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
               and node.func.attr == "get" and node.args
               and isinstance(node.args[0], ast.Constant)
