@@ -73,8 +73,17 @@ def _authenticate(store: Store, auth: Any) -> tuple[Actor, str, dict[str, Any] |
             participant,
         )
     if kind == FACILITATOR:
-        user = current_user
-        if not user.is_authenticated or not user.may_run(row):
+        # A client without a browser brings its API token (docs/protocol.md); a browser
+        # brings its session cookie. A token given decides alone: a bad one never falls
+        # back to whatever session the same client also carries.
+        from facilitator.auth import user_by_api_token  # here: keeps this branch self-contained
+
+        token = auth.get("token")
+        if token is not None:
+            user = user_by_api_token(store, token) if isinstance(token, str) else None
+        else:
+            user = current_user if current_user.is_authenticated else None
+        if user is None or not user.may_run(row):
             raise _refuse(_l("Please log in again."), "login")
         return Actor(FACILITATOR, row["id"], user_id=user.id), user.language, None
     raise _refuse(_l("Please reload the page."), "bad_auth")
