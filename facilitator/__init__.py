@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = App(__name__)
     app.config.update(load_config(config))
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = i18n.compile_catalogs()
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = i18n.compile_catalogs(app.config["DATA_DIR"])
 
     store = Store(app.config["DATABASE"])
     migrate(store.db)

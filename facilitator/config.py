@@ -1,4 +1,12 @@
-"""Configuration: defaults, overridden by FACILITATOR_* environment variables."""
+"""Configuration: defaults, overridden by FACILITATOR_* environment variables, overridden
+by what the caller of create_app passes.
+
+The environment is read by Flask's `Config.from_prefixed_env`, which parses each value as
+JSON when it can ("true" -> True, "30" -> 30) and keeps it as text otherwise. The settings
+below are then brought to their type, so "1"/"yes"/"on" still mean true and a text setting
+stays the exact text that was set; a value that cannot be read stops the start with a
+`ConfigError` naming the variable.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,48 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-ENV_PREFIX = "FACILITATOR_"
+from flask import Config
+
+PREFIX = "FACILITATOR"
+
+DEFAULTS: dict[str, Any] = {
+    "DATA_DIR": "sessions",
+    "ASYNC_MODE": "eventlet",
+    # Public base URL for join links and QR codes, e.g. https://workshops.example.org
+    "PUBLIC_URL": "",
+    # Trust X-Forwarded-* from one proxy hop (only behind a reverse proxy).
+    "TRUST_PROXY": False,
+    # Seconds to gather changes before pushing views (coalescing under load).
+    "PUSH_DELAY": 0.05,
+    # Socket actions per participant: "N per S seconds".
+    "ACTION_RATE": "30/10second",
+    # Failed join attempts (unknown, closed or locked codes) per address.
+    "RATELIMIT_JOIN": "20/minute",
+    # All joins per address: generous, a whole room may share one NAT address.
+    "RATELIMIT_JOIN_FLOOD": "600/minute",
+    "RATELIMIT_LOGIN": "10/minute",
+    "RATELIMIT_API": "300/minute",
+    "RATELIMIT_ENABLED": True,
+    "MAX_MESSAGE_BYTES": 64 * 1024,
+    # Days after a workshop closes before intervision group content is deleted.
+    "INTERVISION_RETENTION_DAYS": 30,
+}
+
+# The type of every setting that is not text; the derived ones have no default here.
+BOOLS = ("TRUST_PROXY", "RATELIMIT_ENABLED", "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE",
+         "SESSION_COOKIE_HTTPONLY")
+INTS = ("MAX_MESSAGE_BYTES", "INTERVISION_RETENTION_DAYS", "MAX_CONTENT_LENGTH")
+FLOATS = ("PUSH_DELAY",)
+# Text settings: JSON parsing must not turn a key like "12345" into a number.
+TEXTS = ("DATA_DIR", "DATABASE", "SECRET_KEY", "ASYNC_MODE", "PUBLIC_URL", "ACTION_RATE",
+         "RATELIMIT_JOIN", "RATELIMIT_JOIN_FLOOD", "RATELIMIT_LOGIN", "RATELIMIT_API")
+
+TRUE = ("1", "true", "yes", "on")
+FALSE = ("0", "false", "no", "off", "")
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be read; the message names the environment variable."""
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -21,43 +70,48 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
+def _bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in TRUE + FALSE:
+        return value.strip().lower() in TRUE
+    return None
+
+
+def _number(value: Any, kind: type) -> int | float | None:
+    if isinstance(value, str):
+        try:
+            value = kind(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        return None
+    if kind is int and not isinstance(value, int):
+        return None
+    return kind(value)
+
+
+TYPES: list[tuple[tuple[str, ...], Any, str]] = [
+    (BOOLS, _bool, "true or false (1/0, yes/no, on/off)"),
+    (INTS, lambda v: _number(v, int), "a whole number of 0 or more"),
+    (FLOATS, lambda v: _number(v, float), "a number of 0 or more"),
+]
+
+
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the app config from defaults, the environment and explicit overrides."""
-    env = {k[len(ENV_PREFIX) :]: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)}
-    cfg: dict[str, Any] = {
-        "DATA_DIR": "sessions",
-        "ASYNC_MODE": "eventlet",
-        # Public base URL for join links and QR codes, e.g. https://workshops.example.org
-        "PUBLIC_URL": "",
-        # Trust X-Forwarded-* from one proxy hop (only behind a reverse proxy).
-        "TRUST_PROXY": False,
-        # Seconds to gather changes before pushing views (coalescing under load).
-        "PUSH_DELAY": 0.05,
-        # Socket actions per participant: "N per S seconds".
-        "ACTION_RATE": "30/10second",
-        # Failed join attempts (unknown, closed or locked codes) per address.
-        "RATELIMIT_JOIN": "20/minute",
-        # All joins per address: generous, a whole room may share one NAT address.
-        "RATELIMIT_JOIN_FLOOD": "600/minute",
-        "RATELIMIT_LOGIN": "10/minute",
-        "RATELIMIT_API": "300/minute",
-        "RATELIMIT_ENABLED": True,
-        "MAX_MESSAGE_BYTES": 64 * 1024,
-        "BIND_HOST": "127.0.0.1",
-        "BIND_PORT": 5000,
-        # Days after a workshop closes before intervision group content is deleted.
-        "INTERVISION_RETENTION_DAYS": 30,
-    }
-    for key, value in env.items():
-        cfg[key] = value
-    cfg.update(overrides or {})
-    for key in ("TRUST_PROXY", "RATELIMIT_ENABLED"):
-        if isinstance(cfg[key], str):
-            cfg[key] = cfg[key].lower() in ("1", "true", "yes", "on")
-    cfg["PUSH_DELAY"] = float(cfg["PUSH_DELAY"])
-    cfg["MAX_MESSAGE_BYTES"] = int(cfg["MAX_MESSAGE_BYTES"])
-    cfg["INTERVISION_RETENTION_DAYS"] = int(cfg["INTERVISION_RETENTION_DAYS"])
-    data_dir = Path(cfg["DATA_DIR"]).resolve()
+    cfg = Config(root_path=os.getcwd(), defaults=DEFAULTS)
+    cfg.from_prefixed_env(PREFIX)
+    for key in TEXTS:  # the text exactly as set, not its JSON reading
+        raw = os.environ.get(f"{PREFIX}_{key}")
+        if raw is not None:
+            cfg[key] = raw
+    overrides = overrides or {}
+    cfg.update(overrides)
+
+    data_dir = Path(str(cfg["DATA_DIR"])).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     cfg["DATA_DIR"] = str(data_dir)
     cfg.setdefault("DATABASE", str(data_dir / "facilitator.db"))
@@ -71,4 +125,15 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     cfg.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     cfg.setdefault("BABEL_DEFAULT_LOCALE", "nl")
     cfg.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    return cfg
+
+    for keys, read, expected in TYPES:
+        for key in keys:
+            value = read(cfg[key])
+            if value is None:
+                # Name the variable and show the text as it was set, not its JSON reading.
+                shown = os.environ.get(f"{PREFIX}_{key}") if key not in overrides else cfg[key]
+                raise ConfigError(f"{PREFIX}_{key}: expected {expected}, got {shown!r}")
+            cfg[key] = value
+    for key in TEXTS:
+        cfg[key] = str(cfg[key])
+    return dict(cfg)

@@ -1,13 +1,16 @@
 """Languages: Dutch by default, English complete (Flask-Babel).
 
-Message ids are the English texts; `translations/nl/LC_MESSAGES/messages.po` holds Dutch.
-The .po files are compiled at start into a temporary folder, so the repository and
-the installed package hold text only.
+Message ids are the English texts; `translations/nl/LC_MESSAGES/messages.po` holds Dutch
+(kept up to date with `bash scripts/i18n.sh`). The repository and the installed package
+hold text only: at start each .po is compiled into `DATA_DIR/translations`, again only
+when the .po has changed since.
 """
 
 from __future__ import annotations
 
-import tempfile
+import hashlib
+import io
+import os
 from functools import cache
 from pathlib import Path
 
@@ -21,17 +24,29 @@ LANGUAGES = ("nl", "en")
 SOURCE = Path(__file__).parent / "translations"
 
 
-def compile_catalogs() -> str:
-    """Compile every .po into a fresh folder and return its path."""
-    target = Path(tempfile.mkdtemp(prefix="facilitator-i18n-"))
-    for po_path in SOURCE.glob("*/LC_MESSAGES/*.po"):
+def compile_catalogs(data_dir: str | Path, source: Path = SOURCE) -> str:
+    """Compile every .po of `source` into DATA_DIR/translations; return that folder.
+
+    A .mo is rewritten only when its .po differs from the one it was compiled from (a
+    digest beside it says which): comparing content, not times, also catches an
+    upgrade that brings an older-dated .po."""
+    target = Path(data_dir) / "translations"
+    for po_path in source.glob("*/LC_MESSAGES/*.po"):
         lang = po_path.parent.parent.name
-        out = target / lang / "LC_MESSAGES"
-        out.mkdir(parents=True, exist_ok=True)
-        with po_path.open("rb") as f:
-            catalog = read_po(f, locale=lang)
-        with (out / po_path.with_suffix(".mo").name).open("wb") as f:
-            write_mo(f, catalog)
+        mo_path = target / lang / "LC_MESSAGES" / po_path.with_suffix(".mo").name
+        stamp = mo_path.with_suffix(".sha256")
+        text = po_path.read_bytes()
+        digest = hashlib.sha256(text).hexdigest()
+        if mo_path.exists() and stamp.exists() and stamp.read_text() == digest:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed: a second process starting on the same data folder
+        # never reads half a file.
+        partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}")
+        with partial.open("wb") as f:
+            write_mo(f, read_po(io.BytesIO(text), locale=lang))
+        os.replace(partial, mo_path)
+        stamp.write_text(digest)
     return str(target)
 
 

@@ -1,6 +1,6 @@
 """No untranslated text in either language.
 
-The Dutch catalogue covers every text in the code (facilitator.i18n_check), and the
+The Dutch catalogue covers every text in the code (tests/i18n_support.py), and the
 rendered pages, scripts included, show no Dutch text when they speak English and no
 English text when they speak Dutch: every text node and every accessible-name
 attribute is compared whole against the catalogue.
@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import i18n_support
 import pytest
 from a11y_support import Room, activity_kinds, context, room, settle, wait_live
-
-from facilitator import i18n_check
 
 pytestmark = pytest.mark.browser
 __all__ = ["room"]
@@ -48,7 +47,7 @@ def _pattern(text: str) -> re.Pattern[str]:
 def _foreign() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     """Per page language, the catalogue texts that must not appear on it: texts that
     exist only in the other language (not the same word in both, like "Status")."""
-    catalogue = i18n_check.catalogue()
+    catalogue = i18n_support.catalogue()
     english = set(catalogue)
     dutch = set(catalogue.values())
     only_dutch = {t for t in dutch if t not in english}
@@ -75,7 +74,7 @@ def _untranslated(page: Any, lang: str) -> list[str]:
 
 
 def test_catalogue_complete() -> None:
-    missing = i18n_check.missing()
+    missing = i18n_support.missing()
     assert not missing, "texts without a Dutch translation:\n" + "\n".join(
         f"{where}: {msgid}" for msgid, where in missing.items())
 

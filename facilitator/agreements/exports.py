@@ -3,17 +3,18 @@
 CSV: UTF-8 with a byte order mark (Excel otherwise reads it as Windows-1252),
 semicolons (the list separator under Dutch settings), CRLF line ends, dates as
 YYYY-MM-DD, and every cell that a spreadsheet would read as a formula prefixed with
-a quote (CSV injection). iCalendar: RFC 5545 by hand, with escaping and line folding.
+a quote (CSV injection). iCalendar: RFC 5545 through the icalendar library.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from icalendar import Calendar, Event
 
 from facilitator.db import utcnow
 
@@ -43,42 +44,15 @@ def to_csv(rows: list[dict[str, Any]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _escape(text: str) -> str:
-    """TEXT value escaping, RFC 5545 section 3.3.11."""
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-        .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """Lines of at most 75 octets, continued with CRLF and a space (section 3.1);
-    never split inside a UTF-8 character."""
-    parts: list[str] = []
-    current, size = "", 0
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        limit = 75 if not parts else 74  # a continuation line starts with a space
-        if size + width > limit:
-            parts.append(current)
-            current, size = "", 0
-        current += ch
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts)
-
-
 def to_ics(rows: list[dict[str, Any]], host: str, now: datetime | None = None) -> bytes:
-    """One all-day event per agreement on its due date."""
-    stamp = (now or utcnow()).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Facilitator//Agreements//NL",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(_('Agreements'))}",
-    ]
+    """One all-day event per agreement on its due date (the library escapes and folds)."""
+    stamp = (now or utcnow()).astimezone(UTC).replace(microsecond=0)
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//Facilitator//Agreements//NL")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", _("Agreements"))
     for r in rows:
         due = date.fromisoformat(r["due_date"])
         details = [
@@ -88,16 +62,13 @@ def to_ics(rows: list[dict[str, Any]], host: str, now: datetime | None = None) -
             f"{_('Status')}: {r['status_label']}",
             f"{_('Workshop')}: {r['workshop_title']} ({r['workshop_at'][:10]})",
         ]
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:agreement-{r['id']}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{due.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(due + timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{_escape(r['owner_name'] + ': ' + r['what'])}",
-            f"DESCRIPTION:{_escape(chr(10).join(d for d in details if d))}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+        event = Event()
+        event.add("uid", f"agreement-{r['id']}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", due)
+        event.add("dtend", due + timedelta(days=1))
+        event.add("summary", f"{r['owner_name']}: {r['what']}")
+        event.add("description", "\n".join(d for d in details if d))
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -6,8 +6,8 @@ participant confirms it; then it is `agreed`. Later reviews (the next workshop, 
 manager) mark it done, still open, changed or dropped, each change with a note in
 `agreement_history`.
 
-Functions take `q`: anything with one/all/execute (an action's Context, or `Tx`
-around a write transaction); the read functions also accept a ViewContext.
+Functions take `q`: anything with one/all/execute (an action's Context); the read
+functions also accept a ViewContext.
 """
 
 from __future__ import annotations
@@ -100,23 +100,6 @@ def m001_agreements(db: sqlite_utils.Database) -> None:
         "CREATE INDEX agreement_history_agreement ON agreement_history(agreement_id)",
     ):
         db.execute(statement)
-
-
-class Tx:
-    """one/all/execute over an open write transaction (for HTTP views)."""
-
-    def __init__(self, db: Any):
-        self.db = db
-
-    def execute(self, sql: str, params: Any = ()) -> Any:
-        return self.db.execute(sql, params)
-
-    def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
-        row = self.db.execute(sql, params).fetchone()
-        return dict(row) if row is not None else None
-
-    def all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db.execute(sql, params).fetchall()]
 
 
 def today(now: datetime) -> date:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import segno
 from flask import current_app, request, url_for
 
 LOOPBACK = ("127.", "localhost", "[::1]", "::1")
@@ -37,7 +36,3 @@ def board_url(workshop: Any) -> str:
 def control_url(workshop: Any) -> str:
     return public_base() + url_for("pages.control", code=workshop["code"])
 
-
-def qr_svg(url: str) -> str:
-    # Medium error correction and a quiet zone: read off a beamer from the back row.
-    return segno.make(url, error="m").svg_inline(scale=10, border=4, dark="#000", light="#fff")

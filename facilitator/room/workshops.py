@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from facilitator.activities import registry as activity_registry
 from facilitator.db import Store, dumps, iso, utcnow
+from facilitator.i18n import LANGUAGES  # noqa: F401  (workshops.LANGUAGES is used by the API)
 from facilitator.live.actions import FACILITATOR, ActionSet, Context
 from facilitator.room.agenda import choices, preset
 from facilitator.room.items import TITLE_MAX
@@ -19,7 +20,6 @@ from facilitator.schema import Bool, Text
 # No 0/O, 1/I/L: codes are read off a beamer and typed on small keyboards.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-LANGUAGES = ("nl", "en")
 
 actions = ActionSet()
 

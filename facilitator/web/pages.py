@@ -24,11 +24,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from facilitator import auth
 from facilitator.db import current_store
+from facilitator.i18n import LANGUAGES
 from facilitator.live.sockets import PARTICIPANT_COOKIE
 from facilitator.room import links, participants, workshops
 from facilitator.room.agenda import choices as agenda_choices
 from facilitator.room.items import TITLE_MAX
-from facilitator.room.workshops import LANGUAGES, by_code
+from facilitator.room.workshops import by_code
 from facilitator.security import limiter
 
 bp = Blueprint("pages", __name__)

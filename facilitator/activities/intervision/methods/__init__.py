@@ -6,8 +6,9 @@ role (case_holder, process_guide, member, note_taker) in nl and en, and says wha
 phones contribute in it (`contribution`), who may (`by`), who sees it (`visibility`),
 whether the case-holder only listens (`listen_only`), which earlier private
 contributions it shows to the group (`reveals`), and whether the case-holder writes
-their takeaway in it (`takeaway`). `validate` checks all of that; facilitators' own
-adjusted versions go through the same check.
+their takeaway in it (`takeaway`). `method.schema.json` says all of that as a JSON
+Schema; `validate` checks a method against it (facilitators' own adjusted versions go
+through the same check) and fills in the defaults.
 """
 
 from __future__ import annotations
@@ -17,117 +18,75 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
 FOLDER = Path(__file__).parent
-LANGS = ("nl", "en")
-ROLES = ("case_holder", "process_guide", "member", "note_taker")
-# What phones contribute in a phase; "case" is a case proposal the group votes on.
-KINDS = (
-    "none",
-    "case",
-    "question",
-    "association",
-    "analysis",
-    "advice",
-    "core_statement",
-    "value",
-    "insight",
-)
-BY = ("members", "case_holder", "everyone")
-VISIBILITY = ("group", "case_holder", "author")
-MAX_PHASES = 20
-MAX_MINUTES = 180
-TEXT_MAX = 600
+SCHEMA_PATH = FOLDER / "method.schema.json"
+SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+Draft202012Validator.check_schema(SCHEMA)
+VALIDATOR = Draft202012Validator(SCHEMA)
+
+# The schema is the one source; the action schemas of the method editor use these.
+_PHASE = SCHEMA["$defs"]["phase"]["properties"]
+LANGS = tuple(SCHEMA["$defs"]["text"]["required"])
+ROLES = tuple(_PHASE["instructions"]["required"])
+KINDS = tuple(SCHEMA["$defs"]["kind"]["enum"])
+BY = tuple(b for b in _PHASE["by"]["enum"] if b is not None)
+VISIBILITY = tuple(_PHASE["visibility"]["enum"])
+MAX_PHASES: int = SCHEMA["properties"]["phases"]["maxItems"]
+MAX_MINUTES: int = _PHASE["minutes"]["maximum"]
+TEXT_MAX: int = SCHEMA["$defs"]["text"]["properties"]["nl"]["maxLength"]
+DEFAULT_GROUP_SIZE = {"min": 3, "max": 10}
 
 
 class MethodError(ValueError):
     """A method file or an adjusted method that does not hold together."""
 
 
-def _text(value: Any, where: str, max_len: int = TEXT_MAX) -> dict[str, str]:
-    if not isinstance(value, dict):
-        raise MethodError(f"{where}: expected {{nl, en}}")
-    out = {}
-    for lang in LANGS:
-        text = value.get(lang)
-        if not isinstance(text, str) or not text.strip():
-            raise MethodError(f"{where}: missing {lang} text")
-        if len(text) > max_len:
-            raise MethodError(f"{where}: {lang} text longer than {max_len}")
-        out[lang] = text.strip()
-    return out
+def _place(where: str, path: Any) -> str:
+    """method.phases[2].minutes: where in the method the problem is."""
+    return where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
 
 
-def _phase(raw: Any, where: str) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise MethodError(f"{where}: expected an object")
-    key = raw.get("key")
-    if not isinstance(key, str) or not key or len(key) > 40:
-        raise MethodError(f"{where}: a phase needs a key")
-    minutes = raw.get("minutes")
-    if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise MethodError(f"{where}: minutes must be a whole number")
-    if not 1 <= minutes <= MAX_MINUTES:
-        raise MethodError(f"{where}: minutes must be 1 to {MAX_MINUTES}")
-    instructions = raw.get("instructions")
-    if not isinstance(instructions, dict):
-        raise MethodError(f"{where}: instructions missing")
+def _texts(value: dict[str, str]) -> dict[str, str]:
+    return {lang: value[lang].strip() for lang in LANGS}
+
+
+def _phase(raw: dict[str, Any]) -> dict[str, Any]:
+    """A checked phase with its defaults filled in."""
     contribution = raw.get("contribution", "none")
-    if contribution not in KINDS:
-        raise MethodError(f"{where}: unknown contribution {contribution!r}")
-    by = raw.get("by", "members" if contribution != "none" else None)
-    visibility = raw.get("visibility", "group")
-    if contribution != "none" and by not in BY:
-        raise MethodError(f"{where}: 'by' must be one of {BY}")
-    if visibility not in VISIBILITY:
-        raise MethodError(f"{where}: visibility must be one of {VISIBILITY}")
-    reveals = raw.get("reveals", [])
-    if not isinstance(reveals, list) or any(k not in KINDS[1:] for k in reveals):
-        raise MethodError(f"{where}: reveals must list contribution kinds")
-    for flag in ("listen_only", "takeaway"):
-        if not isinstance(raw.get(flag, False), bool):
-            raise MethodError(f"{where}: {flag} must be true or false")
     return {
-        "key": key,
-        "minutes": minutes,
-        "title": _text(raw.get("title"), f"{where}.title", 120),
-        "instructions": {
-            role: _text(instructions.get(role), f"{where}.instructions.{role}") for role in ROLES
-        },
+        "key": raw["key"],
+        "minutes": int(raw["minutes"]),  # JSON Schema counts 5.0 as an integer
+        "title": _texts(raw["title"]),
+        "instructions": {role: _texts(raw["instructions"][role]) for role in ROLES},
         "contribution": contribution,
-        "by": by if contribution != "none" else None,
-        "visibility": visibility,
+        "by": (raw.get("by") or "members") if contribution != "none" else None,
+        "visibility": raw.get("visibility", "group"),
         "listen_only": raw.get("listen_only", False),
-        "reveals": list(reveals),
+        "reveals": list(raw.get("reveals", [])),
         "takeaway": raw.get("takeaway", False),
     }
 
 
 def validate(raw: Any, where: str = "method") -> dict[str, Any]:
     """Check a method (a file's content or an adjusted copy); return it normalised."""
-    if not isinstance(raw, dict):
-        raise MethodError(f"{where}: expected an object")
-    key = raw.get("key")
-    if not isinstance(key, str) or not key:
-        raise MethodError(f"{where}: a method needs a key")
-    phases = raw.get("phases")
-    if not isinstance(phases, list) or not 1 <= len(phases) <= MAX_PHASES:
-        raise MethodError(f"{where}: 1 to {MAX_PHASES} phases needed")
-    checked = [_phase(p, f"{where}.phases[{i}]") for i, p in enumerate(phases)]
-    keys = [p["key"] for p in checked]
-    if len(set(keys)) != len(keys):
-        raise MethodError(f"{where}: phase keys must be unique")
-    if sum(p["contribution"] == "case" for p in checked) > 1:
-        raise MethodError(f"{where}: at most one phase chooses the case")
-    size = raw.get("group_size", {"min": 3, "max": 10})
-    if not isinstance(size, dict) or not all(isinstance(size.get(k), int) for k in ("min", "max")):
-        raise MethodError(f"{where}: group_size needs min and max")
+    error = best_match(VALIDATOR.iter_errors(raw))
+    if error is not None:
+        message = error.schema.get("x-messages", {}).get(error.validator, error.message)
+        raise MethodError(f"{_place(where, error.absolute_path)}: {message}")
+    keys = [p["key"] for p in raw["phases"]]
+    if len(set(keys)) != len(keys):  # beyond what JSON Schema can say
+        raise MethodError(f"{where}.phases: phase keys must be unique")
+    size = raw.get("group_size", DEFAULT_GROUP_SIZE)
     return {
-        "key": key,
-        "title": _text(raw.get("title"), f"{where}.title", 120),
-        "summary": _text(raw.get("summary"), f"{where}.summary"),
+        "key": raw["key"],
+        "title": _texts(raw["title"]),
+        "summary": _texts(raw["summary"]),
         "group_size": {"min": size["min"], "max": size["max"]},
-        "phases": checked,
-        "base": raw.get("base", key),
+        "phases": [_phase(p) for p in raw["phases"]],
+        "base": raw.get("base", raw["key"]),
     }
 
 
@@ -136,6 +95,8 @@ def library() -> dict[str, dict[str, Any]]:
     """Every method file, checked; a broken file stops the server at start."""
     methods = {}
     for path in sorted(FOLDER.glob("*.json")):
+        if path == SCHEMA_PATH:
+            continue
         data = validate(json.loads(path.read_text(encoding="utf-8")), path.name)
         if data["key"] != path.stem:
             raise MethodError(f"{path.name}: key must be the file name")
