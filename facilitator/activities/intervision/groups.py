@@ -281,14 +281,22 @@ def set_role(ctx: Context, data: dict[str, Any]) -> None:
         )
         if not takes_free:
             raise ActionError("not_guide", _l("Only the process guide of this group can do that."))
-    if target and target not in st.member_ids(ctx, group["id"]):
+    members = st.member_ids(ctx, group["id"])
+    if target and target not in members:
         raise ActionError("not_in_group", _l("That person is not in this group."))
+    if data["role"] == "process_guide" and not target and group["case_id"] is not None:
+        raise ActionError(
+            "needs_guide", _l("A group needs a process guide: give the role to someone else.")
+        )
     updates: dict[str, Any] = {column: target or None}
     if target:
         # One role each: whoever takes a role leaves the one they had.
         for other, other_column in st.ROLE_COLUMNS.items():
             if other != data["role"] and group[other_column] == target:
                 updates[other_column] = None
+        if data["role"] == "case_holder" and group["guide_id"] == target:
+            # The case-holder can't guide their own case: the guide role moves on.
+            updates["guide_id"] = _next_guide(members, target, group["note_taker_id"])
     if data["role"] == "case_holder" and target != group["case_holder_id"]:
         updates["case_id"] = None
     sets = ", ".join(f"{c} = ?" for c in updates)
@@ -298,14 +306,23 @@ def set_role(ctx: Context, data: dict[str, Any]) -> None:
     touch(ctx, group, content=False)
 
 
+def _next_guide(members: list[int], case_holder: int, note_taker: int | None) -> int | None:
+    """Who guides when the guide becomes the case-holder: the first other member,
+    passing over the note-taker while someone else is free."""
+    others = [p for p in members if p != case_holder]
+    free = [p for p in others if p != note_taker]
+    return (free or others or [None])[0]
+
+
 def choose_case(ctx: Context, group: dict[str, Any], case: dict[str, Any]) -> None:
     """The proposer of the chosen case becomes the case-holder; a guide who proposed it
-    hands the guide role to the first other member."""
+    hands the guide role to the next member."""
     author = case["author_id"]
     updates = {"case_id": case["id"], "case_holder_id": author}
     if group["guide_id"] == author:
-        others = [p for p in st.member_ids(ctx, group["id"]) if p != author]
-        updates["guide_id"] = others[0] if others else None
+        updates["guide_id"] = _next_guide(
+            st.member_ids(ctx, group["id"]), author, group["note_taker_id"]
+        )
     if group["note_taker_id"] in (author, updates.get("guide_id")):
         updates["note_taker_id"] = None
     sets = ", ".join(f"{c} = ?" for c in updates)

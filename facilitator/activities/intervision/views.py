@@ -117,7 +117,9 @@ def _public_takeaway(v: Any, group: dict[str, Any]) -> dict[str, Any] | None:
     return row
 
 
-def _entry(c: dict[str, Any], names: dict[int, Any], group: dict[str, Any], lang: str) -> dict:
+def _entry(
+    c: dict[str, Any], names: dict[int, Any], group: dict[str, Any], lang: str, votes_open: bool
+) -> dict:
     phases_ = group["method"]["phases"]
     phase = phases_[min(c["phase_index"], len(phases_) - 1)]
     return {
@@ -130,18 +132,28 @@ def _entry(c: dict[str, Any], names: dict[int, Any], group: dict[str, Any], lang
         "author_id": c["author_id"],
         "rating": c["rating"],
         "appeals": bool(c["appeals"]),
-        "votes": c["votes"] if c["kind"] == "case" else None,
+        "votes": c["votes"] if c["kind"] == "case" and votes_open else None,
         "private": c["visibility"] != "group" and not revealed(c, group),
     }
 
 
-def _content(v: Any, group: dict[str, Any], rows: list[dict], names: dict, pid: int | None) -> dict:
+def _content(
+    v: Any, group: dict[str, Any], rows: list[dict], names: dict, pid: int | None, size: int
+) -> dict:
     lang = _lang(v)
     case = next((c for c in rows if c["id"] == group["case_id"]), None)
     takeaway = _public_takeaway(v, group)
+    # The case vote is like the room's votes: counts show once the case is chosen or
+    # everyone has voted, so the first votes don't steer the rest.
+    voters = sum(c["votes"] for c in rows if c["kind"] == "case")
+    votes_open = group["case_id"] is not None or (size > 0 and voters >= size)
     return {
         "case": case["text"] if case else None,
-        "contributions": [_entry(c, names, group, lang) for c in rows if visible_to(c, pid, group)],
+        "contributions": [
+            _entry(c, names, group, lang, votes_open) for c in rows if visible_to(c, pid, group)
+        ],
+        "voters": voters,
+        "votes_open": votes_open,
         "takeaway": takeaway["text"] if takeaway else None,
     }
 
@@ -162,7 +174,7 @@ def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
         if settings["content_visible"]:
             names = {m["id"]: m["name"] for m in people}
             # The facilitator reads what the group shares, never private notes or drafts.
-            summary["content"] = _content(v, g, rows[g["id"]], names, None)
+            summary["content"] = _content(v, g, rows[g["id"]], names, None, len(people))
         out_groups.append(summary)
     in_groups = {m["id"] for people in members.values() for m in people}
     everyone = v.all(
@@ -332,7 +344,7 @@ def _member_view(
             "takeaway_phase": (phase["takeaway"] and g["state"] != "ready") or g["state"] == "done",
             "next_phase": method_library.text(nxt["title"], lang) if nxt else None,
             "auto": st.settings(v.workshop)["auto_advance"],
-            **_content(v, g, rows, names, pid),
+            **_content(v, g, rows, names, pid, len(people)),
             "my_vote": vote["contribution_id"] if vote else None,
             "notes": note["text"] if note else "",
             "my_takeaway": mine,

@@ -1,0 +1,105 @@
+"""An intervision morning without surprises (issue 18): the case vote stays hidden until
+it is closed, and a group always has a process guide once its case is chosen."""
+
+from __future__ import annotations
+
+import pytest
+from test_intervision_units import _dispatch, _group, _ok, _setup
+
+from facilitator.live.screens import Views
+
+
+@pytest.fixture(autouse=True)
+def _in_app(app):
+    with app.app_context():  # views translate method texts
+        yield
+
+
+def _views(store, ws_id: int) -> Views:
+    return Views(store, store.one("SELECT * FROM workshops WHERE id = ?", (ws_id,)))
+
+
+def _member_view(store, ws_id: int, pid: int) -> dict:
+    return _views(store, ws_id).personal([pid])[pid]["view"]["group"]
+
+
+def _control_group(store, ws_id: int) -> dict:
+    (group,) = _views(store, ws_id).control()["item"]["view"]["groups"]
+    return group
+
+
+def _case_round(app, store, people: int = 3):
+    ws, fac, item, actors = _setup(app, store, people=people)
+    _ok(app, fac, "intervision.settings", content_visible=True, auto_advance=False)
+    (group_id,) = _ok(app, fac, "intervision.groups_make", item_id=item, size=8)["groups"]
+    guide = next(a for a in actors if a.participant_id == _group(store, group_id)["guide_id"])
+    _ok(app, guide, "intervision.start", group_id=group_id)
+    cases = [
+        _ok(app, a, "intervision.contribute", group_id=group_id, text=f"Casus {n}")
+        ["contribution_id"]
+        for n, a in enumerate(actors[:2])
+    ]
+    return ws, fac, group_id, guide, actors, cases
+
+
+def _case_votes(view: dict) -> list:
+    return [c["votes"] for c in view["contributions"] if c["kind"] == "case"]
+
+
+def test_case_vote_counts_stay_hidden_until_everyone_voted(app, store) -> None:
+    ws, fac, group_id, _guide, actors, cases = _case_round(app, store)
+    _ok(app, actors[0], "intervision.vote", group_id=group_id, contribution_id=cases[1])
+    _ok(app, actors[1], "intervision.vote", group_id=group_id, contribution_id=cases[1])
+    for actor in actors:
+        view = _member_view(store, ws["id"], actor.participant_id)
+        assert view["voters"] == 2 and view["votes_open"] is False
+        assert _case_votes(view) == [None, None]
+    control = _control_group(store, ws["id"])["content"]
+    assert control["voters"] == 2 and _case_votes(control) == [None, None]
+    # The last vote opens the counts for the group and the facilitator alike.
+    _ok(app, actors[2], "intervision.vote", group_id=group_id, contribution_id=cases[0])
+    view = _member_view(store, ws["id"], actors[0].participant_id)
+    assert view["votes_open"] is True and _case_votes(view) == [1, 2]
+    assert _case_votes(_control_group(store, ws["id"])["content"]) == [1, 2]
+
+
+def test_case_vote_counts_show_once_the_guide_chose(app, store) -> None:
+    ws, fac, group_id, guide, actors, cases = _case_round(app, store)
+    _ok(app, actors[0], "intervision.vote", group_id=group_id, contribution_id=cases[1])
+    assert _case_votes(_member_view(store, ws["id"], actors[1].participant_id)) == [None, None]
+    _ok(app, guide, "intervision.choose_case", group_id=group_id, contribution_id=0)
+    view = _member_view(store, ws["id"], actors[1].participant_id)
+    assert view["votes_open"] is True and _case_votes(view) == [0, 1]
+
+
+def test_the_guide_who_becomes_case_holder_hands_the_guide_role_on(app, store) -> None:
+    ws, fac, group_id, guide, actors, _cases = _case_round(app, store)
+    # The facilitator makes the guide the case-holder: someone else guides at once.
+    _ok(app, fac, "intervision.role", group_id=group_id, role="case_holder",
+        participant_id=guide.participant_id)
+    group = _group(store, group_id)
+    assert group["case_holder_id"] == guide.participant_id
+    assert group["guide_id"] not in (None, guide.participant_id)
+    new_guide = next(a for a in actors if a.participant_id == group["guide_id"])
+    view = _member_view(store, ws["id"], new_guide.participant_id)
+    assert view["guide"] is True and view["role"] == "process_guide"
+    members = {m["id"]: m["role"] for m in view["members"]}
+    assert members[guide.participant_id] == "case_holder"
+    # The new guide moves the group on; the case-holder no longer can.
+    assert _dispatch(app, guide, "intervision.advance", group_id=group_id,
+                     from_phase=0)["error"]["code"] == "not_guide"
+
+
+def test_a_group_with_a_case_always_keeps_a_guide(app, store) -> None:
+    ws, fac, group_id, guide, actors, cases = _case_round(app, store)
+    _ok(app, guide, "intervision.choose_case", group_id=group_id, contribution_id=cases[0])
+    ack = _dispatch(app, fac, "intervision.role", group_id=group_id, role="process_guide",
+                    participant_id=0)
+    assert not ack["ok"] and ack["error"]["code"] == "needs_guide"
+    assert _group(store, group_id)["guide_id"] is not None
+    # The facilitator can still give the role to someone else at any time.
+    other = next(a for a in actors if a.participant_id not in
+                 (guide.participant_id, _group(store, group_id)["case_holder_id"]))
+    _ok(app, fac, "intervision.role", group_id=group_id, role="process_guide",
+        participant_id=other.participant_id)
+    assert _group(store, group_id)["guide_id"] == other.participant_id
