@@ -440,7 +440,7 @@ def test_presence_is_counted_for_board_and_listed_for_facilitator(room: Room) ->
 @pytest.mark.parametrize(
     ("language", "forbidden", "unknown"),
     [
-        ("nl", "Dat mag u hier niet doen.", "Onbekende actie."),
+        ("nl", "Dat mag je hier niet doen.", "Onbekende actie."),
         ("en", "You may not do that here.", "Unknown action."),
     ],
 )

@@ -172,7 +172,7 @@ def test_a_table_screen_cannot_act(room: Room, server: Any, clients: Any) -> Non
         ack = screen.act(name, data)
         assert ack["ok"] is False, (name, ack)
         assert ack["error"]["code"] == "forbidden", (name, ack)
-        assert ack["error"]["message"] == "Dat mag u hier niet doen.", ack
+        assert ack["error"]["message"] == "Dat mag je hier niet doen.", ack
     assert fingerprint(db) == before
 
 
