@@ -50,6 +50,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.session_interface = SocketAwareSessionInterface()
     i18n.babel.init_app(app, locale_selector=i18n.select_locale)
+    app.jinja_env.filters["day"] = i18n.format_day
+    app.jinja_env.filters["moment"] = i18n.format_moment
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "pages.login"

@@ -14,6 +14,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Config
 
@@ -40,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_MESSAGE_BYTES": 64 * 1024,
     # Days after a workshop closes before intervision group content is deleted.
     "INTERVISION_RETENTION_DAYS": 30,
+    # The organisation's time zone: times on pages, exports and reports are shown in it.
+    "TIMEZONE": "Europe/Amsterdam",
 }
 
 # The type of every setting that is not text; the derived ones have no default here.
@@ -49,7 +52,7 @@ INTS = ("MAX_MESSAGE_BYTES", "INTERVISION_RETENTION_DAYS", "MAX_CONTENT_LENGTH")
 FLOATS = ("PUSH_DELAY",)
 # Text settings: JSON parsing must not turn a key like "12345" into a number.
 TEXTS = ("DATA_DIR", "DATABASE", "SECRET_KEY", "ASYNC_MODE", "PUBLIC_URL", "ACTION_RATE",
-         "RATELIMIT_JOIN", "RATELIMIT_JOIN_FLOOD", "RATELIMIT_LOGIN", "RATELIMIT_API")
+         "RATELIMIT_JOIN", "RATELIMIT_JOIN_FLOOD", "RATELIMIT_LOGIN", "RATELIMIT_API", "TIMEZONE")
 
 TRUE = ("1", "true", "yes", "on")
 FALSE = ("0", "false", "no", "off", "")
@@ -136,4 +139,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             cfg[key] = value
     for key in TEXTS:
         cfg[key] = str(cfg[key])
+    try:
+        ZoneInfo(cfg["TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{PREFIX}_TIMEZONE: expected a time zone such as Europe/Amsterdam,"
+            f" got {cfg['TIMEZONE']!r}"
+        ) from None
+    cfg["BABEL_DEFAULT_TIMEZONE"] = cfg["TIMEZONE"]
     return dict(cfg)

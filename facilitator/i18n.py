@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.messages.mofile import write_mo
@@ -66,6 +68,46 @@ def select_locale() -> str:
 
 
 babel = Babel()
+
+
+# Dates and times as people read them, in the reader's language and the organisation's
+# time zone (FACILITATOR_TIMEZONE): "di 8 december", "9:17". ISO stays in the API and CSV.
+def format_day(value: Any) -> str:
+    """A date (or the date of an ISO date-time) as "di 8 december"; "" for none."""
+    from flask_babel import format_date
+
+    if not value:
+        return ""
+    day = _as_datetime(value)
+    if isinstance(day, datetime):
+        day = _local(day).date()
+    return format_date(day, "EEE d MMMM")
+
+
+def format_moment(value: Any) -> str:
+    """An ISO date-time as "di 8 december 9:17" in the organisation's time zone."""
+    from flask_babel import format_date, format_time
+
+    if not value:
+        return ""
+    moment = _local(_as_datetime(value))
+    return f"{format_date(moment.date(), 'EEE d MMMM')} {format_time(moment.time(), 'H:mm')}"
+
+
+def _as_datetime(value: Any) -> date | datetime:
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    if len(text) == 10:
+        return date.fromisoformat(text)
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _local(moment: datetime) -> datetime:
+    from flask_babel import get_timezone
+
+    return moment.astimezone(get_timezone())
 
 
 @cache

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from facilitator.activities.agreements import actor_name
 from facilitator.agreements import store
 from facilitator.errors import not_found
+from facilitator.i18n import format_day
 from facilitator.live.actions import FACILITATOR, ActionSet, Context
 from facilitator.markdown import escape
 from facilitator.schema import Choice, Int, Text
@@ -152,7 +153,7 @@ def export(v: Any, item: dict[str, Any]) -> dict[str, Any]:
 
 def report_markdown(content: dict[str, Any]) -> str:
     lines = [
-        f"- **{escape(a['owner'])}**: {escape(a['what'])} — {a['due_date']} —"
+        f"- **{escape(a['owner'])}**: {escape(a['what'])} — {format_day(a['due_date'])} —"
         f" {store.STATUS_LABELS[a['status']]}" + (f" — {escape(a['note'])}" if a["note"] else "")
         for a in content.get("agreements", [])
     ]

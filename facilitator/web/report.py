@@ -20,6 +20,7 @@ from jinja2 import TemplateNotFound
 from facilitator.activities import registry
 from facilitator.agreements import store as agreements_store
 from facilitator.db import Store, current_store, parse_iso, utcnow
+from facilitator.i18n import format_day
 from facilitator.live.screens import ViewContext
 from facilitator.markdown import escape
 from facilitator.room.items import agenda_of
@@ -138,7 +139,7 @@ def markdown(report: dict[str, Any]) -> str:
             if a["with"] else ""
         check = f" — {_('Check: %(how)s', how=escape(a['check_how']))}" if a["check_how"] else ""
         out.append(f"- **{escape(a['owner'])}**{with_part}: {escape(a['what'])} —"
-                   f" {a['due_date']} — {a['status_label']}{check}")
+                   f" {format_day(a['due_date'])} — {a['status_label']}{check}")
     if not report["agreements"]:
         out.append(_("No agreements yet."))
     if report["recommendations"]:
