@@ -51,14 +51,14 @@ class Views:
         self.v = ViewContext(store, workshop, utcnow())
         self.agenda = agenda_of(store, workshop["id"])
         self.item = next((i for i in self.agenda if i["id"] == workshop["current_item_id"]), None)
-        self.module = registry().get(self.item["kind"]) if self.item else None
+        self.activity = registry().get(self.item["kind"]) if self.item else None
 
     @property
     def seq(self) -> int:
         return self.workshop["seq"]
 
     def _item(self, part: str) -> dict[str, Any] | None:
-        if self.item is None or self.module is None:
+        if self.item is None or self.activity is None:
             return None
         return {
             "id": self.item["id"],
@@ -66,7 +66,7 @@ class Views:
             "title": self.item["title"],
             "position": self.agenda.index(self.item) + 1,
             "total": len(self.agenda),
-            "view": getattr(self.module, part)(self.v, self.item),
+            "view": getattr(self.activity, part)(self.v, self.item),
         }
 
     def _common(self, part: str) -> dict[str, Any]:
@@ -96,9 +96,9 @@ class Views:
 
     def personal(self, ids: list[int]) -> dict[int, dict[str, Any]]:
         """Each phone's own part; only phones with something of their own get one."""
-        if self.item is None or self.module is None or not ids:
+        if self.item is None or self.activity is None or not ids:
             return {}
-        own = self.module.personal(self.v, self.item, ids)
+        own = self.activity.personal(self.v, self.item, ids)
         return {pid: {"item_id": self.item["id"], "view": view} for pid, view in own.items()}
 
     def me(self, participant: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +114,7 @@ class Views:
     def table(self, number: int) -> dict[str, Any]:
         """Table screen `number`: its group in the current activity, or None when the
         activity draws no table view (the screen then says to follow the main screen)."""
-        draw = getattr(self.module, "table", None) if self.item else None
+        draw = self.activity.table if self.activity else None
         item = None
         if self.item is not None:
             item = {"id": self.item["id"], "kind": self.item["kind"], "title": self.item["title"]}

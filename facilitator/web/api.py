@@ -118,11 +118,10 @@ def export(store: Store, workshop: dict[str, Any]) -> dict[str, Any]:
     kinds = registry()
     agenda = []
     for item in agenda_of(store, workshop["id"]):
-        module = kinds.get(item["kind"])
+        activity = kinds.get(item["kind"])
         entry = {"id": item["id"], "kind": item["kind"], "title": item["title"]}
-        exporter = getattr(module, "export", None)
-        if exporter is not None:
-            entry["content"] = exporter(v, item)
+        if activity is not None and activity.export is not None:
+            entry["content"] = activity.export(v, item)
         agenda.append(entry)
     counts = participants.counts(store, workshop["id"])
     return {

@@ -64,16 +64,15 @@ def build(db: Store, workshop: dict[str, Any]) -> dict[str, Any]:
     sections, recommendations = [], []
     agenda = agenda_of(db, workshop["id"])
     for item in agenda:
-        module = kinds.get(item["kind"])
-        exporter = getattr(module, "export", None)
-        if exporter is None:
+        activity = kinds.get(item["kind"])
+        if activity is None or activity.export is None:
             continue
-        content = exporter(v, item)
+        content = activity.export(v, item)
         recommendations += _recommendations(content)
         sections.append({
             "item": item,
             "content": content,
-            "module": module,
+            "activity": activity,
             "template": _template_for(item["kind"]),
         })
     team = db.one("SELECT name FROM teams WHERE id = ?", (workshop["team_id"],))
@@ -130,7 +129,7 @@ def markdown(report: dict[str, Any]) -> str:
     out += [f"{n}. {escape(i['title'])}" for n, i in enumerate(report["agenda"], 1)]
     for section in report["sections"]:
         out += ["", f"## {escape(section['item']['title'])}", ""]
-        writer = getattr(section["module"], "report_markdown", None)
+        writer = section["activity"].report_markdown
         out.append(writer(section["content"]) if writer else
                    "\n".join(_generic_markdown(section["content"])))
     out += ["", f"## {_('Agreements')}", ""]
