@@ -68,7 +68,12 @@ def _authenticate(store: Store, auth: Any) -> tuple[Actor, str, dict[str, Any] |
         if participant is None:
             raise _refuse(_l("Please join the workshop again."), "gone")
         return (
-            Actor(PARTICIPANT, row["id"], participant_id=participant["id"]),
+            Actor(
+                PARTICIPANT,
+                row["id"],
+                participant_id=participant["id"],
+                token_hash=participant["token_hash"],
+            ),
             row["language"],
             participant,
         )
@@ -119,7 +124,7 @@ def register(socketio: SocketIO) -> None:
             TABLE: [room_table(actor.workshop_id, actor.table or 0)],
         }[actor.kind]
         if participant:
-            rooms.append(room_participant(participant["id"]))
+            rooms.append(room_participant(actor.workshop_id, participant["id"]))
         for room in rooms:
             join_room(room)
         audience = table_screens.audience(actor.table) if actor.table else actor.kind
@@ -137,7 +142,7 @@ def register(socketio: SocketIO) -> None:
         pusher = current_app.extensions["facilitator.pusher"]
         actor = _actor()
         if actor is not None and actor.participant_id is not None:
-            pusher.forget(room_participant(actor.participant_id))
+            pusher.forget(room_participant(actor.workshop_id, actor.participant_id))
         workshop_id = participants.disconnected(_store(), request.sid)
         if workshop_id:
             pusher.schedule(workshop_id, Changes(board=True, control=True))
@@ -196,7 +201,10 @@ def sync_payload(store: Store, actor: Actor | None) -> dict[str, Any]:
     elif actor.kind == TABLE:
         out["table"] = views.table(actor.table or 0)
     else:
-        participant = store.one("SELECT * FROM participants WHERE id = ?", (actor.participant_id,))
+        participant = store.one(
+            "SELECT * FROM participants WHERE id = ? AND workshop_id = ? AND token_hash = ?",
+            (actor.participant_id, actor.workshop_id, actor.token_hash),
+        )
         if participant is None:
             return {
                 "ok": False,

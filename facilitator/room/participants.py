@@ -75,12 +75,19 @@ def join(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 @actions("participant.remove", roles=(FACILITATOR,), schema={"participant_id": Int(min=1)})
 def remove(ctx: Context, data: dict[str, Any]) -> None:
+    # Every phone of theirs is disconnected once this commits (the dispatcher does it):
+    # a removed participant's open socket must not keep receiving or acting.
+    sids = ctx.all(
+        "SELECT sid FROM presence WHERE participant_id = ? AND workshop_id = ?",
+        (data["participant_id"], ctx.workshop["id"]),
+    )
     cur = ctx.execute(
         "DELETE FROM participants WHERE id = ? AND workshop_id = ?",
         (data["participant_id"], ctx.workshop["id"]),
     )
     if cur.rowcount == 0:
         raise not_found()
+    ctx.changes.sockets.update(r["sid"] for r in sids)
     ctx.changes.board = ctx.changes.control = True
 
 
