@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, request
+from flask.json.provider import DefaultJSONProvider
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -15,7 +19,38 @@ CSP = (
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
 
 
+def same_site_path(target: Any) -> str | None:
+    """`target` if it is a path on this site, else None (no open redirect).
+
+    Refused: anything not starting with one "/", backslashes (browsers read "/\\host"
+    as "//host"), and any control character or space, which browsers strip from a URL:
+    `/%09/evil.example` arrives decoded as "/\t/evil.example" and a browser follows it
+    to //evil.example."""
+    if not isinstance(target, str) or not target.startswith("/") or len(target) > 2000:
+        return None
+    if target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, except that JSON nested too deep to parse is bad input (a 400 with
+    the usual error body), not a RecursionError (a 500 with a traceback in the log)."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
 def init_security(app: Flask) -> None:
+    app.json = BoundedJSONProvider(app)
     if app.config["TRUST_PROXY"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -5,6 +5,7 @@ The rooms a socket joins are named in `pusher`, which sends the views."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import current_app, request, session
@@ -12,6 +13,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room
+from socketio import packet
 
 # Not the builtin of the same name: only this one makes Flask-SocketIO refuse the
 # connection; the builtin fell through to on_error and the connection was accepted.
@@ -28,6 +30,7 @@ from facilitator.live.pusher import (
     room_phones,
     room_table,
 )
+from facilitator.live.ratelimit import SlidingWindow
 from facilitator.live.screens import Views
 from facilitator.room import participants, table_screens
 from facilitator.room.table_screens import TABLE
@@ -35,6 +38,35 @@ from facilitator.room.table_screens import TABLE
 log = logging.getLogger(__name__)
 
 PARTICIPANT_COOKIE = "ftok_"
+EVENT_NAME = re.compile(r'^\d+(?:/[^,]*,)?\d*\[\s*"([A-Za-z_]{1,32})"')
+
+
+class TextOnlyPacket(packet.Packet):
+    """Socket.IO packets as python-socketio decodes them, minus what the app never uses.
+
+    - Binary packets are refused: the header of one names how many binary frames follow
+      (up to 9,999,999,999), and the server buffered every one of them. A client that
+      sends one is treated as leaving the namespace (no screen of ours sends binary).
+    - JSON too deep (or not JSON) no longer raises inside python-socketio with a
+      traceback in the log: an event keeps its name and ack id and gets `None` as its
+      argument, which `act` answers with a `malformed` ack; other packets get no data.
+    """
+
+    def decode(self, encoded_packet: Any) -> int:
+        binary = (str(packet.BINARY_EVENT), str(packet.BINARY_ACK))
+        if not isinstance(encoded_packet, str) or encoded_packet[:1] in binary:
+            self.packet_type = packet.DISCONNECT
+            self.namespace = self.data = self.id = None
+            return 0
+        try:
+            return super().decode(encoded_packet) or 0
+        except (RecursionError, ValueError):
+            if self.packet_type == packet.EVENT:
+                name = EVENT_NAME.match(encoded_packet)
+                self.data = [name.group(1) if name else "malformed", None]
+            else:
+                self.data = None
+            return 0
 
 
 def _refuse(message: Any, code: str) -> ConnectionRefusedError:
@@ -106,8 +138,17 @@ def _genuine_connect() -> bool:
     return bool(args) and args[0] is request.environ
 
 
+def _sync_limiter() -> SlidingWindow:
+    extensions = current_app.extensions
+    if "facilitator.sync_limiter" not in extensions:
+        extensions["facilitator.sync_limiter"] = SlidingWindow(current_app.config["ACTION_RATE"])
+    return extensions["facilitator.sync_limiter"]
+
+
 def register(socketio: SocketIO) -> None:
     """Attach the event handlers."""
+    # python-socketio's extension point for the wire format (its `serializer`).
+    socketio.server.packet_class = TextOnlyPacket
 
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> None:
@@ -162,6 +203,15 @@ def register(socketio: SocketIO) -> None:
     def on_sync(_: Any = None) -> dict[str, Any]:
         actor = _actor()
         with _screen_language():
+            # Per connection, like `act`: each sync computes and sends a whole view, and
+            # pipelined syncs of a large one grew the server by hundreds of MB.
+            if not _sync_limiter().hit(request.sid):
+                return {
+                    "ok": False,
+                    "error": ActionError(
+                        "rate_limited", _l("Slow down a little, then try again.")
+                    ).render(),
+                }
             return sync_payload(_store(), actor)
 
     @socketio.on_error_default
