@@ -80,11 +80,23 @@ def add_user(
     return get_user(store, cur.lastrowid)  # type: ignore[return-value]
 
 
+_dummy_hash: list[str] = []
+
+
+def _unknown_user_hash() -> str:
+    """A hash to check a password against when the e-mail address has no account."""
+    if not _dummy_hash:
+        _dummy_hash.append(generate_password_hash(secrets.token_urlsafe(16)))
+    return _dummy_hash[0]
+
+
 def check_login(store: Store, email: str, password: str) -> User | None:
     row = store.one("SELECT * FROM users WHERE email = ?", ((email or "").strip(),))
     if row is None:
-        # Same work either way, so timing does not tell which emails exist.
-        check_password_hash(generate_password_hash("x"), password or "")
+        # Same work either way (one hash check), so timing does not tell which e-mail
+        # addresses have an account. Hashing a fresh one here too made it two: 133 ms
+        # against 70 ms.
+        check_password_hash(_unknown_user_hash(), password or "")
         return None
     if not check_password_hash(row["password_hash"], password or ""):
         return None

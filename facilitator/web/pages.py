@@ -30,7 +30,7 @@ from facilitator.room import links, participants, workshops
 from facilitator.room.agenda import choices as agenda_choices
 from facilitator.room.items import TITLE_MAX
 from facilitator.room.workshops import LANGUAGES, by_code
-from facilitator.security import limiter
+from facilitator.security import limiter, same_site_path
 
 bp = Blueprint("pages", __name__)
 
@@ -90,10 +90,8 @@ def login() -> Any:
             error = _("Email address or password is not right.")
         else:
             login_user(user)
-            target = request.args.get("next", "")
-            # Only local paths: no open redirect.
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("pages.workshop_list")
+            # Only same-site paths: no open redirect.
+            target = same_site_path(request.args.get("next")) or url_for("pages.workshop_list")
             return redirect(target)
     return render_template("login.html", error=error), 401 if error else 200
 
@@ -137,10 +135,7 @@ def setup(token: str) -> Any:
 @bp.route("/language", methods=["POST"])
 def set_language() -> Any:
     lang = request.form.get("lang")
-    target = request.form.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = redirect(target)
+    response = redirect(same_site_path(request.form.get("next")) or "/")
     if lang in LANGUAGES:
         response.set_cookie(
             "lang",

@@ -1,0 +1,75 @@
+"""Issue 12, items 16, 3 and 2: same-site redirects only, login costs the same for
+unknown e-mail addresses, and logging out ends the session everywhere."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+
+from facilitator import auth
+
+PASSWORD = "correct horse battery"
+EVIL = [
+    "/%09/evil.example", "/%0a/evil.example", "/%0d%0a/evil.example", "/%20/evil.example",
+    "//evil.example", "/\\evil.example", "/%5cevil.example", "https://evil.example/",
+    "/%7f/evil.example", "%2F%2Fevil.example", "javascript:alert(1)", "",
+]
+
+
+@pytest.fixture
+def user(store: Any) -> Any:
+    return auth.add_user(store, "fac@example.nl", PASSWORD, "facilitator")
+
+
+@pytest.mark.parametrize("target", EVIL)
+def test_login_next_accepts_only_same_site_paths(app: Any, user: Any, target: str) -> None:
+    response = app.test_client().post(
+        f"/login?next={target}", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/workshops", response.headers["Location"]
+
+
+@pytest.mark.parametrize("target", EVIL)
+def test_language_switch_accepts_only_same_site_paths(app: Any, target: str) -> None:
+    from urllib.parse import unquote
+
+    response = app.test_client().post("/language", data={"lang": "en",
+                                                         "next": unquote(target)})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/", response.headers["Location"]
+
+
+def test_same_site_paths_still_work(app: Any, user: Any) -> None:
+    client = app.test_client()
+    response = client.post("/login?next=/workshops%3Fx%3D1",
+                           data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/workshops?x=1"
+    response = client.post("/language", data={"lang": "en", "next": "/join?code=AB12"})
+    assert response.headers["Location"] == "/join?code=AB12"
+
+
+def test_login_does_the_same_work_for_an_unknown_address(store: Any, user: Any,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    calls: list[int] = []
+    real = hashlib.scrypt
+
+    def counting(*args: Any, **kwargs: Any) -> bytes:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counting)
+    auth.check_login(store, "nobody@example.nl", "x" * 12)  # once per process: setup
+
+    def work(email: str, password: str) -> int:
+        calls.clear()
+        auth.check_login(store, email, password)
+        return len(calls)
+
+    known = work(user.email, "wrong password!")
+    assert known == 1
+    assert work("nobody@example.nl", "wrong password!") == known
+    assert work("someone.else@example.nl", PASSWORD) == known
+    assert work(user.email, PASSWORD) == known
