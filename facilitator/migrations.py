@@ -213,6 +213,23 @@ def _participant_refs(db: sqlite_utils.Database) -> list[tuple[str, str]]:
     return out
 
 
+@migrations()
+def m004_user_sessions(db: sqlite_utils.Database) -> None:
+    # A login session the server knows (issue 12, item 2): logging out deletes its row,
+    # so a copied session cookie stops working everywhere, not 31 days later.
+    run_script(
+        db,
+        """
+        CREATE TABLE user_sessions (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX user_sessions_user ON user_sessions(user_id)
+        """,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 

@@ -73,3 +73,52 @@ def test_login_does_the_same_work_for_an_unknown_address(store: Any, user: Any,
     assert work("nobody@example.nl", "wrong password!") == known
     assert work("someone.else@example.nl", PASSWORD) == known
     assert work(user.email, PASSWORD) == known
+
+
+def _logged_in(app: Any, user: Any) -> Any:
+    client = app.test_client()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def _copy(app: Any, client: Any) -> Any:
+    """A second browser holding a copy of the first one's session cookie."""
+    thief = app.test_client()
+    cookie = client.get_cookie("session")
+    thief.set_cookie("session", cookie.value)
+    return thief
+
+
+def test_logout_ends_the_session_for_every_copy_of_its_cookie(app: Any, store: Any,
+                                                              user: Any) -> None:
+    from facilitator import socketio
+    from facilitator.room import workshops
+
+    code = workshops.create_workshop(store, user.id, "Sessie")["code"]
+    client = _logged_in(app, user)
+    thief = _copy(app, client)
+    other_device = _logged_in(app, user)
+    assert thief.get("/workshops").status_code == 200
+    sock = socketio.test_client(app, flask_test_client=thief,
+                                auth={"kind": "facilitator", "code": code})
+    assert sock.is_connected()
+    sock.disconnect()
+
+    assert client.post("/logout").status_code == 302
+    response = thief.get("/workshops")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    sock = socketio.test_client(app, flask_test_client=thief,
+                                auth={"kind": "facilitator", "code": code})
+    assert not sock.is_connected()
+    # Another login of the same account is another session: it goes on.
+    assert other_device.get("/workshops").status_code == 200
+
+
+def test_a_password_change_ends_every_session_of_the_account(app: Any, store: Any,
+                                                             user: Any) -> None:
+    client = _logged_in(app, user)
+    assert client.get("/workshops").status_code == 200
+    auth.set_password(store, user.id, "another good password")
+    assert client.get("/workshops").status_code == 302
+    assert auth.check_login(store, user.email, "another good password") is not None

@@ -38,35 +38,60 @@ from facilitator.room.table_screens import TABLE
 log = logging.getLogger(__name__)
 
 PARTICIPANT_COOKIE = "ftok_"
-EVENT_NAME = re.compile(r'^\d+(?:/[^,]*,)?\d*\[\s*"([A-Za-z_]{1,32})"')
+BINARY_HEADER = re.compile(r"^([56])\d*-")
+MALFORMED = "malformed"
 
 
 class TextOnlyPacket(packet.Packet):
     """Socket.IO packets as python-socketio decodes them, minus what the app never uses.
 
     - Binary packets are refused: the header of one names how many binary frames follow
-      (up to 9,999,999,999), and the server buffered every one of them. A client that
-      sends one is treated as leaving the namespace (no screen of ours sends binary).
+      (up to 9,999,999,999), and the server buffered every one of them before handling
+      the event. Now the header is read as a plain event whose argument is dropped (so
+      `act` acks it `malformed`), and binary frames are dropped as they come.
     - JSON too deep (or not JSON) no longer raises inside python-socketio with a
       traceback in the log: an event keeps its name and ack id and gets `None` as its
       argument, which `act` answers with a `malformed` ack; other packets get no data.
     """
 
+    def __init__(self, *args: Any, encoded_packet: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, encoded_packet=encoded_packet, **kwargs)
+        if encoded_packet is not None and not encoded_packet:
+            self.decode(encoded_packet)  # an empty frame: python-socketio skips decoding
+
     def decode(self, encoded_packet: Any) -> int:
-        binary = (str(packet.BINARY_EVENT), str(packet.BINARY_ACK))
-        if not isinstance(encoded_packet, str) or encoded_packet[:1] in binary:
-            self.packet_type = packet.DISCONNECT
-            self.namespace = self.data = self.id = None
+        if not encoded_packet:
+            self.packet_type, self.namespace, self.data, self.id = packet.ACK, None, None, None
             return 0
+        if not isinstance(encoded_packet, str):
+            # A binary frame: read as an ack nobody waits for, which python-socketio
+            # ignores ("unknown callback").
+            self.packet_type, self.namespace, self.data, self.id = packet.ACK, None, None, None
+            return 0
+        binary = BINARY_HEADER.match(encoded_packet)
+        if binary:
+            kind = packet.EVENT if binary.group(1) == str(packet.BINARY_EVENT) else packet.ACK
+            encoded_packet = str(kind) + encoded_packet[binary.end():]
         try:
-            return super().decode(encoded_packet) or 0
+            super().decode(encoded_packet)
         except (RecursionError, ValueError):
-            if self.packet_type == packet.EVENT:
-                name = EVENT_NAME.match(encoded_packet)
-                self.data = [name.group(1) if name else "malformed", None]
-            else:
-                self.data = None
+            self.data = [MALFORMED, None] if self.packet_type == packet.EVENT else None
+            name = EVENT_NAME.match(encoded_packet)
+            if name and self.packet_type == packet.EVENT:
+                self.data = [name.group(1), None]
             return 0
+        if self.packet_type == packet.EVENT:
+            data = self.data
+            if not (isinstance(data, list) and data and isinstance(data[0], str)):
+                self.data = [MALFORMED, None]
+            elif binary:
+                self.data = [data[0], None]  # what it carried is never looked at
+        elif binary:
+            self.id = None  # a binary ack: there is nothing of ours to answer
+        return 0
+
+
+EVENT_NAME = re.compile(r'^\d+(?:/[^,]*,)?\d*\[\s*"([A-Za-z_]{1,32})"')
 
 
 def _refuse(message: Any, code: str) -> ConnectionRefusedError:

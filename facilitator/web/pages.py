@@ -89,7 +89,7 @@ def login() -> Any:
         if user is None:
             error = _("Email address or password is not right.")
         else:
-            login_user(user)
+            login_user(auth.start_session(store(), user))
             # Only same-site paths: no open redirect.
             target = same_site_path(request.args.get("next")) or url_for("pages.workshop_list")
             return redirect(target)
@@ -98,6 +98,7 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
+    auth.end_session(store(), current_user)
     logout_user()
     return redirect(url_for("pages.login"))
 
@@ -127,7 +128,7 @@ def setup(token: str) -> Any:
                     n=auth.PASSWORD_MIN,
                 )
             else:
-                login_user(user)
+                login_user(auth.start_session(store(), user))
                 return redirect(url_for("pages.workshop_list"))
     return render_template("setup.html", error=error, min_length=auth.PASSWORD_MIN)
 
