@@ -122,3 +122,13 @@ def test_a_password_change_ends_every_session_of_the_account(app: Any, store: An
     auth.set_password(store, user.id, "another good password")
     assert client.get("/workshops").status_code == 302
     assert auth.check_login(store, user.email, "another good password") is not None
+
+
+def test_every_route_that_tells_join_codes_apart_counts_in_the_join_limit(app: Any) -> None:
+    # Issue 12, item 14 (the HTTP routes; the API keeps its own count).
+    app.config["RATELIMIT_JOIN"] = "4/minute"
+    client = app.test_client()
+    for path in ("/w/ZZZZZ1/qr.svg", "/w/ZZZZZ2/phone", "/w/ZZZZZ3/qr.svg", "/w/ZZZZZ4/phone"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/j/ZZZZZ5").status_code == 429
+    assert client.post("/join", data={"code": "ZZZZZ6"}).status_code == 429

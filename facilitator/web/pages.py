@@ -236,7 +236,22 @@ def board(token: str) -> Any:
     )
 
 
+def _failed(response: Response) -> bool:
+    # Only unknown, closed or locked codes count: that is what guessing looks like.
+    # A room of 200 phones behind one venue NAT address must still all get in.
+    return response.status_code == 404
+
+
+# One count of failed codes per address over every route that tells a valid join code
+# from an invalid one (issue 12, item 14): guessing on /w/<code>/qr.svg or
+# /w/<code>/phone used to be free.
+join_failures = limiter.shared_limit(
+    _join_limit, scope="join-failures", exempt_when=_limits_on, deduct_when=_failed
+)
+
+
 @bp.route("/w/<code>/qr.svg")
+@join_failures
 def qr(code: str) -> Any:
     workshop = by_code(store(), code)
     if workshop is None:
@@ -257,14 +272,8 @@ def _participant_cookie(code: str) -> str:
     return PARTICIPANT_COOKIE + code
 
 
-def _failed(response: Response) -> bool:
-    # Only unknown, closed or locked codes count: that is what guessing looks like.
-    # A room of 200 phones behind one venue NAT address must still all get in.
-    return response.status_code == 404
-
-
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit(_join_limit, exempt_when=_limits_on, deduct_when=_failed)
+@join_failures
 def join() -> Any:
     error = None
     code = ""
@@ -279,7 +288,7 @@ def join() -> Any:
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
-@limiter.limit(_join_limit, exempt_when=_limits_on, deduct_when=_failed)
+@join_failures
 @limiter.limit(_join_flood_limit, methods=["POST"], exempt_when=_limits_on)
 def join_code(code: str) -> Any:
     code = workshops.normalise_code(code)
@@ -335,6 +344,7 @@ def join_code(code: str) -> Any:
 
 
 @bp.route("/w/<code>/phone")
+@join_failures
 def phone(code: str) -> Any:
     code = workshops.normalise_code(code)
     workshop = by_code(store(), code)
