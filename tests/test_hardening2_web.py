@@ -132,3 +132,18 @@ def test_every_route_that_tells_join_codes_apart_counts_in_the_join_limit(app: A
         assert client.get(path).status_code == 404, path
     assert client.get("/j/ZZZZZ5").status_code == 429
     assert client.post("/join", data={"code": "ZZZZZ6"}).status_code == 429
+
+
+def test_wrong_passwords_for_one_account_do_not_lock_out_another(app: Any, store: Any,
+                                                                 user: Any) -> None:
+    # Issue 12, item 15 (logins): the count is per address and account.
+    other = auth.add_user(store, "other@example.nl", PASSWORD, "facilitator")
+    app.config["RATELIMIT_LOGIN"] = "3/minute"
+    client = app.test_client()
+    for _ in range(3):
+        response = client.post("/login", data={"email": user.email, "password": "wrong!"})
+        assert response.status_code == 401
+    assert client.post("/login", data={"email": user.email,
+                                       "password": PASSWORD}).status_code == 429
+    assert client.post("/login", data={"email": other.email,
+                                       "password": PASSWORD}).status_code == 302

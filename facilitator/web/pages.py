@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from facilitator import auth
@@ -58,6 +59,22 @@ def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
+def _login_key() -> str:
+    # Per address and account: wrong passwords for one account must not lock another
+    # account out of a shared office address (issue 12, item 15).
+    email = request.form.get("email", "").strip().lower()[:200]
+    return f"{get_remote_address()}|{email}"
+
+
+def _login_flood_limit() -> str:
+    # Every failed login from one address, whatever the account: spraying many accounts.
+    return current_app.config.get("RATELIMIT_LOGIN_FLOOD", "100/minute")
+
+
+def _login_failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
 def _limits_on() -> bool:
     return not current_app.config["RATELIMIT_ENABLED"]
 
@@ -79,7 +96,16 @@ def healthz() -> Any:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], exempt_when=_limits_on)
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    exempt_when=_limits_on,
+    key_func=_login_key,
+    deduct_when=_login_failed,
+)
+@limiter.limit(
+    _login_flood_limit, methods=["POST"], exempt_when=_limits_on, deduct_when=_login_failed
+)
 def login() -> Any:
     error = None
     if request.method == "POST":
