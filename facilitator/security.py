@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -36,6 +37,27 @@ def same_site_path(target: Any) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+JOIN_FAILURES = "join-failures"  # the shared limit's scope (web/pages.py join_failures)
+
+
+def join_failure_allowed(count: bool) -> bool:
+    """For the Socket.IO handshake, which Flask-Limiter does not see: whether this address
+    is still under the limit of failed join codes, counting one more failure if `count`.
+
+    The same storage entry as the HTTP routes' shared limit (key: address, scope), so
+    guessing codes over the socket and over HTTP add up (issue 12, item 14)."""
+    app = current_app
+    if not app.config.get("RATELIMIT_ENABLED", True) or not limiter.enabled:
+        return True
+    item = parse(app.config["RATELIMIT_JOIN"])
+    args = [get_remote_address(), JOIN_FAILURES]
+    if limiter._key_prefix:  # Flask-Limiter builds its keys the same way
+        args.insert(0, limiter._key_prefix)
+    if count:
+        return limiter.limiter.hit(item, *args)
+    return limiter.limiter.test(item, *args)
 
 
 class BoundedJSONProvider(DefaultJSONProvider):

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 import websocket
 
@@ -153,3 +154,24 @@ def test_the_participant_cap_defaults_to_two_thousand() -> None:
     from facilitator.room import participants
 
     assert participants.MAX_PARTICIPANTS == 2000
+
+
+def test_the_handshake_counts_wrong_codes_in_the_join_limit(server_factory: Any) -> None:
+    # Issue 12, item 14: bad_code vs gone told codes apart without any limit.
+    import socketio
+
+    server = server_factory({"FACILITATOR_RATELIMIT_JOIN": "3/minute"})
+
+    def handshake(code: str) -> Any:
+        errors: list[Any] = []
+        sio = socketio.Client(reconnection=False)
+        sio.on("connect_error", errors.append)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            sio.connect(server.url, auth={"kind": "participant", "code": code, "token": "x"},
+                        transports=["websocket"], wait_timeout=10)
+        return errors[0]["data"]["code"]
+
+    assert [handshake(f"ZZZZZ{n}") for n in range(3)] == ["bad_code"] * 3
+    assert handshake("ZZZZZ9") == "rate_limited"
+    # The same count as the pages: the address is over the limit there too.
+    assert requests.get(server.url + "/j/ZZZZZ8", timeout=10).status_code == 429

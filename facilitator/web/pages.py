@@ -31,7 +31,7 @@ from facilitator.room import links, participants, workshops
 from facilitator.room.agenda import choices as agenda_choices
 from facilitator.room.items import TITLE_MAX
 from facilitator.room.workshops import LANGUAGES, by_code
-from facilitator.security import limiter, same_site_path
+from facilitator.security import JOIN_FAILURES, limiter, same_site_path
 
 bp = Blueprint("pages", __name__)
 
@@ -272,7 +272,7 @@ def _failed(response: Response) -> bool:
 # from an invalid one (issue 12, item 14): guessing on /w/<code>/qr.svg or
 # /w/<code>/phone used to be free.
 join_failures = limiter.shared_limit(
-    _join_limit, scope="join-failures", exempt_when=_limits_on, deduct_when=_failed
+    _join_limit, scope=JOIN_FAILURES, exempt_when=_limits_on, deduct_when=_failed
 )
 
 
