@@ -147,3 +147,14 @@ def test_wrong_passwords_for_one_account_do_not_lock_out_another(app: Any, store
                                        "password": PASSWORD}).status_code == 429
     assert client.post("/login", data={"email": other.email,
                                        "password": PASSWORD}).status_code == 302
+
+
+def test_the_qr_code_is_not_cached_publicly(app: Any, store: Any, user: Any) -> None:
+    # Issue 12, item 18 (the caching part).
+    from facilitator.room import workshops
+
+    code = workshops.create_workshop(store, user.id, "Sessie")["code"]
+    response = app.test_client().get(f"/w/{code}/qr.svg")
+    assert response.status_code == 200
+    assert "private" in response.headers["Cache-Control"]
+    assert "public" not in response.headers["Cache-Control"]

@@ -287,7 +287,10 @@ def qr(code: str) -> Any:
         buffer, kind="svg", scale=10, border=4, title=workshop["code"]
     )
     return Response(
-        buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=3600"}
+        buffer.getvalue(),
+        mimetype="image/svg+xml",
+        # Private: it names a workshop's join code; no shared cache may keep it.
+        headers={"Cache-Control": "private, max-age=3600"},
     )
 
 
