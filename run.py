@@ -2,6 +2,7 @@
 
 python run.py [--host 127.0.0.1] [--port 5000] [--data sessions/]
 python run.py user add EMAIL --role admin|facilitator|manager [--name NAME] [--team TEAM]
+python run.py user password EMAIL   (new password from stdin or a prompt; logs out everywhere)
 python run.py token EMAIL
 python run.py team add NAME
 python run.py purge
@@ -68,6 +69,24 @@ def user_add(args: argparse.Namespace) -> None:
     print(f"added {user.role} {user.email}")
 
 
+def user_password(args: argparse.Namespace) -> None:
+    from facilitator import auth
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("New password: ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    store = _app(args).extensions["facilitator.store"]
+    row = store.one("SELECT id FROM users WHERE email = ?", (args.email.strip(),))
+    if row is None:
+        sys.exit("error: no such user")
+    try:
+        auth.set_password(store, row["id"], password)
+    except ValueError as err:
+        sys.exit(f"error: {err}")
+    print(f"new password for {args.email}; every login session of it has ended")
+
+
 def token(args: argparse.Namespace) -> None:
     from facilitator import auth
 
@@ -108,6 +127,9 @@ def main(argv: list[str] | None = None) -> None:
     add.add_argument("--name")
     add.add_argument("--team", action="append", help="team name (created if new); repeatable")
     add.set_defaults(func=user_add)
+    pwd = user.add_parser("password", help="set a new password; ends every login session")
+    pwd.add_argument("email")
+    pwd.set_defaults(func=user_password)
     tok = sub.add_parser("token", help="print a new API token for a user")
     tok.add_argument("email")
     tok.set_defaults(func=token)

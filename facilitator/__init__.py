@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from facilitator import i18n
 from facilitator.activities import ACTIVITIES
-from facilitator.auth import get_user
+from facilitator.auth import load_session_user
 from facilitator.config import load_config
 from facilitator.db import Store
 from facilitator.live import sockets
@@ -59,7 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
-        return get_user(store, int(user_id))
+        return load_session_user(store, user_id)
 
     init_security(app)
 

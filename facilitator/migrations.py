@@ -112,6 +112,124 @@ def m002_presence_audience(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX presence_audience ON presence(workshop_id, audience)")
 
 
+def rebuild_table(
+    db: sqlite_utils.Database, table: str, create_sql: str, then: tuple[str, ...] = ()
+) -> None:
+    """Replace `table` by one made with `create_sql`, keeping its rows, ids and indexes.
+
+    SQLite cannot add AUTOINCREMENT or a foreign key to an existing table: this is its
+    documented twelve-step rebuild. Foreign keys are off meanwhile, or dropping the old
+    table would cascade into every table that refers to it (the pragma is a no-op inside
+    a transaction, so the step is non-transactional and opens its own). Runs again
+    harmlessly after a crash between the commit and the record of the step. `then`:
+    statements run in the same transaction before the foreign keys are checked."""
+    conn = db.conn
+    indexes = [
+        r[0]
+        for r in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+            " AND sql IS NOT NULL",
+            (table,),
+        )
+    ]
+    new = f"{table}_rebuilt"
+    conn.execute("PRAGMA foreign_keys=OFF")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(f"DROP TABLE IF EXISTS {new}")
+            conn.execute(create_sql.replace(f"CREATE TABLE {table} ", f"CREATE TABLE {new} ", 1))
+            old_cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            new_cols = {r[1] for r in conn.execute(f"PRAGMA table_info({new})")}
+            cols = ", ".join(c for c in old_cols if c in new_cols)
+            conn.execute(f"INSERT INTO {new} ({cols}) SELECT {cols} FROM {table}")
+            conn.execute(f"DROP TABLE {table}")
+            conn.execute(f"ALTER TABLE {new} RENAME TO {table}")
+            for sql in indexes:
+                conn.execute(sql)
+            for sql in then:
+                conn.execute(sql)
+            broken = conn.execute(f"PRAGMA foreign_key_check({table})").fetchall()
+            if broken:
+                raise RuntimeError(f"rebuilding {table} broke foreign keys: {broken[:5]}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.execute("PRAGMA foreign_keys=ON")
+
+
+@migrations(transactional=False)
+def m003_participant_ids_never_reused(db: sqlite_utils.Database) -> None:
+    # Without AUTOINCREMENT SQLite hands the highest deleted id to the next row: the next
+    # joiner got the id of a participant just removed, and whatever still held that id
+    # (a socket, a pending confirmation) became theirs (issue 12, item 1).
+    sql = db.conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'participants'"
+    ).fetchone()[0]
+    if "AUTOINCREMENT" in sql.upper():
+        return
+    # Ids already handed out (and removed since) stay used: the sequence continues past
+    # the highest id that any row still names, not only past the remaining participants.
+    named = "".join(
+        f" UNION ALL SELECT MAX({col}) FROM {table}" for table, col in _participant_refs(db)
+    )
+    rebuild_table(
+        db,
+        "participants",
+        """CREATE TABLE participants (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            name TEXT,
+            joined_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL
+        )""",
+        then=(
+            "DELETE FROM sqlite_sequence WHERE name = 'participants'",
+            "INSERT INTO sqlite_sequence (name, seq) SELECT 'participants', COALESCE(MAX(m), 0)"
+            f" FROM (SELECT MAX(id) AS m FROM participants{named})",
+        ),
+    )
+
+
+def _participant_refs(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """Columns that name a participant, in the tables that exist now."""
+    names = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    out = [
+        (t, c)
+        for t, c in (
+            ("agreement_people", "participant_id"),
+            ("agreements", "owner_participant_id"),
+            ("agreements", "proposed_by"),
+        )
+        if t in names
+    ]
+    for table in sorted(names):
+        for fk in db.conn.execute(f"PRAGMA foreign_key_list({table})"):
+            if fk[2] == "participants" and (table, fk[3]) not in out:
+                out.append((table, fk[3]))
+    return out
+
+
+@migrations()
+def m004_user_sessions(db: sqlite_utils.Database) -> None:
+    # A login session the server knows (issue 12, item 2): logging out deletes its row,
+    # so a copied session cookie stops working everywhere, not 31 days later.
+    run_script(
+        db,
+        """
+        CREATE TABLE user_sessions (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX user_sessions_user ON user_sessions(user_id)
+        """,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 

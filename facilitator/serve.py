@@ -10,10 +10,25 @@ the same bytes at C speed.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import gc
+import logging
+import os
+import resource
 import socket
-from collections.abc import Sequence
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
+
+# Out of file descriptors (or kernel memory) while accepting: wait and accept again.
+ACCEPT_LATER = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+LOCK_FILE = "facilitator.lock"
+_held: list[Any] = []  # the data folder's lock, held as long as the process lives
 
 
 def apply_mask(
@@ -73,9 +88,165 @@ def lan_address() -> str | None:
     return None
 
 
+def raise_open_files_limit() -> tuple[int, int]:
+    """Raise the soft limit on open files to the hard limit; returns (before, after).
+
+    Every phone holds a connection, and so does every idle or half-open one until it
+    times out: at the usual soft limit of 1,024 a room of 1,000 phones is at the edge."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, 1_048_576)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            return soft, soft
+        return soft, target
+    return soft, soft
+
+
+def lock_data_dir(data_dir: str) -> None:
+    """Hold an exclusive lock on the data folder, or exit saying who holds it.
+
+    Two servers on one database both serve, each with its own pushes and presence, and
+    screens then drop at random. The lock (flock) goes when the process ends, however."""
+    folder = Path(data_dir).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOCK_FILE
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "?"
+        handle.close()
+        sys.exit(
+            f"error: another Facilitator server (process {holder}) is already using the data"
+            f" folder {folder}. Stop it first, or start this one with --data <another folder>."
+        )
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    _held.append(handle)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, or exit with a clear message when the port is taken.
+
+    Without SO_REUSEPORT (eventlet sets it by default): a second server on the same
+    port must fail, not share the port's connections at random with the first."""
+    try:
+        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(1024)
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            sys.exit(
+                f"error: port {port} on {host} is already in use (another Facilitator, or"
+                f" another program). Stop it, or start this one with --port <another port>."
+            )
+        sys.exit(f"error: cannot listen on {host}:{port}: {err.strerror or err}")
+    return sock
+
+
+class PatientListener:
+    """A listening socket whose accept() waits out EMFILE instead of raising it.
+
+    eventlet's accept loop ends the server on any accept error it does not know: out of
+    file descriptors, the process exited with code 1. Waiting lets connections time out
+    and close (HTTP_TIMEOUT) and then accepts again."""
+
+    def __init__(self, sock: Any, pause: float = 0.1):
+        self._sock = sock
+        self._pause = pause
+        self._warned = 0.0
+
+    def accept(self) -> Any:
+        while True:
+            try:
+                return self._sock.accept()
+            except OSError as err:
+                if err.errno not in ACCEPT_LATER:
+                    raise
+                if time.monotonic() - self._warned > 10:
+                    self._warned = time.monotonic()
+                    log.warning("cannot accept a connection now (%s); waiting", err.strerror)
+                    print(
+                        f"warning: out of file descriptors ({err.strerror}); new connections"
+                        " wait until others close",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                time.sleep(self._pause)  # patched: lets the other connections run
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+def websockets_without_timeout(app: Callable[..., Any]) -> Callable[..., Any]:
+    """WSGI middleware for eventlet: the HTTP read timeout is for requests, not for an
+    established websocket, whose liveness Engine.IO's ping/pong already checks."""
+
+    def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+            stream = environ.get("eventlet.input")
+            if stream is not None:
+                stream.get_socket().settimeout(None)
+        return app(environ, start_response)
+
+    return wrapped
+
+
+def _serve_eventlet(app: Any, sock: socket.socket, timeout: float) -> None:
+    import eventlet.wsgi
+
+    # eventlet's WSGI server holds at most 1,024 connections by default: fewer than the
+    # phones of a large conference plus their boards (docs/benchmarks.md, "Load").
+    eventlet.wsgi.server(
+        PatientListener(sock),
+        websockets_without_timeout(app),
+        log_output=False,
+        max_size=10_000,
+        socket_timeout=timeout,
+    )
+
+
+def _serve_gevent(app: Any, sock: socket.socket, timeout: float) -> None:
+    from gevent import pywsgi
+
+    class Handler(pywsgi.WSGIHandler):
+        """Reads time out like eventlet's socket_timeout, except on a websocket."""
+
+        def handle(self) -> None:
+            self.socket.settimeout(timeout)
+            try:
+                super().handle()
+            except TimeoutError:
+                pass  # a request that never completed: its connection is closed
+
+        def _handle_client_error(self, ex: BaseException) -> Any:
+            if isinstance(ex, TimeoutError):
+                return None  # closed without an answer, and without a log line each
+            return super()._handle_client_error(ex)
+
+        def run_application(self) -> None:
+            if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                self.socket.settimeout(None)
+            super().run_application()
+
+    # gevent's accept loop already waits and retries on EMFILE (BaseServer.delay).
+    pywsgi.WSGIServer(sock, app, handler_class=Handler, log=None).serve_forever()
+
+
 def serve(host: str, port: int, data_dir: str, mode: str) -> None:
     """Create the app, print where to go, start retention, and serve until stopped."""
-    from facilitator import auth, create_app, socketio
+    lock_data_dir(data_dir)
+    sock = listen(host, port)
+    before, after = raise_open_files_limit()
+
+    from facilitator import auth, create_app
     from facilitator.activities.intervision import retention
 
     if mode == "eventlet":
@@ -96,9 +267,17 @@ def serve(host: str, port: int, data_dir: str, mode: str) -> None:
     if auth.user_count(store) == 0:
         token = auth.new_setup_token(store)
         print(f"  no users yet: create the first admin at {base}/setup/{token}", flush=True)
+    raised = f"raised from {before:,}" if after > before else "the system's limit"
+    print(
+        f"  open files: {after:,} ({raised}): about {max(after - 64, 0):,} connections",
+        flush=True,
+    )
+    from facilitator import socketio
+
     retention.start(app, socketio)  # purge now, then daily
-    # eventlet's WSGI server holds at most 1,024 connections by default: fewer than the
-    # phones of a large conference plus their boards (docs/benchmarks.md, "Load").
-    extra = {"max_size": 10_000} if mode == "eventlet" else {}
+    timeout = float(app.config.get("HTTP_TIMEOUT", 30))
     tune_gc()
-    socketio.run(app, host=host, port=port, log_output=False, **extra)
+    if mode == "eventlet":
+        _serve_eventlet(app, sock, timeout)
+    else:
+        _serve_gevent(app, sock, timeout)

@@ -44,10 +44,10 @@ def test_kept_takeaway_becomes_agreement_visible_only_when_allowed(app, store):
     assert seen[0]["due_date"] == "2099-01-31"
     assert "SECRET" not in repr(seen)
     assert store.scalar("SELECT COUNT(*) FROM agreements") == 1  # updated, not duplicated
-    # Not kept any more: dropped and hidden again.
+    # Not kept any more: deleted (issue 12, item 9).
     _act(app, case_holder, "intervision.takeaway", group_id=group, text="Ik bel de familie",
          kept=False, manager_visible=True)
-    assert store.one("SELECT status FROM agreements")["status"] == "dropped"
+    assert store.one("SELECT status FROM agreements") is None
     assert _manager_sees(store, manager) == []
 
 

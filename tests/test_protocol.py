@@ -291,9 +291,12 @@ def test_participant_of_another_workshop_cannot_act_here(
 def test_removed_participant_is_refused_per_action(room: Room) -> None:
     phone = room.phone("Bo")
     assert room.fac.act("participant.remove", {"participant_id": phone.participant_id})["ok"]
-    # The socket is still open, but authorization is checked per action.
-    refused(phone.act("agenda.next"), "forbidden")
-    assert phone.sync()["ok"] is False
+    # The server closes the socket at once (issue 12); authorization per action is
+    # covered in test_hardening2_identity.py.
+    deadline = datetime.now() + timedelta(seconds=5)
+    while phone.sio.connected and datetime.now() < deadline:
+        phone.sio.sleep(0.02)
+    assert not phone.sio.connected
 
 
 def test_closed_workshop_refuses_changes(room: Room) -> None:

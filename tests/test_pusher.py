@@ -17,7 +17,7 @@ class Recorder:
 def test_an_unchanged_view_is_not_resent_until_the_screen_left_the_room() -> None:
     socket = Recorder()
     pusher = Pusher(app=None, socketio=socket, store=None, delay=0.05)
-    room = room_participant(7)
+    room = room_participant(1, 7)
     view = {"dilemmas": [{"id": 1, "situation": "Één cliënt"}]}
     pusher._send([("me", 3, view, room)])
     pusher._send([("me", 4, dict(view), room)])  # the same view under a newer seq

@@ -117,9 +117,16 @@ def _changed(ctx: Context, row: dict[str, Any] | None = None) -> None:
             ctx.changes.add_personal(person["participant_id"])
 
 
-def _own(ctx: Context, agreement_id: int) -> dict[str, Any]:
+def _own(ctx: Context, agreement_id: int, review: bool = False) -> dict[str, Any]:
+    """An agreement of this workshop that the room's actions may change.
+
+    A kept intervision takeaway is the case-holder's alone (issue 12, item 9): only
+    their takeaway action changes its text or who may see it, so to the room it does not
+    exist. A review may still set the status of one the case-holder shared."""
     row = store.get(ctx, agreement_id)
     if row is None or row["workshop_id"] != ctx.workshop["id"] or row["merged_into"]:
+        raise not_found(_l("That agreement does not exist."))
+    if row["source"] != "workshop" and not (review and row["manager_visible"]):
         raise not_found(_l("That agreement does not exist."))
     return row
 
@@ -253,7 +260,7 @@ def agree_for_room(ctx: Context, data: dict[str, Any]) -> None:
 )
 def review(ctx: Context, data: dict[str, Any]) -> None:
     """A status change from the manager review or the API, kept in the history."""
-    row = _own(ctx, data["agreement_id"])
+    row = _own(ctx, data["agreement_id"], review=True)
     # Managers see only what may be shown to them; the workshop's owner also sees the
     # team agreements of their own workshop (agreements/access.py _scope, the same rule).
     if not (
@@ -278,7 +285,9 @@ def _colleagues(v: Any) -> list[dict[str, Any]]:
 
 
 def _list(v: Any, include_dropped: bool = False) -> list[dict[str, Any]]:
-    rows = store.of_workshop(v, v.workshop["id"])
+    # Only the room's own agreements: a kept intervision takeaway is personal and is
+    # never shown on the board, the phones or the control page.
+    rows = [r for r in store.of_workshop(v, v.workshop["id"]) if r["source"] == "workshop"]
     if not include_dropped:
         rows = [r for r in rows if r["status"] != "dropped"]
     return [store.public(r, v.now) for r in rows]
@@ -310,7 +319,8 @@ def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str
     rows = v.all(
         "SELECT ap.participant_id, ap.agreement_id, ap.answer, a.status FROM agreement_people ap"
         " JOIN agreements a ON a.id = ap.agreement_id"
-        f" WHERE a.workshop_id = ? AND a.merged_into IS NULL AND ap.participant_id IN ({marks})",
+        " WHERE a.workshop_id = ? AND a.merged_into IS NULL AND a.source = 'workshop'"
+        f" AND ap.participant_id IN ({marks})",
         (v.workshop["id"], *ids),
     )
     out: dict[int, dict[str, Any]] = {pid: {"named": [], "to_answer": []} for pid in ids}
@@ -324,7 +334,7 @@ def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str
 def export(v: Any, item: dict[str, Any]) -> dict[str, Any]:
     """Agreements made under this agenda item that managers may see."""
     rows = [r for r in store.of_workshop(v, v.workshop["id"], visible_only=True)
-            if r["item_id"] == item["id"]]
+            if r["item_id"] == item["id"] and r["source"] == "workshop"]
     return {
         "agreements": [
             {

@@ -102,6 +102,61 @@ def m001_agreements(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations(transactional=False)
+def m002_participant_foreign_keys(db: sqlite_utils.Database) -> None:
+    # Rows that name a participant get a delete rule (issue 12, item 1): the names stay
+    # in owner_name/name, the ids go when the participant is removed, so a stale id can
+    # never point at someone else. Dangling ids from before are cleared the same way.
+    from facilitator.migrations import rebuild_table
+
+    statuses = ", ".join(f"'{s}'" for s in STATUSES)
+    rebuild_table(
+        db,
+        "agreements",
+        f"""CREATE TABLE agreements (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            team_id INTEGER REFERENCES teams(id),
+            item_id INTEGER,
+            source TEXT NOT NULL DEFAULT 'workshop',
+            owner_participant_id INTEGER REFERENCES participants(id) ON DELETE SET NULL,
+            owner_name TEXT NOT NULL,
+            what TEXT NOT NULL,
+            due_date TEXT NOT NULL,
+            check_how TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ({statuses})),
+            manager_visible INTEGER NOT NULL DEFAULT 1,
+            proposed_by INTEGER REFERENCES participants(id) ON DELETE SET NULL,
+            merged_into INTEGER REFERENCES agreements(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        then=tuple(
+            f"UPDATE agreements SET {col} = NULL WHERE {col} IS NOT NULL"
+            f" AND {col} NOT IN (SELECT id FROM participants)"
+            for col in ("owner_participant_id", "proposed_by")
+        ),
+    )
+    rebuild_table(
+        db,
+        "agreement_people",
+        """CREATE TABLE agreement_people (
+            agreement_id INTEGER NOT NULL REFERENCES agreements(id) ON DELETE CASCADE,
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('owner', 'with')),
+            answer TEXT CHECK (answer IN ('confirmed', 'declined')),
+            reason TEXT,
+            answered_at TEXT,
+            PRIMARY KEY (agreement_id, participant_id)
+        )""",
+        then=(
+            "DELETE FROM agreement_people WHERE participant_id NOT IN"
+            " (SELECT id FROM participants)",
+        ),
+    )
+
+
 def today(now: datetime) -> date:
     """The date in the room (Dutch teams): a due date of today is not yet past."""
     return now.astimezone(LOCAL_TZ).date()

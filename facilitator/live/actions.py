@@ -46,6 +46,9 @@ class Actor:
     user_id: int | None = None
     participant_id: int | None = None
     table: int | None = None  # a table screen's number (read-only; no action names it)
+    # A participant's token hash, checked with the id on every action and sync: an id
+    # alone could name someone else if the row were ever replaced.
+    token_hash: str | None = None
 
     @property
     def key(self) -> str:
@@ -65,6 +68,8 @@ class Changes:
     phones: bool = False
     # participant ids whose personal view changed; None means every participant
     personal: set[int] | None = field(default_factory=set)
+    # connections (sids) to close once the change is committed: a removed participant's
+    sockets: set[str] = field(default_factory=set)
 
     def everything(self) -> Changes:
         self.board = self.control = self.phones = True
@@ -79,6 +84,7 @@ class Changes:
         self.board |= other.board
         self.control |= other.control
         self.phones |= other.phones
+        self.sockets |= other.sockets
         if self.personal is None or other.personal is None:
             self.personal = None
         else:
@@ -86,7 +92,10 @@ class Changes:
 
     @property
     def empty(self) -> bool:
-        return not (self.board or self.control or self.phones) and self.personal == set()
+        return (
+            not (self.board or self.control or self.phones or self.sockets)
+            and self.personal == set()
+        )
 
 
 @dataclass
@@ -182,6 +191,7 @@ class Dispatcher:
         on_commit: Callable[[int, Changes], None],
         rate: str = "30/10second",
         max_bytes: int = 64 * 1024,
+        close_sockets: Callable[[set[str]], None] | None = None,
     ):
         self.store = store
         self.actions: dict[str, Action] = {}
@@ -193,6 +203,7 @@ class Dispatcher:
         self.on_commit = on_commit
         self.limiter = SlidingWindow(rate)
         self.max_bytes = max_bytes
+        self.close_sockets = close_sockets or _close_sockets
 
     def dispatch(
         self, actor: Actor, envelope: Any, extra: dict[str, Any] | None = None
@@ -260,6 +271,9 @@ class Dispatcher:
                     ctx.now_iso,
                 ),
             )
+        if changes.sockets:
+            # After the commit, before any push: nothing computed from now on reaches them.
+            self.close_sockets(changes.sockets)
         if not changes.empty:
             self.on_commit(actor.workshop_id, changes)
         return ack
@@ -300,11 +314,7 @@ class Dispatcher:
     def _check_actor(db: Any, actor: Actor, workshop: dict[str, Any]) -> None:
         """Authorization per action, not only at connect: rights can change meanwhile."""
         if actor.kind == PARTICIPANT:
-            row = db.execute(
-                "SELECT 1 FROM participants WHERE id = ? AND workshop_id = ?",
-                (actor.participant_id, workshop["id"]),
-            ).fetchone()
-            if row is None:
+            if not participant_holds(db, actor):
                 raise not_allowed()
         elif actor.kind == FACILITATOR:
             row = db.execute("SELECT role FROM users WHERE id = ?", (actor.user_id,)).fetchone()
@@ -318,6 +328,32 @@ class Dispatcher:
             ).fetchone()
             if row is None or not (row["role"] == "admin" or row["in_team"]):
                 raise not_allowed()
+
+
+def _close_sockets(sids: set[str]) -> None:
+    """Disconnect these Socket.IO connections, server-side (their handlers run now)."""
+    from flask import current_app
+
+    socketio = current_app.extensions.get("socketio")
+    server = getattr(socketio, "server", None)
+    if server is None:
+        return
+    for sid in sorted(sids):
+        try:
+            server.disconnect(sid, namespace="/")
+        except Exception:  # one broken connection must not keep the others open
+            log.exception("could not disconnect %s", sid)
+
+
+def participant_holds(db: Any, actor: Actor) -> bool:
+    """Whether this participant actor still is who it was: same id, same workshop and,
+    for a screen, the same token (actors built in-process carry none)."""
+    sql = "SELECT 1 FROM participants WHERE id = ? AND workshop_id = ?"
+    params: tuple[Any, ...] = (actor.participant_id, actor.workshop_id)
+    if actor.token_hash is not None:
+        sql += " AND token_hash = ?"
+        params += (actor.token_hash,)
+    return db.execute(sql, params).fetchone() is not None
 
 
 def _duplicate_ack(row: Any, actor: Actor) -> dict[str, Any]:

@@ -41,8 +41,9 @@ def room_phones(workshop_id: int) -> str:
     return f"w{workshop_id}:phones"
 
 
-def room_participant(participant_id: int) -> str:
-    return f"p{participant_id}"
+def room_participant(workshop_id: int, participant_id: int) -> str:
+    # Per workshop: a personal push can only ever reach a phone of that workshop.
+    return f"w{workshop_id}:p{participant_id}"
 
 
 def room_table(workshop_id: int, number: int) -> str:
@@ -141,7 +142,7 @@ class Pusher:
                 self._online(workshop_id) if changes.personal is None else sorted(changes.personal)
             )
             out: list[Message] = [
-                ("me", seq, view, room_participant(pid))
+                ("me", seq, view, room_participant(workshop_id, pid))
                 for pid, view in views.personal(ids).items()
             ]
             if changes.control:

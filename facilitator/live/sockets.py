@@ -5,6 +5,7 @@ The rooms a socket joins are named in `pusher`, which sends the views."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import current_app, request, session
@@ -12,6 +13,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room
+from socketio import packet
 
 # Not the builtin of the same name: only this one makes Flask-SocketIO refuse the
 # connection; the builtin fell through to on_error and the connection was accepted.
@@ -28,13 +30,69 @@ from facilitator.live.pusher import (
     room_phones,
     room_table,
 )
+from facilitator.live.ratelimit import SlidingWindow
 from facilitator.live.screens import Views
 from facilitator.room import participants, table_screens
 from facilitator.room.table_screens import TABLE
+from facilitator.security import join_failure_allowed
 
 log = logging.getLogger(__name__)
 
 PARTICIPANT_COOKIE = "ftok_"
+BINARY_HEADER = re.compile(r"^([56])\d*-")
+MALFORMED = "malformed"
+
+
+class TextOnlyPacket(packet.Packet):
+    """Socket.IO packets as python-socketio decodes them, minus what the app never uses.
+
+    - Binary packets are refused: the header of one names how many binary frames follow
+      (up to 9,999,999,999), and the server buffered every one of them before handling
+      the event. Now the header is read as a plain event whose argument is dropped (so
+      `act` acks it `malformed`), and binary frames are dropped as they come.
+    - JSON too deep (or not JSON) no longer raises inside python-socketio with a
+      traceback in the log: an event keeps its name and ack id and gets `None` as its
+      argument, which `act` answers with a `malformed` ack; other packets get no data.
+    """
+
+    def __init__(self, *args: Any, encoded_packet: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, encoded_packet=encoded_packet, **kwargs)
+        if encoded_packet is not None and not encoded_packet:
+            self.decode(encoded_packet)  # an empty frame: python-socketio skips decoding
+
+    def decode(self, encoded_packet: Any) -> int:
+        if not encoded_packet:
+            self.packet_type, self.namespace, self.data, self.id = packet.ACK, None, None, None
+            return 0
+        if not isinstance(encoded_packet, str):
+            # A binary frame: read as an ack nobody waits for, which python-socketio
+            # ignores ("unknown callback").
+            self.packet_type, self.namespace, self.data, self.id = packet.ACK, None, None, None
+            return 0
+        binary = BINARY_HEADER.match(encoded_packet)
+        if binary:
+            kind = packet.EVENT if binary.group(1) == str(packet.BINARY_EVENT) else packet.ACK
+            encoded_packet = str(kind) + encoded_packet[binary.end():]
+        try:
+            super().decode(encoded_packet)
+        except (RecursionError, ValueError):
+            self.data = [MALFORMED, None] if self.packet_type == packet.EVENT else None
+            name = EVENT_NAME.match(encoded_packet)
+            if name and self.packet_type == packet.EVENT:
+                self.data = [name.group(1), None]
+            return 0
+        if self.packet_type == packet.EVENT:
+            data = self.data
+            if not (isinstance(data, list) and data and isinstance(data[0], str)):
+                self.data = [MALFORMED, None]
+            elif binary:
+                self.data = [data[0], None]  # what it carried is never looked at
+        elif binary:
+            self.id = None  # a binary ack: there is nothing of ours to answer
+        return 0
+
+
+EVENT_NAME = re.compile(r'^\d+(?:/[^,]*,)?\d*\[\s*"([A-Za-z_]{1,32})"')
 
 
 def _refuse(message: Any, code: str) -> ConnectionRefusedError:
@@ -59,8 +117,14 @@ def _authenticate(store: Store, auth: Any) -> tuple[Actor, str, dict[str, Any] |
         workshop, number = found
         return Actor(TABLE, workshop["id"], table=number), workshop["language"], None
     code = str(auth.get("code", ""))[:16].upper()
+    # Telling a valid code from an invalid one counts in the join limit, as on /join; a
+    # logged-in facilitator's control page is not held up by guessers on the same address.
+    signed_in = kind == FACILITATOR and current_user.is_authenticated
+    if not signed_in and not join_failure_allowed(count=False):
+        raise _refuse(_l("Too many attempts. Wait a minute and try again."), "rate_limited")
     row = store.one("SELECT * FROM workshops WHERE code = ?", (code,))
     if row is None:
+        join_failure_allowed(count=True)
         raise _refuse(_l("There is no workshop with this code. Check the code."), "bad_code")
     if kind == PARTICIPANT:
         token = auth.get("token") or request.cookies.get(PARTICIPANT_COOKIE + code)
@@ -68,7 +132,12 @@ def _authenticate(store: Store, auth: Any) -> tuple[Actor, str, dict[str, Any] |
         if participant is None:
             raise _refuse(_l("Please join the workshop again."), "gone")
         return (
-            Actor(PARTICIPANT, row["id"], participant_id=participant["id"]),
+            Actor(
+                PARTICIPANT,
+                row["id"],
+                participant_id=participant["id"],
+                token_hash=participant["token_hash"],
+            ),
             row["language"],
             participant,
         )
@@ -106,8 +175,17 @@ def _genuine_connect() -> bool:
     return bool(args) and args[0] is request.environ
 
 
+def _sync_limiter() -> SlidingWindow:
+    extensions = current_app.extensions
+    if "facilitator.sync_limiter" not in extensions:
+        extensions["facilitator.sync_limiter"] = SlidingWindow(current_app.config["ACTION_RATE"])
+    return extensions["facilitator.sync_limiter"]
+
+
 def register(socketio: SocketIO) -> None:
     """Attach the event handlers."""
+    # python-socketio's extension point for the wire format (its `serializer`).
+    socketio.server.packet_class = TextOnlyPacket
 
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> None:
@@ -124,7 +202,7 @@ def register(socketio: SocketIO) -> None:
             TABLE: [room_table(actor.workshop_id, actor.table or 0)],
         }[actor.kind]
         if participant:
-            rooms.append(room_participant(participant["id"]))
+            rooms.append(room_participant(actor.workshop_id, participant["id"]))
         for room in rooms:
             join_room(room)
         audience = table_screens.audience(actor.table) if actor.table else actor.kind
@@ -142,7 +220,7 @@ def register(socketio: SocketIO) -> None:
         pusher = current_app.extensions["facilitator.pusher"]
         actor = _actor()
         if actor is not None and actor.participant_id is not None:
-            pusher.forget(room_participant(actor.participant_id))
+            pusher.forget(room_participant(actor.workshop_id, actor.participant_id))
         workshop_id = participants.disconnected(current_store(), request.sid)
         if workshop_id:
             pusher.schedule(workshop_id, Changes(board=True, control=True))
@@ -159,6 +237,11 @@ def register(socketio: SocketIO) -> None:
     def on_sync(_: Any = None) -> dict[str, Any]:
         actor = _actor()
         with _screen_language():
+            # Per connection, like `act`: each sync computes and sends a whole view, and
+            # pipelined syncs of a large one grew the server by hundreds of MB.
+            if not _sync_limiter().hit(request.sid):
+                slow = _l("Slow down a little, then try again.")
+                return refusal(ActionError("rate_limited", slow))
             return sync_payload(current_store(), actor)
 
     @socketio.on_error_default
@@ -187,7 +270,10 @@ def sync_payload(store: Store, actor: Actor | None) -> dict[str, Any]:
     elif actor.kind == TABLE:
         out["table"] = views.table(actor.table or 0)
     else:
-        participant = store.one("SELECT * FROM participants WHERE id = ?", (actor.participant_id,))
+        participant = store.one(
+            "SELECT * FROM participants WHERE id = ? AND workshop_id = ? AND token_hash = ?",
+            (actor.participant_id, actor.workshop_id, actor.token_hash),
+        )
         if participant is None:
             return refusal(ActionError("gone", _l("Please join the workshop again.")))
         out["phone"] = views.phone()

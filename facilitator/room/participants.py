@@ -6,6 +6,7 @@ import os
 import secrets
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from facilitator.db import Store, iso, utcnow
@@ -15,6 +16,9 @@ from facilitator.schema import Bool, Int, Text
 from facilitator.security import hash_token
 
 NAME_MAX = 40
+# Participants per workshop (FACILITATOR_MAX_PARTICIPANTS): one address could otherwise
+# add hundreds a minute, and every screen's view grows with the room.
+MAX_PARTICIPANTS = 2000
 # Presence rows belong to the process that holds the connection (see clear_presence).
 PROCESS_ID = f"{os.getpid()}-{secrets.token_hex(4)}"
 
@@ -60,6 +64,11 @@ def join(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     name = None if data["anonymous"] else data["name"]
     if not data["anonymous"] and not name:
         raise ActionError("invalid", _l("Type a name, or choose to join anonymously."))
+    joined = ctx.one(
+        "SELECT COUNT(*) AS n FROM participants WHERE workshop_id = ?", (ctx.workshop["id"],)
+    )
+    if joined and joined["n"] >= max_participants():
+        raise ActionError("full", _l("This workshop is full: no more participants can join."))
     cur = ctx.execute(
         "INSERT INTO participants (workshop_id, token_hash, name, joined_at, last_seen_at)"
         " VALUES (?, ?, ?, ?, ?)",
@@ -71,13 +80,27 @@ def join(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 @actions("participant.remove", roles=(FACILITATOR,), schema={"participant_id": Int(min=1)})
 def remove(ctx: Context, data: dict[str, Any]) -> None:
+    # Every phone of theirs is disconnected once this commits (the dispatcher does it):
+    # a removed participant's open socket must not keep receiving or acting.
+    sids = ctx.all(
+        "SELECT sid FROM presence WHERE participant_id = ? AND workshop_id = ?",
+        (data["participant_id"], ctx.workshop["id"]),
+    )
     cur = ctx.execute(
         "DELETE FROM participants WHERE id = ? AND workshop_id = ?",
         (data["participant_id"], ctx.workshop["id"]),
     )
     if cur.rowcount == 0:
         raise not_found()
+    ctx.changes.sockets.update(r["sid"] for r in sids)
     ctx.changes.board = ctx.changes.control = True
+
+
+def max_participants() -> int:
+    try:
+        return int(current_app.config.get("MAX_PARTICIPANTS", MAX_PARTICIPANTS))
+    except (TypeError, ValueError):
+        return MAX_PARTICIPANTS
 
 
 def clear_presence(store: Store) -> None:

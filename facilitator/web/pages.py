@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from facilitator import auth
@@ -30,7 +31,7 @@ from facilitator.room import links, participants, workshops
 from facilitator.room.agenda import choices as agenda_choices
 from facilitator.room.items import TITLE_MAX
 from facilitator.room.workshops import by_code
-from facilitator.security import limiter
+from facilitator.security import JOIN_FAILURES, limiter, same_site_path
 
 bp = Blueprint("pages", __name__)
 
@@ -54,6 +55,22 @@ def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
+def _login_key() -> str:
+    # Per address and account: wrong passwords for one account must not lock another
+    # account out of a shared office address (issue 12, item 15).
+    email = request.form.get("email", "").strip().lower()[:200]
+    return f"{get_remote_address()}|{email}"
+
+
+def _login_flood_limit() -> str:
+    # Every failed login from one address, whatever the account: spraying many accounts.
+    return current_app.config.get("RATELIMIT_LOGIN_FLOOD", "100/minute")
+
+
+def _login_failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
 def _limits_on() -> bool:
     return not current_app.config["RATELIMIT_ENABLED"]
 
@@ -75,7 +92,16 @@ def healthz() -> Any:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], exempt_when=_limits_on)
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    exempt_when=_limits_on,
+    key_func=_login_key,
+    deduct_when=_login_failed,
+)
+@limiter.limit(
+    _login_flood_limit, methods=["POST"], exempt_when=_limits_on, deduct_when=_login_failed
+)
 def login() -> Any:
     error = None
     if request.method == "POST":
@@ -85,17 +111,16 @@ def login() -> Any:
         if user is None:
             error = _("Email address or password is not right.")
         else:
-            login_user(user)
-            target = request.args.get("next", "")
-            # Only local paths: no open redirect.
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("pages.workshop_list")
+            login_user(auth.start_session(current_store(), user))
+            # Only same-site paths: no open redirect.
+            target = same_site_path(request.args.get("next")) or url_for("pages.workshop_list")
             return redirect(target)
     return render_template("login.html", error=error), 401 if error else 200
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
+    auth.end_session(current_store(), current_user)
     logout_user()
     return redirect(url_for("pages.login"))
 
@@ -125,7 +150,7 @@ def setup(token: str) -> Any:
                     n=auth.PASSWORD_MIN,
                 )
             else:
-                login_user(user)
+                login_user(auth.start_session(current_store(), user))
                 return redirect(url_for("pages.workshop_list"))
     return render_template("setup.html", error=error, min_length=auth.PASSWORD_MIN)
 
@@ -133,10 +158,7 @@ def setup(token: str) -> Any:
 @bp.route("/language", methods=["POST"])
 def set_language() -> Any:
     lang = request.form.get("lang")
-    target = request.form.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = redirect(target)
+    response = redirect(same_site_path(request.form.get("next")) or "/")
     if lang in LANGUAGES:
         response.set_cookie(
             "lang",
@@ -229,7 +251,22 @@ def board(token: str) -> Any:
     )
 
 
+def _failed(response: Response) -> bool:
+    # Only unknown, closed or locked codes count: that is what guessing looks like.
+    # A room of 200 phones behind one venue NAT address must still all get in.
+    return response.status_code == 404
+
+
+# One count of failed codes per address over every route that tells a valid join code
+# from an invalid one (issue 12, item 14): guessing on /w/<code>/qr.svg or
+# /w/<code>/phone used to be free.
+join_failures = limiter.shared_limit(
+    _join_limit, scope=JOIN_FAILURES, exempt_when=_limits_on, deduct_when=_failed
+)
+
+
 @bp.route("/w/<code>/qr.svg")
+@join_failures
 def qr(code: str) -> Any:
     workshop = by_code(current_store(), code)
     if workshop is None:
@@ -239,7 +276,10 @@ def qr(code: str) -> Any:
         buffer, kind="svg", scale=10, border=4, title=workshop["code"]
     )
     return Response(
-        buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=3600"}
+        buffer.getvalue(),
+        mimetype="image/svg+xml",
+        # Private: it names a workshop's join code; no shared cache may keep it.
+        headers={"Cache-Control": "private, max-age=3600"},
     )
 
 
@@ -250,14 +290,8 @@ def _participant_cookie(code: str) -> str:
     return PARTICIPANT_COOKIE + code
 
 
-def _failed(response: Response) -> bool:
-    # Only unknown, closed or locked codes count: that is what guessing looks like.
-    # A room of 200 phones behind one venue NAT address must still all get in.
-    return response.status_code == 404
-
-
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit(_join_limit, exempt_when=_limits_on, deduct_when=_failed)
+@join_failures
 def join() -> Any:
     error = None
     code = ""
@@ -272,7 +306,7 @@ def join() -> Any:
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
-@limiter.limit(_join_limit, exempt_when=_limits_on, deduct_when=_failed)
+@join_failures
 @limiter.limit(_join_flood_limit, methods=["POST"], exempt_when=_limits_on)
 def join_code(code: str) -> Any:
     code = workshops.normalise_code(code)
@@ -322,6 +356,7 @@ def join_code(code: str) -> Any:
 
 
 @bp.route("/w/<code>/phone")
+@join_failures
 def phone(code: str) -> Any:
     code = workshops.normalise_code(code)
     workshop = by_code(current_store(), code)

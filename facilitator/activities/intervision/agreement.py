@@ -26,12 +26,13 @@ def keep_as_agreement(
     if takeaway.get("agreement_id"):
         current = ctx.one("SELECT * FROM agreements WHERE id = ?", (takeaway["agreement_id"],))
     if not data["kept"]:
-        if current and current["status"] not in ("dropped",):
-            ctx.execute("UPDATE agreements SET manager_visible = 0 WHERE id = ?", (current["id"],))
-            current["manager_visible"] = 0
-            agreements.set_status(ctx, current, "dropped", "", ctx.actor.key, ctx.now_iso,
-                                  workshop_id=ctx.workshop["id"])
-        return current["id"] if current else None
+        # Not kept: deleted, not dropped. A dropped row would keep the personal text (and
+        # its history) past the group's retention, readable wherever agreements are.
+        if current:
+            ctx.execute("UPDATE agreements SET merged_into = NULL WHERE merged_into = ?",
+                        (current["id"],))
+            ctx.execute("DELETE FROM agreements WHERE id = ?", (current["id"],))
+        return None
     due = data.get("due_date") or (ctx.now + DEFAULT_CHECK_AFTER).date().isoformat()
     agreements.check_not_past(due, ctx.now)
     if current:
@@ -40,7 +41,7 @@ def keep_as_agreement(
             " WHERE id = ?",
             (data["text"], due, int(data["manager_visible"]), ctx.now_iso, current["id"]),
         )
-        if current["status"] == "dropped":
+        if current["status"] == "dropped":  # dropped by an earlier version: kept again
             agreements.set_status(ctx, current, "agreed", "", ctx.actor.key, ctx.now_iso,
                                   workshop_id=ctx.workshop["id"])
         return current["id"]
