@@ -36,11 +36,17 @@ DEFAULTS: dict[str, Any] = {
     # All joins per address: generous, a whole room may share one NAT address.
     "RATELIMIT_JOIN_FLOOD": "600/minute",
     "RATELIMIT_LOGIN": "10/minute",
+    # Wrong passwords per address over all accounts (RATELIMIT_LOGIN counts per account).
+    "RATELIMIT_LOGIN_FLOOD": "100/minute",
     "RATELIMIT_API": "300/minute",
     "RATELIMIT_ENABLED": True,
     "MAX_MESSAGE_BYTES": 64 * 1024,
     # Days after a workshop closes before intervision group content is deleted.
     "INTERVISION_RETENTION_DAYS": 30,
+    # Participants per workshop: one address could otherwise add hundreds a minute.
+    "MAX_PARTICIPANTS": 2000,
+    # Seconds an HTTP request may take to arrive (established websockets are exempt).
+    "HTTP_TIMEOUT": 30.0,
     # The organisation's time zone: times on pages, exports and reports are shown in it.
     "TIMEZONE": "Europe/Amsterdam",
 }
@@ -48,11 +54,13 @@ DEFAULTS: dict[str, Any] = {
 # The type of every setting that is not text; the derived ones have no default here.
 BOOLS = ("TRUST_PROXY", "RATELIMIT_ENABLED", "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE",
          "SESSION_COOKIE_HTTPONLY")
-INTS = ("MAX_MESSAGE_BYTES", "INTERVISION_RETENTION_DAYS", "MAX_CONTENT_LENGTH")
-FLOATS = ("PUSH_DELAY",)
+INTS = ("MAX_MESSAGE_BYTES", "INTERVISION_RETENTION_DAYS", "MAX_CONTENT_LENGTH",
+        "MAX_PARTICIPANTS")
+FLOATS = ("PUSH_DELAY", "HTTP_TIMEOUT")
 # Text settings: JSON parsing must not turn a key like "12345" into a number.
 TEXTS = ("DATA_DIR", "DATABASE", "SECRET_KEY", "ASYNC_MODE", "PUBLIC_URL", "ACTION_RATE",
-         "RATELIMIT_JOIN", "RATELIMIT_JOIN_FLOOD", "RATELIMIT_LOGIN", "RATELIMIT_API", "TIMEZONE")
+         "RATELIMIT_JOIN", "RATELIMIT_JOIN_FLOOD", "RATELIMIT_LOGIN", "RATELIMIT_LOGIN_FLOOD",
+         "RATELIMIT_API", "TIMEZONE")
 
 TRUE = ("1", "true", "yes", "on")
 FALSE = ("0", "false", "no", "off", "")

@@ -150,14 +150,14 @@ def test_an_old_database_is_migrated_keeping_its_rows_and_never_reusing_ids(
     app = create_app({"DATA_DIR": str(tmp_path), "ASYNC_MODE": "threading", "TESTING": True})
     store = app.extensions["facilitator.store"]
     try:
-        assert [tuple(r) for r in store.all("SELECT id, name FROM participants")] == [
+        assert [tuple(r.values()) for r in store.all("SELECT id, name FROM participants")] == [
             (1, "P1"), (2, "P2")]
         new = store.run("INSERT INTO participants (workshop_id, token_hash, name, joined_at,"
                         " last_seen_at) VALUES (1, 'h4', 'P4', 'now', 'now')").lastrowid
         assert new == 4  # not 3, which a stale row named
         row = store.one("SELECT owner_participant_id, proposed_by, owner_name FROM agreements")
-        assert tuple(row) == (None, 2, "P3")  # the stale id cleared, the name kept
-        assert [r[0] for r in store.all("SELECT participant_id FROM agreement_people")] == [2]
+        assert tuple(row.values()) == (None, 2, "P3")  # the stale id cleared, the name kept
+        assert [r["participant_id"] for r in store.all("SELECT participant_id FROM agreement_people")] == [2]
         rules = {
             (t, r["from"]): r["on_delete"]
             for t in ("agreements", "agreement_people")

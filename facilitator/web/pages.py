@@ -64,7 +64,7 @@ def _login_key() -> str:
 
 def _login_flood_limit() -> str:
     # Every failed login from one address, whatever the account: spraying many accounts.
-    return current_app.config.get("RATELIMIT_LOGIN_FLOOD", "100/minute")
+    return current_app.config["RATELIMIT_LOGIN_FLOOD"]
 
 
 def _login_failed(response: Response) -> bool:
