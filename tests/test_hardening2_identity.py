@@ -170,7 +170,7 @@ def test_an_old_database_is_migrated_keeping_its_rows_and_never_reusing_ids(
             ("agreement_people", "participant_id"): "CASCADE",
         }
         store.run("DELETE FROM participants WHERE id = 2")
-        assert store.one("SELECT proposed_by FROM agreements")[0] is None
+        assert store.one("SELECT proposed_by FROM agreements")["proposed_by"] is None
         assert store.all("SELECT * FROM agreement_people") == []
         assert store.all("PRAGMA foreign_key_check") == []
     finally:
