@@ -18,8 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from axe_playwright_python.sync_playwright import Axe
-
-from conftest import PASSWORD, Client, Server
+from support import PASSWORD, Client, Server
 
 FAC_EMAIL = "a11y@example.nl"
 MANAGER_EMAIL = "manager@example.nl"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conftest import Client, Server, login_cookie
+from support import Client, Server, login_cookie
 
 OWNER = "fac@example.nl"
 OTHER = "other@example.nl"

@@ -11,8 +11,7 @@ import os
 from typing import Any
 
 import pytest
-
-from conftest import Client, Server, login_cookie
+from support import Client, Server, login_cookie
 
 FAC = "fac@example.nl"
 SECRET_NAME = "Bea Verborgen"

@@ -11,9 +11,8 @@ import json
 from typing import Any
 
 import pytest
+from support import PASSWORD, Server, login_cookie, screenshot
 from test_dilemmas import walk
-
-from conftest import PASSWORD, Server, login_cookie, screenshot
 
 pytestmark = pytest.mark.browser
 

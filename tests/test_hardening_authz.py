@@ -29,8 +29,7 @@ from hardening_support import (
     rules,
 )
 from intervision_support import table_token
-
-from conftest import Server
+from support import Server
 
 ACTIONS = actions()
 

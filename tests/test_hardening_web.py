@@ -13,8 +13,7 @@ import pytest
 import requests
 import socketio
 from hardening_support import OWNER, World, env, make_world, rules
-
-from conftest import PASSWORD, Server
+from support import PASSWORD, Server
 
 EVIL = "http://evil.example"
 

@@ -30,8 +30,7 @@ from hardening_support import (
     populate,
     rules,
 )
-
-from conftest import Server, login_cookie
+from support import Server, login_cookie
 
 pytestmark = pytest.mark.browser
 

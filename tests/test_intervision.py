@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 import socketio
 from intervision_support import Room
-
-from conftest import login_cookie
+from support import login_cookie
 
 
 @pytest.fixture

@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 import requests
+from support import PASSWORD, Server
 
 from facilitator import auth, create_app
 from facilitator.room import workshops
-
-from conftest import PASSWORD, Server
 
 NO_CODE = "Er is geen sessie met deze code. Controleer de code."
 CLOSED = "Deze sessie is gesloten."

@@ -9,8 +9,7 @@ import pytest
 import requests
 from agreements_support import tomorrow
 from intervision_support import Room
-
-from conftest import PASSWORD, login_cookie, screenshot
+from support import PASSWORD, login_cookie, screenshot
 
 pytestmark = pytest.mark.browser
 

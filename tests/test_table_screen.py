@@ -146,7 +146,7 @@ def test_wrong_links_are_refused(room: Room, server: Any, facilitator_token: str
 
 
 def test_the_control_page_links_each_table(room: Room, server: Any) -> None:
-    from conftest import login_cookie
+    from support import login_cookie
 
     g1, g2 = room.make_groups(size=3)
     for g in (g1, g2):
