@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agreements_support import TEAM, agreed, open_room, propose, team_id, tomorrow
+from support import settle
 
 
 def _view(v):
@@ -165,14 +166,17 @@ def test_feedback_reaches_only_its_receiver(server, facilitator_token, clients):
     push = room.fac.wait_for("control", lambda v: len(_view(v).get("team", [])) == 1)
     entry = push["view"]["item"]["view"]["team"][0]
     assert set(entry) == {"id", "shown", "behaviour", "feeling", "effect", "wish"}
+    settle(room.fac, ack["seq"], room.board)  # the board's push of that action is in
     assert team_text not in room.board.raw()
     assert cas.act("feedback.show", {"feedback_id": team_id_, "shown": True})["error"]["code"] \
         == "forbidden"
     assert room.fac.act("feedback.show", {"feedback_id": fid, "shown": True})["error"]["code"] \
         == "not_found"  # feedback to a person can never go on the board
-    assert room.fac.act("feedback.show", {"feedback_id": team_id_, "shown": True})["ok"]
+    show = room.fac.act("feedback.show", {"feedback_id": team_id_, "shown": True})
+    assert show["ok"], show
     room.board.wait_for("board", lambda v: any(f["behaviour"] == team_text
                                                for f in _view(v).get("team", [])))
+    settle(room.fac, show["seq"], room.board, room.fac, cas, anon)
 
     # What never travelled: the private feedback and its reply to anyone but the two.
     for other in (room.board, room.fac, cas, anon):

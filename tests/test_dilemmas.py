@@ -162,6 +162,7 @@ def test_collect_anonymous_and_named_never_leak_the_author(room: Room) -> None:
             keys = {k for k, _ in walk(view)}
             assert not keys & {"author_id", "participant_id", "joined_at"}
     for client in (room.board, cor, other):
+        client.sync()  # the settings push (in at bea's) is on this socket before the reply
         assert SECRET_NAME not in client.raw()
     exported = room.export()
     text = json.dumps(exported["agenda"], ensure_ascii=False)

@@ -263,7 +263,10 @@ def test_a_member_of_another_intervision_group_is_refused(world: World) -> None:
     # The other group starts and, where it can, writes something confidential.
     assert fac.act("intervision.start", {"group_id": theirs})["ok"]
     if them is not None:
-        them.act("intervision.contribute", {"group_id": theirs, "text": "GEHEIM van groep B"})
+        ack = them.act("intervision.contribute", {"group_id": theirs,
+                                                  "text": "GEHEIM van groep B"})
+        assert ack["ok"], ack
+        them.wait_for("me", lambda v: "GEHEIM" in json.dumps(v, ensure_ascii=False))
     contributions = world.server.db_rows(
         "SELECT id FROM intervision_contributions WHERE group_id = ?", (theirs,))
 
@@ -279,6 +282,7 @@ def test_a_member_of_another_intervision_group_is_refused(world: World) -> None:
         ack = me.act(name, payload(ACTIONS[name], "Niet mijn groep", aim))
         refused(ack)
         assert world.state() == before, (name, ack)
+    synced = json.dumps(me.sync(), ensure_ascii=False)  # after any push sent before it
     assert "GEHEIM" not in me.raw()
-    assert "GEHEIM" not in json.dumps(me.sync(), ensure_ascii=False)
+    assert "GEHEIM" not in synced
     assert mine != theirs

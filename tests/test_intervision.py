@@ -7,7 +7,7 @@ import json
 import pytest
 import socketio
 from intervision_support import Room
-from support import login_cookie
+from support import login_cookie, settle
 
 
 @pytest.fixture
@@ -107,6 +107,8 @@ def test_confidentiality_of_what_travels(room, server, facilitator_token, client
 
     member_of_g1 = room.phones[g1["members"][0]["id"]]
     member_of_g2 = room.phones[g2["members"][0]["id"]]
+    # The last push of the round is in everywhere before anything is said not to be.
+    settle(room.fac, room.seq(), member_of_g1, member_of_g2, room.board, room.fac)
     # What group 2 said reached group 2's phones...
     assert secret2 in member_of_g2.raw()
     # ...and nobody else: not group 1, not the board, not the facilitator (setting off).

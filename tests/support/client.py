@@ -90,6 +90,16 @@ class Client:
         self.sio.disconnect()
 
 
+def settle(witness: Client, seq: int, *targets: Client, timeout: float = 5) -> None:
+    """Make a negative check on `targets` mean something: wait until `witness` got the
+    push of `seq` (best a control or own part: the pusher sends those last in a flush),
+    then round-trip a sync on each target. Anything the server sent a target in that
+    flush is on its socket before the sync's reply, so `raw()` holds it by then."""
+    witness.wait_seq(seq, timeout)
+    for target in targets:
+        target.sync()
+
+
 def shown(views: dict[str, Any]) -> dict[str, Any]:
     """What a screen shows, from its views as phone.js reads them: the own part only
     counts for the current item, and its name and id come from a sync only."""
