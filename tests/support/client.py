@@ -90,6 +90,24 @@ class Client:
         self.sio.disconnect()
 
 
+def refusal(url: str, auth: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """Connect and expect a refusal; return its `connect_error` data ({message, data})
+    so that a test checks the refusal's code: a handler that crashes refuses too."""
+    import pytest
+    import socketio
+
+    errors: list[Any] = []
+    sio = socketio.Client(reconnection=False)
+    sio.on("connect_error", errors.append)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        sio.connect(url, auth=auth, headers=headers or {}, transports=["websocket"],
+                    wait_timeout=10)
+    sio.disconnect()
+    assert errors and isinstance(errors[0], dict), (auth, errors)
+    assert errors[0].get("message") and "Traceback" not in errors[0]["message"], errors
+    return errors[0]
+
+
 def settle(witness: Client, seq: int, *targets: Client, timeout: float = 5) -> None:
     """Make a negative check on `targets` mean something: wait until `witness` got the
     push of `seq` (best a control or own part: the pusher sends those last in a flush),
