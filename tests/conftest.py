@@ -72,6 +72,28 @@ def server(server_factory: Any) -> Server:
     return server_factory()
 
 
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for a module whose tests each make their own workshop: starting one
+    costs a second or more. A module opts in by naming it its `server`:
+
+        @pytest.fixture(scope="module")
+        def server(module_server): return module_server
+    and the same for `facilitator_token` with `module_facilitator_token`."""
+    shared = Server(tmp_path_factory.mktemp("shared"),
+                    env={"FACILITATOR_RATELIMIT_LOGIN": "1000/minute"})
+    shared.start()
+    yield shared
+    shared.stop()
+
+
+@pytest.fixture(scope="module")
+def module_facilitator_token(module_server: Server) -> str:
+    module_server.add_user("fac@example.nl", "facilitator", teams=("Wijkteam Noord",),
+                           name="Fatima")
+    return module_server.token("fac@example.nl")
+
+
 @pytest.fixture
 def facilitator_token(server: Server) -> str:
     server.add_user("fac@example.nl", "facilitator", teams=("Wijkteam Noord",), name="Fatima")

@@ -10,6 +10,17 @@ from intervision_support import Room
 from support import login_cookie, settle
 
 
+# One server for the module (each test makes its own workshop).
+@pytest.fixture(scope="module")
+def server(module_server):
+    return module_server
+
+
+@pytest.fixture(scope="module")
+def facilitator_token(module_facilitator_token):
+    return module_facilitator_token
+
+
 @pytest.fixture
 def room(server, facilitator_token, clients):
     return Room(server, facilitator_token, clients)
@@ -149,7 +160,8 @@ def test_confidentiality_of_what_travels(room, server, facilitator_token, client
         clients(server.url, {"kind": "facilitator", "code": room.code},
                 {"Cookie": login_cookie(server, "boss@example.nl")})
     # The kept takeaway: kept, not visible to a manager unless the case-holder says so.
-    rows = server.db_rows("SELECT * FROM intervision_takeaways")
+    rows = server.db_rows("SELECT * FROM intervision_takeaways WHERE workshop_id = ?",
+                          (room.workshop_id(),))
     assert len(rows) == 2 and all(r["kept"] == 1 and r["manager_visible"] == 0 for r in rows)
 
 

@@ -15,6 +15,17 @@ from hardening_support import fingerprint
 from intervision_support import Room, table_token
 
 
+# One server for the module (each test makes its own workshop).
+@pytest.fixture(scope="module")
+def server(module_server):
+    return module_server
+
+
+@pytest.fixture(scope="module")
+def facilitator_token(module_facilitator_token):
+    return module_facilitator_token
+
+
 @pytest.fixture
 def room(server, facilitator_token, clients):
     return Room(server, facilitator_token, clients)
@@ -22,6 +33,8 @@ def room(server, facilitator_token, clients):
 
 def table(room: Room, clients: Any, number: int, code: str | None = None) -> Any:
     token = table_token(room.server, code or room.code, number)
+    if code is None:  # one of the room's screens: checked against its sync after every action
+        return room.table(token, number)
     return clients(room.server.url, {"kind": "table", "token": token})
 
 
