@@ -196,8 +196,7 @@ def test_open_agreements_at_the_next_workshop(server, facilitator_token, clients
     first = open_room(server, clients, "fac@example.nl", facilitator_token, "Sessie 1", tid)
     first.goto("agreements")
     aid = agreed(first, "Één keer per maand intervisie plannen")
-    server.cli("user", "add", "fac2@example.nl", "--role", "facilitator", "--team", "Ander team",
-               stdin="correct horse battery\n")
+    server.add_user("fac2@example.nl", "facilitator", teams=("Ander team",))
     other_token = server.token("fac2@example.nl")
     other = open_room(server, clients, "fac2@example.nl", other_token, "Ander team",
                       team_id(server, "Ander team"), names=())

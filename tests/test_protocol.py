@@ -356,6 +356,21 @@ def test_sync_after_a_gap_gives_the_current_view(room: Room) -> None:
     assert "control" not in reply and "board" not in reply
 
 
+def test_the_truth_check_fails_for_a_screen_that_missed_a_push(room: Room) -> None:
+    """The room's check (run after every action) is not vacuous: a phone that drops its
+    pushes shows a stale view, and the check says so."""
+    room.add_item("Tweede")
+    phone = room.phone("Ann")
+    phone.sio.handlers["/"].pop("phone", None)  # this screen no longer takes pushes
+    room.screens.checking = False
+    assert room.fac.act("agenda.next")["ok"]
+    room.screens.timeout = 0.5
+    with pytest.raises(AssertionError, match="phone Ann shows a stale phone"):
+        room.screens.check("after agenda.next")
+    room.screens.discard(phone)
+    room.screens.check("without the deaf phone")  # everyone else is up to date
+
+
 # --- what each audience may see --------------------------------------------------------------
 
 
