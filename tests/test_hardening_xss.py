@@ -31,6 +31,7 @@ from hardening_support import (
     rules,
 )
 from support import Server, login_cookie
+from support.pages import settle_page
 
 pytestmark = pytest.mark.browser
 
@@ -149,7 +150,7 @@ def test_no_payload_runs_on_any_screen(world: World, browser: Any) -> None:
         for item_id in sorted(world.items.values()):
             assert world.fac.act("agenda.goto", {"item_id": item_id})["ok"]  # type: ignore
             for page in (control, board, phone):
-                page.wait_for_timeout(300)
+                settle_page(page)  # it shows that item (no fixed wait)
             for name, page in (("control", control), ("board", board), ("phone", phone)):
                 page.wait_for_load_state("networkidle")
                 screens.check(page, f"{name} on item {item_id}")

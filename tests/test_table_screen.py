@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ import requests
 import socketio
 from hardening_support import fingerprint
 from intervision_support import Room, table_token
+from support import settle
 
 
 # One server for the module (each test makes its own workshop).
@@ -211,7 +211,9 @@ def test_no_content_ever_reaches_a_table_screen(room: Room, clients: Any) -> Non
         done = wait_table(screen, lambda g: g["timer"]["state"] == "done")
         assert done["number"] == n
         assert len([p for p in screen.pushes if p[0] == "table"]) >= 5
-    time.sleep(0.3)  # let the last coalesced pushes land before looking at everything
+    # The round's last push is in at the control page; a sync on each table then comes
+    # after anything sent to it in the same flush.
+    settle(room.fac, room.seq(), *screens)
     for screen in screens:
         travelled = screen.raw() + json.dumps(screen.sync(), ensure_ascii=False)
         for secret in SECRETS:
