@@ -15,7 +15,9 @@ _EXPECTED = """async () => {
   if (!reply || !reply.ok) return null;
   await live.sync();
   const view = reply.board || reply.control || reply.phone || null;
-  const item = view && view.item;
+  // Only an open workshop's screens show its item; a draft or closed one says so instead.
+  const open = !!view && !!view.workshop && view.workshop.status === "open";
+  const item = open && view.item;
   return { item: item ? { kind: item.kind, title: item.title } : null };
 }"""
 _SHOWN = """(want) => {
