@@ -8,7 +8,6 @@ facilitator socket. New activity kinds are picked up from facilitator.activities
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +15,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import requests
+import support
 from axe_playwright_python.sync_playwright import Axe
-
-from conftest import PASSWORD, Client, Server
+from support import Client, Server, login_cookies
+from support.pages import settle_page
 
 FAC_EMAIL = "a11y@example.nl"
 MANAGER_EMAIL = "manager@example.nl"
@@ -66,10 +65,11 @@ class Room:
     def workshop(self, kind: str | None = None, language: str = "nl", open_: bool = True,
                  title: str = "Werkconferentie Wijkteam Noord") -> Workshop:
         """A workshop whose current agenda item is of `kind` (None: its default agenda)."""
-        made = self.server.create_workshop(self.token, title=title, language=language)
-        ws = Workshop(self, made)
-        if open_:
-            ws.act("workshop.open")
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        built = support.Room(self.server, self.token, cookie, open_=open_, title=title,
+                             language=language)
+        self.sockets.extend(built.own)
+        ws = Workshop(self, built.ws, _fac=built.fac)
         if kind is not None:
             ack = ws.act("agenda.add", {"kind": kind, "title": _kind_title(kind, language)})
             ws.item_id = ack["result"]["item_id"]
@@ -129,17 +129,6 @@ def _kind_title(kind: str, language: str) -> str:
     return {"nl": f"Werkvorm {kind}", "en": f"Activity {kind}"}[language]
 
 
-def _login(server: Server, email: str) -> dict[str, str]:
-    session = requests.Session()
-    page = session.get(server.url + "/login", timeout=10).text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = session.post(server.url + "/login", data={
-        "csrf_token": csrf, "email": email, "password": PASSWORD}, timeout=10,
-        allow_redirects=False)
-    assert response.status_code == 302, response.text
-    return {c.name: c.value for c in session.cookies}
-
-
 def start_room(data_dir: Path) -> Iterator[Room]:
     """A server (rate limits off: the audit logs in and joins many times) and its people."""
     server = Server(data_dir, {"FACILITATOR_RATELIMIT_ENABLED": "0"})
@@ -147,8 +136,8 @@ def start_room(data_dir: Path) -> Iterator[Room]:
     try:
         server.add_user(FAC_EMAIL, "facilitator", teams=("Wijkteam Noord",), name="Fatima")
         server.add_user(MANAGER_EMAIL, "manager", teams=("Wijkteam Noord",), name="Mark")
-        room = Room(server, server.token(FAC_EMAIL), _login(server, FAC_EMAIL),
-                    _login(server, MANAGER_EMAIL))
+        room = Room(server, server.token(FAC_EMAIL), login_cookies(server, FAC_EMAIL),
+                    login_cookies(server, MANAGER_EMAIL))
         yield room
         room.close()
     finally:
@@ -198,10 +187,9 @@ def wait_live(page: Any, title: str | None = None) -> None:
     settle(page)
 
 
-def settle(page: Any) -> None:
-    """Let pushes arrive and modules render (the server coalesces for 50 ms)."""
-    page.wait_for_timeout(300)
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+def settle(page: Any, timeout: float = 20000) -> None:
+    """Wait until the page shows the current state (tests/support/pages.py)."""
+    settle_page(page, timeout)
 
 
 # --- axe ----------------------------------------------------------------------------------

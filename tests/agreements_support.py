@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from conftest import Server, login_cookie
+import support
+from support import Server, login_cookie
 
 TEAM = "Wijkteam Noord"
 
@@ -19,20 +19,18 @@ def team_id(server: Server, name: str = TEAM) -> int:
     return server.db_rows("SELECT id FROM teams WHERE name = ?", (name,))[0]["id"]
 
 
-@dataclass
-class Room:
-    """One workshop: its facilitator socket, board socket and phones by name."""
+class Room(support.Room):
+    """One workshop (the shared builder): its facilitator and board sockets, phones by
+    name, item ids by kind; every screen is checked against a sync after every action."""
 
-    workshop: dict[str, Any]
-    fac: Any
-    board: Any
-    phones: dict[str, Any] = field(default_factory=dict)
-    ids: dict[str, int] = field(default_factory=dict)
-    items: dict[str, int] = field(default_factory=dict)
-
-    def goto(self, kind: str) -> None:
-        ack = self.fac.act("agenda.goto", {"item_id": self.items[kind]})
-        assert ack["ok"], ack
+    def __init__(self, server: Server, clients: Any, fac_email: str, token: str,
+                 **workshop: Any):
+        super().__init__(server, token, login_cookie(server, fac_email), clients=clients,
+                         **workshop)
+        self.workshop = self.ws
+        self.board = self.board()  # type: ignore[method-assign]
+        self.phones: dict[str, Any] = {}
+        self.ids: dict[str, int] = {}
 
 
 def open_room(server: Server, clients: Any, fac_email: str, token: str, title: str,
@@ -41,22 +39,12 @@ def open_room(server: Server, clients: Any, fac_email: str, token: str, title: s
     body: dict[str, Any] = {"title": title, "agenda": agenda}
     if team is not None:
         body["team_id"] = team
-    ws = server.create_workshop(token, **body)
-    cookie = login_cookie(server, fac_email)
-    fac = clients(server.url, {"kind": "facilitator", "code": ws["code"]}, {"Cookie": cookie})
-    assert fac.act("workshop.open")["ok"]
-    board_token = server.db_rows("SELECT board_token FROM workshops WHERE code = ?",
-                                 (ws["code"],))[0]["board_token"]
-    board = clients(server.url, {"kind": "board", "token": board_token})
-    room = Room(ws, fac, board)
-    control = fac.sync()["control"]
-    room.items = {i["kind"]: i["id"] for i in control["agenda"]}
+    room = Room(server, clients, fac_email, token, **body)
     for n, name in enumerate(names):
-        joined = server.join(ws["code"], name)
         key = name or f"anon{n}"
-        room.ids[key] = joined["participant_id"]
-        room.phones[key] = clients(
-            server.url, {"kind": "participant", "code": ws["code"], "token": joined["token"]})
+        phone = room.phone(name)
+        room.ids[key] = phone.participant_id
+        room.phones[key] = phone
     return room
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conftest import Client, Server, login_cookie
+from support import Client, Server, login_cookie
 
 OWNER = "fac@example.nl"
 OTHER = "other@example.nl"
@@ -173,6 +173,12 @@ class World:
 
         def resolve(name: str) -> int:
             stem = name.removesuffix("_ids").removesuffix("_id")
+            if stem == "agreement" and kind == "open_agreements" and ws is None:
+                # Reviewed here are the team's agreements of earlier workshops (make_world
+                # made one in workshop P).
+                row = self.server.db_rows(
+                    "SELECT MAX(id) AS id FROM agreements WHERE workshop_id != ?", (wid,))
+                return row[0]["id"] or 1
             if stem == "item" and kind in self.items and ws is None:
                 return self.items[kind]
             if stem in ("participant", "owner", "to", "with"):
@@ -218,6 +224,7 @@ def make_world(server: Server, title: str = "Werkconferentie W") -> World:
 
     agenda = "dilemmas" if "dilemmas" in AGENDAS else "welcome"
     team = server.db_rows("SELECT id FROM teams WHERE name = 'Wijkteam Noord'")[0]["id"]
+    earlier_agreement(server, owner_token, team)
     w = server.create_workshop(owner_token, title=title, agenda=agenda, team_id=team)
     x = server.create_workshop(other_token, title="Andere sessie X")
     world = World(server, owner_token, other_token, w, x, login_cookie(server, OWNER),
@@ -241,11 +248,38 @@ def make_world(server: Server, title: str = "Werkconferentie W") -> World:
     return world
 
 
+def earlier_agreement(server: Server, token: str, team: int) -> None:
+    """An earlier workshop P of the team with one agreed agreement, so that the review
+    of open agreements in W has something to review."""
+    p = server.create_workshop(token, title="Vorige sessie P", agenda="team_agreements",
+                               team_id=team)
+    fac = Client(server.url, {"kind": "facilitator", "code": p["code"]},
+                 {"Cookie": login_cookie(server, OWNER)})
+    joined = server.join(p["code"], "Piet")
+    phone = Client(server.url, {"kind": "participant", "code": p["code"],
+                                "token": joined["token"]})
+    try:
+        assert fac.act("workshop.open")["ok"]
+        item = next(i["id"] for i in fac.sync()["control"]["agenda"] if i["kind"] == "agreements")
+        assert fac.act("agenda.goto", {"item_id": item})["ok"]
+        ack = phone.act("agreements.propose", {
+            "owner_id": joined["participant_id"], "owner_text": "", "what": "Piet belt terug",
+            "with_ids": [], "due_date": "2099-01-01", "check_how": "", "manager_visible": True})
+        assert ack["ok"], ack
+        confirm = phone.act("agreements.confirm", {"agreement_id": ack["result"]["agreement_id"]})
+        assert confirm["ok"], confirm
+    finally:
+        fac.close()
+        phone.close()
+
+
 def populate(world: World, texts: Iterator[str], phones: list[Client],
-             fac: Client) -> list[tuple[str, Any]]:
-    """Best effort: run every non-destructive action once per activity, the owner's
-    first (to open rounds and stage things), then the phones', then the owner's again.
-    Refusals are expected (wrong phase, limits) and returned for inspection."""
+             fac: Client, require: bool = True) -> list[tuple[str, Any]]:
+    """Run every non-destructive action once per activity, the owner's first (to open
+    rounds and stage things), then the phones', then the owner's again. Refusals are
+    expected (wrong phase, limits) and returned for inspection, but each activity with
+    actions must accept at least one: one whose actions are all refused would add no
+    coverage to the tests built on this, silently."""
     kinds = action_kinds()
     registry = actions()
     acks: list[tuple[str, Any]] = []
@@ -263,7 +297,21 @@ def populate(world: World, texts: Iterator[str], phones: list[Client],
                 for actor in actors:
                     data = payload(action, next(texts), world.ids(kind))
                     acks.append((name, actor.act(name, data)))
+    if require:
+        each_kind_accepted(world, acks)
     return acks
+
+
+def each_kind_accepted(world: World, acks: list[tuple[str, Any]]) -> None:
+    """Every activity with non-destructive actions had at least one accepted."""
+    kinds = action_kinds()
+    for kind in world.items:
+        mine = [n for n, k in kinds.items() if k == kind
+                and not any(d in n.split(".", 1)[1] for d in DESTRUCTIVE)]
+        accepted = [n for n, ack in acks if kinds.get(n) == kind and ack.get("ok")]
+        assert accepted or not mine, (
+            f"populate: every action of {kind} was refused",
+            [(n, ack) for n, ack in acks if kinds.get(n) == kind][:5])
 
 
 def cycle(items: list[str]) -> Iterator[str]:

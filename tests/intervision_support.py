@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import login_cookie
+import support
+from support import login_cookie
 
 
 def table_token(server: Any, code: str, number: int) -> str:
@@ -16,43 +17,23 @@ def table_token(server: Any, code: str, number: int) -> str:
     return token_for(secret, workshop, number)
 
 
-class Room:
-    """A facilitator, a board and N phones in a workshop on its intervision item."""
+class Room(support.Room):
+    """A facilitator, a board and N phones in a workshop on its intervision item (the
+    shared builder: every screen is checked against a fresh sync after every action)."""
 
     def __init__(self, server: Any, token: str, clients: Any, people: int = 6,
-                 agenda: str = "intervision_incident", email: str = "fac@example.nl"):
-        self.server = server
-        self.ws = server.create_workshop(token, title="Intervisie", agenda=agenda)
-        self.code = self.ws["code"]
-        cookie = login_cookie(server, email)
-        self.fac = clients(server.url, {"kind": "facilitator", "code": self.code},
-                           {"Cookie": cookie})
-        self.ok(self.fac, "workshop.open")
-        control = self.fac.sync()["control"]
-        self.item_id = next(i["id"] for i in control["agenda"] if i["kind"] == "intervision")
+                 agenda: str = "intervision_incident", email: str = "fac@example.nl",
+                 title: str = "Wijkoverleg Noord"):
+        # The title is not "Intervisie": a check for the item's title must not find it here.
+        super().__init__(server, token, login_cookie(server, email), clients=clients,
+                         title=title, agenda=agenda)
+        self.item_id = self.items["intervision"]
         self.ok(self.fac, "agenda.goto", item_id=self.item_id)
-        board_token = server.db_rows("SELECT board_token FROM workshops WHERE code = ?",
-                                     (self.code,))[0]["board_token"]
-        self.board = clients(server.url, {"kind": "board", "token": board_token})
+        self.board = self.board()  # type: ignore[method-assign]
         self.phones: dict[int, Any] = {}
         for n in range(people):
-            joined = server.join(self.code, f"P{n + 1}")
-            self.phones[joined["participant_id"]] = clients(
-                server.url, {"kind": "participant", "code": self.code, "token": joined["token"]})
-
-    @staticmethod
-    def ok(client: Any, op: str, **data: Any) -> dict[str, Any]:
-        ack = client.act(op, data)
-        assert ack["ok"], (op, data, ack)
-        return ack
-
-    @staticmethod
-    def refused(client: Any, op: str, code: str, **data: Any) -> dict[str, Any]:
-        ack = client.act(op, data)
-        assert not ack["ok"], (op, data, ack)
-        assert ack["error"]["code"] == code, ack
-        assert ack["error"]["message"]
-        return ack
+            phone = self.phone(f"P{n + 1}")
+            self.phones[phone.participant_id] = phone
 
     def control(self) -> dict[str, Any]:
         return self.fac.sync()["control"]["item"]["view"]

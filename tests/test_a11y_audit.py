@@ -27,10 +27,9 @@ from a11y_support import (
     wait_live,
 )
 from intervision_support import table_token
+from support import PASSWORD
 
 from facilitator.activities import registry as activity_registry
-
-from conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 __all__ = ["room"]  # the module-scoped server fixture

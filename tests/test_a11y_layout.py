@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from a11y_states import STATES
 from a11y_support import Room, activity_kinds, context, room, settle, wait_live
-
-from conftest import screenshot
+from support import screenshot
 
 pytestmark = pytest.mark.browser
 __all__ = ["room"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agreements_support import TEAM, agreed, open_room, propose, team_id, tomorrow
+from support import settle
 
 
 def _view(v):
@@ -165,14 +166,17 @@ def test_feedback_reaches_only_its_receiver(server, facilitator_token, clients):
     push = room.fac.wait_for("control", lambda v: len(_view(v).get("team", [])) == 1)
     entry = push["view"]["item"]["view"]["team"][0]
     assert set(entry) == {"id", "shown", "behaviour", "feeling", "effect", "wish"}
+    settle(room.fac, ack["seq"], room.board)  # the board's push of that action is in
     assert team_text not in room.board.raw()
     assert cas.act("feedback.show", {"feedback_id": team_id_, "shown": True})["error"]["code"] \
         == "forbidden"
     assert room.fac.act("feedback.show", {"feedback_id": fid, "shown": True})["error"]["code"] \
         == "not_found"  # feedback to a person can never go on the board
-    assert room.fac.act("feedback.show", {"feedback_id": team_id_, "shown": True})["ok"]
+    show = room.fac.act("feedback.show", {"feedback_id": team_id_, "shown": True})
+    assert show["ok"], show
     room.board.wait_for("board", lambda v: any(f["behaviour"] == team_text
                                                for f in _view(v).get("team", [])))
+    settle(room.fac, show["seq"], room.board, room.fac, cas, anon)
 
     # What never travelled: the private feedback and its reply to anyone but the two.
     for other in (room.board, room.fac, cas, anon):
@@ -192,8 +196,7 @@ def test_open_agreements_at_the_next_workshop(server, facilitator_token, clients
     first = open_room(server, clients, "fac@example.nl", facilitator_token, "Sessie 1", tid)
     first.goto("agreements")
     aid = agreed(first, "Één keer per maand intervisie plannen")
-    server.cli("user", "add", "fac2@example.nl", "--role", "facilitator", "--team", "Ander team",
-               stdin="correct horse battery\n")
+    server.add_user("fac2@example.nl", "facilitator", teams=("Ander team",))
     other_token = server.token("fac2@example.nl")
     other = open_room(server, clients, "fac2@example.nl", other_token, "Ander team",
                       team_id(server, "Ander team"), names=())

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from agreements_support import team_id, tomorrow
 from playwright.sync_api import expect
-
-from conftest import PASSWORD, screenshot
+from support import PASSWORD, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ import os
 from typing import Any
 
 import pytest
-
-from conftest import Client, Server, login_cookie
+import support
+from support import Client, Server, login_cookie
 
 FAC = "fac@example.nl"
 SECRET_NAME = "Bea Verborgen"
@@ -60,42 +60,38 @@ def dilemma_rows(server: Server) -> list[dict[str, Any]]:
     return [server.db_rows(f"SELECT * FROM {t} ORDER BY rowid") for t in tables]
 
 
-class Room:
-    """An open workshop on the dilemma agenda: facilitator, board and phones connected."""
+class Room(support.Room):
+    """An open workshop on the dilemma agenda: facilitator, board and phones connected
+    (the shared builder: every screen is checked against a fresh sync after each action)."""
 
     def __init__(self, server: Server, clients: Any, token: str):
-        self.server, self.clients, self.token = server, clients, token
-        self.ws = server.create_workshop(token, title="Werkconferentie", agenda="dilemmas",
-                                         language="en")
-        self.code = self.ws["code"]
-        self.fac = clients(server.url, {"kind": "facilitator", "code": self.code},
-                           {"Cookie": login_cookie(server, FAC)})
-        assert self.fac.act("workshop.open")["ok"]
-        self.board = clients(server.url, {"kind": "board",
-                                          "token": self.ws["board_url"].rsplit("/", 1)[1]})
+        super().__init__(server, token, login_cookie(server, FAC), clients=clients,
+                         title="Werkconferentie", agenda="dilemmas", language="en")
+        self.clients, self.token = clients, token
+        self.board = self.board()  # type: ignore[method-assign]
         self.agenda = self.fac.sync()["control"]["agenda"]
 
-    def phone(self, name: str | None) -> Any:
-        joined = self.server.join(self.code, name)
-        client = self.clients(self.server.url, {"kind": "participant", "code": self.code,
-                                                "token": joined["token"]})
-        client.participant_id = joined["participant_id"]
-        return client
+    def rows(self, sql: str) -> list[dict[str, Any]]:
+        """`SELECT ... FROM table` of this workshop's rows (the server is the module's)."""
+        where = " WHERE workshop_id = ?" if " WHERE " not in sql else " AND workshop_id = ?"
+        return self.server.db_rows(sql + where + " ORDER BY id", (self.workshop_id(),))
 
     def item(self, kind: str, n: int = 0) -> int:
         return [i["id"] for i in self.agenda if i["kind"] == kind][n]
 
-    def goto(self, kind: str, n: int = 0) -> int:
+    def goto(self, kind: str, n: int = 0) -> int:  # type: ignore[override]
         item_id = self.item(kind, n)
         assert self.fac.act("agenda.goto", {"item_id": item_id})["ok"]
         return item_id
 
-    def ok(self, client: Any, op: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    def ok(self, client: Any, op: str,  # type: ignore[override]
+           data: dict[str, Any] | None = None) -> dict[str, Any]:
         ack = client.act(op, data or {})
         assert ack["ok"], ack
         return ack["result"]
 
-    def refused(self, client: Any, op: str, data: dict[str, Any], code: str | None = None) -> str:
+    def refused(self, client: Any, op: str,  # type: ignore[override]
+                data: dict[str, Any], code: str | None = None) -> str:
         """The action is refused with a message, and no dilemma table changed."""
         before = dilemma_rows(self.server)
         ack = client.act(op, data)
@@ -110,6 +106,17 @@ class Room:
         response = self.server.api("GET", f"/api/v1/workshops/{self.code}", self.token)
         assert response.status_code == 200, response.text
         return response.json()
+
+
+# One server for the module (each test makes its own workshop).
+@pytest.fixture(scope="module")
+def server(module_server: Server) -> Server:
+    return module_server
+
+
+@pytest.fixture(scope="module")
+def facilitator_token(module_facilitator_token: str) -> str:
+    return module_facilitator_token
 
 
 @pytest.fixture
@@ -163,6 +170,7 @@ def test_collect_anonymous_and_named_never_leak_the_author(room: Room) -> None:
             keys = {k for k, _ in walk(view)}
             assert not keys & {"author_id", "participant_id", "joined_at"}
     for client in (room.board, cor, other):
+        client.sync()  # the settings push (in at bea's) is on this socket before the reply
         assert SECRET_NAME not in client.raw()
     exported = room.export()
     text = json.dumps(exported["agenda"], ensure_ascii=False)
@@ -184,7 +192,7 @@ def test_a_submission_pushes_no_phone_but_the_authors(room: Room) -> None:
     author.wait_for("me", lambda v: len(v["view"].get("dilemmas", [])) == 1)
     assert not [p for p in other.pushes if p[0] in ("phone", "me")]
     item = room.goto("dilemma_game")
-    did = room.server.db_rows("SELECT id FROM dilemmas")[0]["id"]
+    did = room.rows("SELECT id FROM dilemmas")[0]["id"]
     room.ok(room.fac, "dilemma_game.stage", {"item_id": item, "dilemma_id": did, "mode": "choice"})
     other.wait_for("phone", lambda v: (v["item"]["view"].get("round") or {}).get("number") == 1)
     shared_before = [p for p in other.pushes if p[0] == "phone"]
@@ -238,7 +246,7 @@ def test_withdraw_approval_and_resend_counts_once(room: Room) -> None:
     first = phone.act("dilemma.submit", DILEMMA, op_id=envelope_id)
     again = phone.act("dilemma.submit", DILEMMA, op_id=envelope_id)
     assert first["ok"] and again["ok"] and again.get("duplicate")
-    rows = room.server.db_rows("SELECT id, approved FROM dilemmas")
+    rows = room.rows("SELECT id, approved FROM dilemmas")
     assert len(rows) == 1 and rows[0]["approved"] == 0
     did = rows[0]["id"]
     # Pending: the facilitator sees it, the board does not.
@@ -248,7 +256,7 @@ def test_withdraw_approval_and_resend_counts_once(room: Room) -> None:
     room.ok(room.fac, "dilemma.approve", {"dilemma_id": did, "approved": True})
     room.board.wait_for("board", lambda v: len(v["item"]["view"].get("dilemmas", [])) == 1)
     room.ok(phone, "dilemma.withdraw", {"dilemma_id": did})
-    assert room.server.db_rows("SELECT id FROM dilemmas") == []
+    assert room.rows("SELECT id FROM dilemmas") == []
 
 
 def test_import_csv_and_markdown_all_or_nothing(room: Room) -> None:
@@ -260,7 +268,7 @@ def test_import_csv_and_markdown_all_or_nothing(room: Room) -> None:
                 "  - Values: privacy vs care\n- Work late for a client?\n  - Yes\n  - No\n")
     assert room.ok(room.fac, "dilemma.import", {"text": markdown, "format": "markdown"}) == {
         "added": 2}
-    rows = room.server.db_rows("SELECT situation, options, dilemma_values, source FROM dilemmas")
+    rows = room.rows("SELECT situation, options, dilemma_values, source FROM dilemmas")
     assert rows[1]["situation"] == "Colleague, late again"
     assert json.loads(rows[2]["options"]) == ["Share", "Do not share"]
     assert rows[2]["dilemma_values"] == "privacy vs care"
@@ -494,7 +502,7 @@ def test_report_partials_render_the_export(room: Room, app: Any) -> None:
     game = room.goto("dilemma_game")
     room.ok(room.fac, "dilemma_game.stage",
             {"item_id": game, "dilemma_id": anon, "mode": "choice"})
-    rid = room.server.db_rows("SELECT id FROM dilemma_rounds")[0]["id"]
+    rid = room.rows("SELECT id FROM dilemma_rounds")[0]["id"]
     room.ok(cor, "dilemma_game.choose", {"round_id": rid, "option": 1})
     room.ok(cor, "dilemma_game.argue", {"option": 1, "text": "Better safe <b>than</b> sorry"})
     room.ok(room.fac, "dilemma_game.reveal", {"item_id": game})

@@ -11,9 +11,8 @@ import json
 from typing import Any
 
 import pytest
+from support import PASSWORD, Server, login_cookie, screenshot
 from test_dilemmas import walk
-
-from conftest import PASSWORD, Server, login_cookie, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -260,6 +259,8 @@ def test_whole_dilemma_workshop(
     text = json.dumps(dilemma_parts, ensure_ascii=False)
     assert SECRET not in text and "Cor Zichtbaar" in text
     assert not keys_in(dilemma_parts) & {"author_id", "participant_id", "joined_at"}
+    for rec in (rec_board, rec_phone):
+        rec.sync()  # pushes sent before the reply are in
     assert SECRET not in rec_board.raw() and SECRET not in rec_phone.raw()
     for rec in (rec_board, rec_fac, rec_phone):
         views = item_views(rec.pushes)

@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-
-from conftest import PASSWORD, Server, screenshot
+from support import PASSWORD, Server, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -157,7 +157,8 @@ def test_an_old_database_is_migrated_keeping_its_rows_and_never_reusing_ids(
         assert new == 4  # not 3, which a stale row named
         row = store.one("SELECT owner_participant_id, proposed_by, owner_name FROM agreements")
         assert tuple(row.values()) == (None, 2, "P3")  # the stale id cleared, the name kept
-        assert [r["participant_id"] for r in store.all("SELECT participant_id FROM agreement_people")] == [2]
+        people = store.all("SELECT participant_id FROM agreement_people")
+        assert [r["participant_id"] for r in people] == [2]
         rules = {
             (t, r["from"]): r["on_delete"]
             for t in ("agreements", "agreement_people")

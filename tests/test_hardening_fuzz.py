@@ -35,8 +35,7 @@ from hardening_support import (
     populate,
     rules,
 )
-
-from conftest import Client, Server
+from support import Client, Server
 
 SEED = int(os.environ.get("FUZZ_SEED", "20261122"))
 SOCKET_MESSAGES = 10_500

@@ -13,8 +13,7 @@ import pytest
 import requests
 import socketio
 from hardening_support import OWNER, fingerprint
-
-from conftest import Server
+from support import Server
 
 WRONG = [f"ZZZ{n:03d}" for n in range(40)]
 
@@ -104,7 +103,7 @@ def _participant_action(code: str) -> tuple[str, dict[str, Any]]:
 
 def test_socket_actions_per_participant_are_rate_limited(limited: Server, clients: Any) -> None:
     ws = limited.create_workshop(limited.token(OWNER))
-    from conftest import login_cookie
+    from support import login_cookie
 
     fac = clients(limited.url, {"kind": "facilitator", "code": ws["code"]},
                   {"Cookie": login_cookie(limited, OWNER)})
@@ -139,7 +138,7 @@ def test_socket_actions_per_participant_are_rate_limited(limited: Server, client
 def test_oversized_socket_message_changes_nothing_and_the_server_carries_on(
         limited: Server, clients: Any) -> None:
     ws = limited.create_workshop(limited.token(OWNER))
-    from conftest import login_cookie
+    from support import login_cookie
 
     cookie = login_cookie(limited, OWNER)
     fac = clients(limited.url, {"kind": "facilitator", "code": ws["code"]}, {"Cookie": cookie})

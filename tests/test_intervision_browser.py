@@ -6,8 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-
-from conftest import PASSWORD, screenshot
+from support import PASSWORD, screenshot
 
 pytestmark = pytest.mark.browser
 

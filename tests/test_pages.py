@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 import requests
+from support import PASSWORD, Server
 
 from facilitator import auth, create_app
 from facilitator.room import workshops
-
-from conftest import PASSWORD, Server
 
 NO_CODE = "Er is geen sessie met deze code. Controleer de code."
 CLOSED = "Deze sessie is gesloten."
@@ -218,15 +217,16 @@ def test_cli_user_add_reads_the_password_from_stdin(server: Server) -> None:
 
 
 def test_cli_token_prints_a_working_token(server: Server) -> None:
+    # The command line itself (elsewhere tokens are made in-process).
     server.add_user("fac@example.nl")
-    first = server.token("fac@example.nl")
+    first = server.cli("token", "fac@example.nl").strip()
     assert re.fullmatch(r"fac_[A-Za-z0-9_-]{40,}", first)
     assert server.api("GET", "/api/v1/workshops", first).status_code == 200
-    second = server.token("fac@example.nl")
+    second = server.cli("token", "fac@example.nl").strip()
     assert server.api("GET", "/api/v1/workshops", second).status_code == 200
     assert server.api("GET", "/api/v1/workshops", first).status_code == 401
     with pytest.raises(RuntimeError, match="no such user"):
-        server.token("nobody@example.nl")
+        server.cli("token", "nobody@example.nl")
     # Only a hash is stored.
     assert second not in str(server.db_rows("SELECT * FROM users"))
 

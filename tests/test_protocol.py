@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import requests
 import socketio
-
-from conftest import Server, login_cookie
+import support
+from support import Server, login_cookie
 
 FAC = "fac@example.nl"
 
@@ -46,10 +46,6 @@ def parse(ts: str) -> datetime:
     return datetime.fromisoformat(ts.replace("Z", "+00:00"))
 
 
-def board_token(ws: dict[str, Any]) -> str:
-    return ws["board_url"].rsplit("/", 1)[1]
-
-
 def snapshot(server: Server, code: str) -> dict[str, Any]:
     """Everything an action could change, as stored."""
     (workshop,) = server.db_rows("SELECT * FROM workshops WHERE code = ?", (code,))
@@ -67,47 +63,21 @@ def snapshot(server: Server, code: str) -> dict[str, Any]:
     }
 
 
-class Room:
-    """One open workshop with its facilitator connected over Socket.IO."""
+class Room(support.Room):
+    """One open workshop with its facilitator connected over Socket.IO (the shared
+    builder, whose screens are checked against a fresh sync after every action)."""
 
     def __init__(self, server: Server, clients: Any, token: str, cookie: str,
                  language: str = "nl"):
-        self.server = server
+        super().__init__(server, token, cookie, clients=clients, title="Werkconferentie",
+                         language=language)
         self.clients = clients
-        self.ws = server.create_workshop(token, title="Werkconferentie", language=language)
-        self.code = self.ws["code"]
-        self.cookie = cookie
-        self.fac = self.facilitator()
-        assert self.fac.act("workshop.open")["ok"]
-
-    def facilitator(self) -> Any:
-        return self.clients(
-            self.server.url, {"kind": "facilitator", "code": self.code},
-            headers={"Cookie": self.cookie},
-        )
-
-    def phone(self, name: str | None = "Ann") -> Any:
-        joined = self.server.join(self.code, name)
-        client = self.clients(
-            self.server.url, {"kind": "participant", "code": self.code, "token": joined["token"]}
-        )
-        client.participant_id = joined["participant_id"]
-        client.token = joined["token"]
-        return client
-
-    def board(self) -> Any:
-        return self.clients(self.server.url, {"kind": "board", "token": board_token(self.ws)})
 
     def snapshot(self) -> dict[str, Any]:
         return snapshot(self.server, self.code)
 
-    def seq(self) -> int:
-        return self.snapshot()["workshop"]["seq"]
-
-    def add_item(self, title: str = "Tweede stap") -> int:
-        ack = self.fac.act("agenda.add", {"kind": "welcome", "title": title})
-        assert ack["ok"], ack
-        return ack["result"]["item_id"]
+    def add_item(self, title: str = "Tweede stap") -> int:  # type: ignore[override]
+        return super().add_item("welcome", title)
 
 
 @pytest.fixture
@@ -374,6 +344,7 @@ def test_sync_after_a_gap_gives_the_current_view(room: Room) -> None:
     assert first_sync["phone"]["item"]["id"] != second
     # The phone misses these pushes (it is asleep); only the sync tells it.
     phone.sio.handlers["/"].pop("phone", None)
+    room.screens.discard(phone)  # an asleep screen is stale on purpose
     assert room.fac.act("agenda.next")["ok"]
     assert room.fac.act("timer.start", {"seconds": 120})["ok"]
     reply = phone.sync(old_seq)
@@ -386,6 +357,21 @@ def test_sync_after_a_gap_gives_the_current_view(room: Room) -> None:
     assert reply["me"]["name"] == "Ann"
     assert parse(reply["now"])  # the server's clock, for the countdown offset
     assert "control" not in reply and "board" not in reply
+
+
+def test_the_truth_check_fails_for_a_screen_that_missed_a_push(room: Room) -> None:
+    """The room's check (run after every action) is not vacuous: a phone that drops its
+    pushes shows a stale view, and the check says so."""
+    room.add_item("Tweede")
+    phone = room.phone("Ann")
+    phone.sio.handlers["/"].pop("phone", None)  # this screen no longer takes pushes
+    room.screens.checking = False
+    assert room.fac.act("agenda.next")["ok"]
+    room.screens.timeout = 0.5
+    with pytest.raises(AssertionError, match="phone Ann shows a stale phone"):
+        room.screens.check("after agenda.next")
+    room.screens.discard(phone)
+    room.screens.check("without the deaf phone")  # everyone else is up to date
 
 
 # --- what each audience may see --------------------------------------------------------------
@@ -412,14 +398,16 @@ def test_participant_never_sees_control_or_other_names(room: Room) -> None:
         reply = phone.sync()
         assert set(reply) == {"ok", "seq", "now", "phone", "me"}
     # No phone sees another's name or participant id; the anonymous one not even its own.
-    assert "Zeynep" not in anon.raw() + str(anon.sync())
+    synced = str(anon.sync())  # first: the sync's reply comes after any push before it
+    assert "Zeynep" not in anon.raw() + synced
     assert str(anon.participant_id) in str(anon.sync()["me"])
     for phone in (anon, named):
         for name, msg in phone.pushes:
             assert "people" not in msg["view"], (name, msg)
         assert "people" not in phone.sync()["phone"]
     # The board gets counts, not names.
-    assert "Zeynep" not in board.raw() + str(board.sync())
+    synced = str(board.sync())
+    assert "Zeynep" not in board.raw() + synced
     assert "people" in board.sync()["board"]
     assert set(board.sync()["board"]["people"]) == {"joined", "online"}
     assert {name for name, _ in board.pushes} == {"board"}

@@ -13,6 +13,9 @@ class Recorder:
     def emit(self, name: str, payload: Any, to: str) -> None:
         self.sent.append((name, payload, to))
 
+    def sleep(self, seconds: float) -> None:
+        pass
+
 
 def test_an_unchanged_view_is_not_resent_until_the_screen_left_the_room() -> None:
     socket = Recorder()
@@ -30,3 +33,24 @@ def test_an_unchanged_view_is_not_resent_until_the_screen_left_the_room() -> Non
     assert room not in pusher.sent
     pusher._send([("me", 6, {"dilemmas": []}, room)])  # same view, but the room was left
     assert [p["seq"] for _, p, _ in socket.sent] == [3, 5, 6]
+
+
+def test_every_flush_recomputes_the_shared_views_and_only_marked_own_parts() -> None:
+    """Issue 13.7 by construction: a handler that marks nothing still gets the board,
+    the phones and the tables refreshed; the costly parts go only by their marks."""
+    from facilitator.live.actions import Changes
+
+    pusher = Pusher(app=None, socketio=Recorder(), store=None, delay=0.05)
+    calls: list[str] = []
+    pusher._shared = lambda wid: calls.append("shared") or []  # type: ignore[method-assign]
+    pusher._own = lambda wid, changes: calls.append("own") or []  # type: ignore[method-assign]
+    pusher.flush(1, Changes())
+    assert calls == ["shared"]
+    calls.clear()
+    pusher.flush(1, Changes(control=True))
+    assert calls == ["shared", "own"]
+    calls.clear()
+    marked = Changes()
+    marked.add_personal(7)
+    pusher.flush(1, marked)
+    assert calls == ["shared", "own"]

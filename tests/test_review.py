@@ -11,8 +11,7 @@ import sqlite3
 import icalendar
 import requests
 from agreements_support import agreed, open_room, team_id, tomorrow
-
-from conftest import PASSWORD, login_cookie
+from support import PASSWORD, login_cookie
 
 MANAGER = "m@x.nl"
 OTHER_MANAGER = "o@x.nl"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from typing import Any
 
 import pytest
@@ -13,6 +12,18 @@ import requests
 import socketio
 from hardening_support import fingerprint
 from intervision_support import Room, table_token
+from support import settle
+
+
+# One server for the module (each test makes its own workshop).
+@pytest.fixture(scope="module")
+def server(module_server):
+    return module_server
+
+
+@pytest.fixture(scope="module")
+def facilitator_token(module_facilitator_token):
+    return module_facilitator_token
 
 
 @pytest.fixture
@@ -22,6 +33,8 @@ def room(server, facilitator_token, clients):
 
 def table(room: Room, clients: Any, number: int, code: str | None = None) -> Any:
     token = table_token(room.server, code or room.code, number)
+    if code is None:  # one of the room's screens: checked against its sync after every action
+        return room.table(token, number)
     return clients(room.server.url, {"kind": "table", "token": token})
 
 
@@ -146,7 +159,7 @@ def test_wrong_links_are_refused(room: Room, server: Any, facilitator_token: str
 
 
 def test_the_control_page_links_each_table(room: Room, server: Any) -> None:
-    from conftest import login_cookie
+    from support import login_cookie
 
     g1, g2 = room.make_groups(size=3)
     for g in (g1, g2):
@@ -198,7 +211,9 @@ def test_no_content_ever_reaches_a_table_screen(room: Room, clients: Any) -> Non
         done = wait_table(screen, lambda g: g["timer"]["state"] == "done")
         assert done["number"] == n
         assert len([p for p in screen.pushes if p[0] == "table"]) >= 5
-    time.sleep(0.3)  # let the last coalesced pushes land before looking at everything
+    # The round's last push is in at the control page; a sync on each table then comes
+    # after anything sent to it in the same flush.
+    settle(room.fac, room.seq(), *screens)
     for screen in screens:
         travelled = screen.raw() + json.dumps(screen.sync(), ensure_ascii=False)
         for secret in SECRETS:

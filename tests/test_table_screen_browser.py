@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 from intervision_support import Room
-
-from conftest import PASSWORD, screenshot
+from support import PASSWORD, screenshot
 
 pytestmark = pytest.mark.browser
 

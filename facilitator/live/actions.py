@@ -61,7 +61,8 @@ class Actor:
 
 @dataclass
 class Changes:
-    """Which audiences' views an action changed; the pusher refreshes exactly these."""
+    """Which per-person views an action changed (the control page, phones' own parts);
+    the pusher refreshes the shared ones (board, phones, tables) after every action."""
 
     board: bool = False
     control: bool = False
@@ -274,8 +275,8 @@ class Dispatcher:
         if changes.sockets:
             # After the commit, before any push: nothing computed from now on reaches them.
             self.close_sockets(changes.sockets)
-        if not changes.empty:
-            self.on_commit(actor.workshop_id, changes)
+        # Always: the pusher recomputes the shared views after every action, marked or not.
+        self.on_commit(actor.workshop_id, changes)
         return ack
 
     def _envelope(self, envelope: Any) -> tuple[str, str, Any]:

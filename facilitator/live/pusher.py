@@ -99,16 +99,21 @@ class Pusher:
     def flush(self, workshop_id: int, changes: Changes) -> None:
         """Send each changed audience its view, the shared screens first.
 
-        The board, every phone and the table screens get theirs before the per-phone
-        parts and the control page are computed: at 1,000 phones those take tens of ms,
-        and a phase change should not wait for them. Each part is one snapshot: views
-        are computed without yielding, so they match the seq read with them."""
+        The shared views (board, phones, table screens) are recomputed after every
+        action whatever it marked, and only those that changed are sent (`_fresh`): a
+        handler that forgets a mark (intervision.start closing the groups on phones
+        not in one) can no longer leave a screen showing what a sync would not. They
+        are one view each, cheap at any room size; the control page and the per-phone
+        parts are not, so those still go by the handler's marks.
+
+        The shared views go out before the per-phone parts and the control page are
+        computed: at 1,000 phones those take tens of ms, and a phase change should not
+        wait for them. Each part is one snapshot: views are computed without yielding,
+        so they match the seq read with them."""
         own = changes.control or changes.personal != set()
-        if changes.board or changes.phones:
-            self._send(self._shared(workshop_id, changes))
-            if own:
-                self.socketio.sleep(0)  # the sockets' writers send the shared views now
+        self._send(self._shared(workshop_id))
         if own:
+            self.socketio.sleep(0)  # the sockets' writers send the shared views now
             self._send(self._own(workshop_id, changes))
 
     def _snapshot(
@@ -122,16 +127,14 @@ class Pusher:
         with force_locale(locale_of(views.workshop["language"])):
             return build(views, views.seq)
 
-    def _shared(self, workshop_id: int, changes: Changes) -> list[Message]:
+    def _shared(self, workshop_id: int) -> list[Message]:
         def build(views: Views, seq: int) -> list[Message]:
-            out: list[Message] = []
-            if changes.board:
-                out.append(("board", seq, views.board(), room_board(workshop_id)))
-            if changes.phones:
-                out.append(("phone", seq, views.phone(), room_phones(workshop_id)))
-            if changes.board:  # a table screen shows one group of what the board shows
-                for n in table_screens.connected(self.store, workshop_id):
-                    out.append(("table", seq, views.table(n), room_table(workshop_id, n)))
+            out: list[Message] = [
+                ("board", seq, views.board(), room_board(workshop_id)),
+                ("phone", seq, views.phone(), room_phones(workshop_id)),
+            ]
+            for n in table_screens.connected(self.store, workshop_id):
+                out.append(("table", seq, views.table(n), room_table(workshop_id, n)))
             return out
 
         return self._snapshot(workshop_id, build)

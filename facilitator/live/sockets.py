@@ -263,19 +263,24 @@ def sync_payload(store: Store, actor: Actor | None) -> dict[str, Any]:
     workshop = dict(row)
     views = Views(store, workshop)
     out: dict[str, Any] = {"ok": True, "seq": views.seq, "now": iso(utcnow())}
-    if actor.kind == BOARD:
-        out["board"] = views.board()
-    elif actor.kind == FACILITATOR:
-        out["control"] = views.control()
-    elif actor.kind == TABLE:
-        out["table"] = views.table(actor.table or 0)
-    else:
+    participant = None
+    if actor.kind == PARTICIPANT:
         participant = store.one(
             "SELECT * FROM participants WHERE id = ? AND workshop_id = ? AND token_hash = ?",
             (actor.participant_id, actor.workshop_id, actor.token_hash),
         )
         if participant is None:
             return refusal(ActionError("gone", _l("Please join the workshop again.")))
-        out["phone"] = views.phone()
-        out["me"] = views.me(dict(participant))
+    # Views in the workshop's language, as the pusher renders them for the whole room
+    # (one control push serves every facilitator): a sync must equal the last push.
+    with force_locale(locale_of(workshop["language"])):
+        if actor.kind == BOARD:
+            out["board"] = views.board()
+        elif actor.kind == FACILITATOR:
+            out["control"] = views.control()
+        elif actor.kind == TABLE:
+            out["table"] = views.table(actor.table or 0)
+        else:
+            out["phone"] = views.phone()
+            out["me"] = views.me(participant or {})
     return out

@@ -53,20 +53,24 @@ def merge(ctx: Context, data: dict[str, Any]) -> None:
     into = store.dilemma_of(ctx, data["into_id"])
     if row["id"] == into["id"] or into["merged_into"] is not None:
         raise ActionError("invalid", _l("Choose another dilemma to merge into."))
+    moved = ctx.all(
+        "SELECT author_id FROM dilemmas WHERE merged_into = ? AND workshop_id = ?",
+        (row["id"], ctx.workshop["id"]),
+    )
     # One level only: what was merged into this one moves along to the new parent.
     ctx.execute(
         "UPDATE dilemmas SET merged_into = ? WHERE merged_into = ? AND workshop_id = ?",
         (into["id"], row["id"], ctx.workshop["id"]),
     )
     ctx.execute("UPDATE dilemmas SET merged_into = ? WHERE id = ?", (into["id"], row["id"]))
-    store.everyone_sees(ctx)
+    store.everyone_sees(ctx, row, *moved)
 
 
 @actions("dilemma.unmerge", roles=(FACILITATOR,), schema={"dilemma_id": Int(min=1)})
 def unmerge(ctx: Context, data: dict[str, Any]) -> None:
     row = store.dilemma_of(ctx, data["dilemma_id"])
     ctx.execute("UPDATE dilemmas SET merged_into = NULL WHERE id = ?", (row["id"],))
-    store.everyone_sees(ctx)
+    store.everyone_sees(ctx, row)
 
 
 @actions("dilemma.theme_add", roles=(FACILITATOR,), schema={"name": Text(max_len=store.THEME_MAX)})
@@ -95,8 +99,9 @@ def theme_rename(ctx: Context, data: dict[str, Any]) -> None:
 @actions("dilemma.theme_delete", roles=(FACILITATOR,), schema={"theme_id": Int(min=1)})
 def theme_delete(ctx: Context, data: dict[str, Any]) -> None:
     theme = _theme_of(ctx, data["theme_id"])
+    themed = ctx.all("SELECT author_id FROM dilemmas WHERE theme_id = ?", (theme["id"],))
     ctx.execute("DELETE FROM dilemma_themes WHERE id = ?", (theme["id"],))
-    store.everyone_sees(ctx)
+    store.everyone_sees(ctx, *themed)
 
 
 @actions(
@@ -108,7 +113,7 @@ def set_theme(ctx: Context, data: dict[str, Any]) -> None:
     row = store.dilemma_of(ctx, data["dilemma_id"])
     theme_id = _theme_of(ctx, data["theme_id"])["id"] if data["theme_id"] else None
     ctx.execute("UPDATE dilemmas SET theme_id = ? WHERE id = ?", (theme_id, row["id"]))
-    store.everyone_sees(ctx)
+    store.everyone_sees(ctx, row)
 
 
 @actions(
@@ -120,7 +125,7 @@ def classify(ctx: Context, data: dict[str, Any]) -> None:
     row = store.dilemma_of(ctx, data["dilemma_id"])
     category = None if data["category"] == "none" else data["category"]
     ctx.execute("UPDATE dilemmas SET category = ? WHERE id = ?", (category, row["id"]))
-    store.everyone_sees(ctx)
+    store.everyone_sees(ctx, row)
 
 
 # --- views ---------------------------------------------------------------------------

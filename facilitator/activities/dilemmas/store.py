@@ -285,9 +285,13 @@ def insert(
     return cur.lastrowid
 
 
-def everyone_sees(ctx: Context) -> None:
-    """Dilemma lists show on every screen of whichever dilemma item is current."""
+def everyone_sees(ctx: Context, *rows: dict[str, Any]) -> None:
+    """Dilemma lists show on every screen of whichever dilemma item is current; the
+    authors of `rows` also see them in their own list (theme, category, merged)."""
     ctx.changes.board = ctx.changes.control = ctx.changes.phones = True
+    for row in rows:
+        if row.get("author_id") is not None:
+            ctx.changes.add_personal(row["author_id"])
 
 
 def shared_screens_see(ctx: Context) -> None:
