@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "PUSH_DELAY": 0.05,
     # Socket actions per participant: "N per S seconds".
     "ACTION_RATE": "30/10second",
+    # Syncs per connection: each one computes and sends a whole view.
+    "SYNC_RATE": "30/10second",
     # Failed join attempts (unknown, closed or locked codes) per address.
     "RATELIMIT_JOIN": "20/minute",
     # All joins per address: generous, a whole room may share one NAT address.
@@ -59,6 +61,7 @@ INTS = ("MAX_MESSAGE_BYTES", "INTERVISION_RETENTION_DAYS", "MAX_CONTENT_LENGTH",
 FLOATS = ("PUSH_DELAY", "HTTP_TIMEOUT")
 # Text settings: JSON parsing must not turn a key like "12345" into a number.
 TEXTS = ("DATA_DIR", "DATABASE", "SECRET_KEY", "ASYNC_MODE", "PUBLIC_URL", "ACTION_RATE",
+         "SYNC_RATE",
          "RATELIMIT_JOIN", "RATELIMIT_JOIN_FLOOD", "RATELIMIT_LOGIN", "RATELIMIT_LOGIN_FLOOD",
          "RATELIMIT_API", "TIMEZONE")
 

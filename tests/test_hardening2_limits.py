@@ -122,8 +122,10 @@ def test_json_nested_too_deep_is_a_malformed_ack_and_a_400(server: Server,
     assert "RecursionError" not in server.log.read_text()
 
 
-def test_sync_is_rate_limited_per_connection(server: Server, facilitator_token: str,
-                                             clients: Any) -> None:
+def test_sync_is_rate_limited_per_connection(server_factory: Any, clients: Any) -> None:
+    server = server_factory({"FACILITATOR_SYNC_RATE": "30/10second"})
+    server.add_user("sync@example.nl", "facilitator")
+    facilitator_token = server.token("sync@example.nl")
     code = server.create_workshop(facilitator_token)["code"]
     auth = phone_auth(server, code)
     phone = clients(server.url, auth)

@@ -178,7 +178,7 @@ def _genuine_connect() -> bool:
 def _sync_limiter() -> SlidingWindow:
     extensions = current_app.extensions
     if "facilitator.sync_limiter" not in extensions:
-        extensions["facilitator.sync_limiter"] = SlidingWindow(current_app.config["ACTION_RATE"])
+        extensions["facilitator.sync_limiter"] = SlidingWindow(current_app.config["SYNC_RATE"])
     return extensions["facilitator.sync_limiter"]
 
 

@@ -33,7 +33,10 @@ class Server:
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        # The room builder's truth check syncs every screen after every action: far more
+        # than a phone does. The sync limit itself is tested with its own setting.
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1",
+                    "FACILITATOR_SYNC_RATE": "100000/10second", **(env or {})}
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = data_dir / "server.log"
         self._app: Any = None
