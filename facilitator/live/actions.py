@@ -181,8 +181,10 @@ class Dispatcher:
         on_commit: Callable[[int, Changes], None],
         rate: str = "30/10second",
         max_bytes: int = 64 * 1024,
+        fail_op: str | None = None,
     ):
         self.store = store
+        self.fail_op = fail_op
         self.actions: dict[str, Action] = {}
         for action_set in action_sets:
             for name, action in action_set.actions.items():
@@ -213,6 +215,8 @@ class Dispatcher:
         if actor.kind not in action.roles:
             raise not_allowed()
         data = validate(action.schema, data)
+        if op == self.fail_op:
+            raise RuntimeError(f"test-only failure of {op}")
         duplicate = self._stored_ack(actor, op_id)
         if duplicate is not None:
             return duplicate
