@@ -210,8 +210,10 @@ export class Live {
   }
 
   send(item) {
+    // Only the envelope: the retry bookkeeping kept beside it in the outbox stays here.
+    const envelope = { op: item.op, op_id: item.op_id, data: item.data };
     return new Promise((resolve) => {
-      this.socket.timeout(ACK_TIMEOUT_MS).emit("act", item, (err, ack) => {
+      this.socket.timeout(ACK_TIMEOUT_MS).emit("act", envelope, (err, ack) => {
         resolve(err || !ack ? null : ack);
       });
     });

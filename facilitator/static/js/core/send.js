@@ -12,9 +12,10 @@ import { t } from "./strings.js";
 const TEXT = "textarea, input:not([type]), input[type=text], input[type=date], input[type=number]";
 
 function draftKey(ctx, name) {
-  const room = document.body.dataset.code || document.body.dataset.token || "";
+  // The page's path names the workshop and the screen (a phone and the control page
+  // open in one browser keep their own drafts).
   const item = ctx.item ? ctx.item.id : "page";
-  return `facilitator:draft:${room}:${item}:${name}`;
+  return `facilitator:draft:${location.pathname}:${item}:${name}`;
 }
 
 function statusNode(form) {
