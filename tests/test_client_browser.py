@@ -221,3 +221,13 @@ def test_leaving_an_item_ends_its_intervals(room: Room) -> None:
         phone.wait_for_selector("[data-kind=intervision] [data-part=nogroup]", state="attached")
     assert phone.evaluate("window.runningIntervals()") == there
     assert not room.errors
+
+
+def test_a_phone_starts_a_new_step_at_its_top_and_hears_it(room: Room) -> None:
+    phone = room.phone()
+    room.goto("Collect dilemmas", phone)
+    phone.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight)")
+    phone.wait_for_function("window.scrollY > 100")
+    room.goto("Sort dilemmas", phone)
+    phone.wait_for_function("window.scrollY === 0", timeout=WAIT)
+    expect(phone.locator("#announce")).to_have_text("Sort dilemmas")
