@@ -92,8 +92,8 @@ export const phone = {
     });
     const notes = $("[data-form=notes]", root);
     notes.elements.text.addEventListener("input", () => (notes.elements.text.dataset.dirty = "1"));
+    // Notes and takeaway are drafts too: unsaved words survive a reload or a room move.
     sendForm(notes, ctx, () => ["intervision.note", { group_id: gid(), text: notes.elements.text.value }], {
-      draft: "",
       okText: s("saved"),
       after: () => {},
     });
@@ -109,7 +109,7 @@ export const phone = {
           { group_id: gid(), text: f.text.value, kept: f.kept.checked, manager_visible: f.manager_visible.checked, due_date: f.due_date.value || null },
         ];
       },
-      { draft: "", okText: s("saved"), after: () => {} },
+      { okText: s("saved"), after: () => {} },
     );
     const role = $("[data-form=role]", root);
     sendForm(
