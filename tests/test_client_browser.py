@@ -226,8 +226,9 @@ def test_leaving_an_item_ends_its_intervals(room: Room) -> None:
 def test_a_phone_starts_a_new_step_at_its_top_and_hears_it(room: Room) -> None:
     phone = room.phone()
     room.goto("Collect dilemmas", phone)
-    phone.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight)")
-    phone.wait_for_function("() => window.scrollY > 100")
+    phone.wait_for_selector("#dc-situation")
+    # Down to the person's own list, as after sending a dilemma.
+    phone.wait_for_function("() => { window.scrollTo(0, 1e6); return window.scrollY > 100; }")
     room.goto("Sort dilemmas", phone)
     phone.wait_for_function("() => window.scrollY === 0", timeout=WAIT)
     expect(phone.locator("#announce")).to_have_text("Sort dilemmas")
