@@ -96,6 +96,9 @@ def client_strings() -> dict[str, str]:
             "No connection: kept on this device and sent when the connection is back."
         ),
         "send.retrying": _("Not sent yet; trying again…"),
+        "send.short_sending": _("sending…"),
+        "send.short_queued": _("waiting for the connection"),
+        "send.short_retrying": _("trying again…"),
         "send.failed": _("Could not be sent (%(reason)s). Your text is kept; try again later."),
     }
     for activity in ACTIVITIES:

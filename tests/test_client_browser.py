@@ -8,6 +8,7 @@ Chromium, the facilitator acting through the control page's own connection.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -232,3 +233,24 @@ def test_a_phone_starts_a_new_step_at_its_top_and_hears_it(room: Room) -> None:
     room.goto("Sort dilemmas", phone)
     phone.wait_for_function("() => window.scrollY === 0", timeout=WAIT)
     expect(phone.locator("#announce")).to_have_text("Sort dilemmas")
+
+
+def test_a_button_pressed_offline_says_so_and_counts_once(room: Room) -> None:
+    phone = room.phone()
+    room.goto("Collect dilemmas", phone)
+    write(phone, "To be withdrawn in a tunnel")
+    phone.click("[data-role=send]")
+    sent(phone)
+    (dilemma,) = room.dilemmas()
+    button = phone.locator(f"[data-key='{dilemma['id']}:withdraw']")
+    phone.context.set_offline(True)
+    phone.evaluate("window.facilitatorLive.socket.io.engine.close()")
+    phone.wait_for_selector("body[data-connection=offline]")
+    button.click()
+    expect(button).to_have_attribute("data-state", "queued")
+    expect(button).to_have_accessible_name(re.compile("waiting for the connection"))
+    button.click()
+    assert phone.evaluate("window.facilitatorLive.outbox.length") == 1
+    phone.context.set_offline(False)
+    expect(button).to_have_count(0, timeout=WAIT)
+    assert room.dilemmas() == []

@@ -96,7 +96,7 @@ export function manageList(view, ctx) {
         type: "button",
         "data-key": `${id}:approve`,
         text: d.approved ? t("dilemma_collect.hide") : t("dilemma_collect.approve"),
-        onclick: () => press(ctx, "dilemma.approve", { dilemma_id: id, approved: !d.approved }),
+        onclick: (e) => press(ctx, "dilemma.approve", { dilemma_id: id, approved: !d.approved }, e.currentTarget),
       }),
       select(
         t("dilemma_sort.category"),
@@ -137,7 +137,7 @@ export function manageList(view, ctx) {
         class: "link",
         "data-key": `${m.id}:unmerge`,
         text: `${t("dilemma_sort.unmerge")} #${m.number}`,
-        onclick: () => press(ctx, "dilemma.unmerge", { dilemma_id: m.id }),
+        onclick: (e) => press(ctx, "dilemma.unmerge", { dilemma_id: m.id }, e.currentTarget),
       }),
     );
     const themeName = themes.find((th) => th.id === d.theme_id)?.name;

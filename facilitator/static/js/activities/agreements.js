@@ -160,8 +160,8 @@ function answerCard(a, ctx) {
   });
   const confirm = el("button", { type: "button", class: "primary", "data-action": "confirm", text: S("confirm") });
   confirm.addEventListener("click", async () => {
-    const ack = await press(ctx, "agreements.confirm", { agreement_id: a.id });
-    if (!ack.ok) status.textContent = ack.error.message;
+    const ack = await press(ctx, "agreements.confirm", { agreement_id: a.id }, confirm);
+    if (ack && !ack.ok) status.textContent = ack.error.message;
   });
   const decline = el("button", { type: "button", "data-action": "decline", text: S("decline") });
   decline.addEventListener("click", () => {

@@ -89,7 +89,7 @@ export const phone = {
                     type: "button",
                     "data-key": `${d.id}:withdraw`,
                     text: t("dilemma_collect.withdraw"),
-                    onclick: () => press(ctx, "dilemma.withdraw", { dilemma_id: d.id }),
+                    onclick: (e) => press(ctx, "dilemma.withdraw", { dilemma_id: d.id }, e.currentTarget),
                   }),
                 )
               : null,

@@ -57,7 +57,7 @@ function argumentNodes(view, ctx, remove) {
                 {},
                 typeof a === "string" ? a : a.text,
                 remove && typeof a !== "string"
-                  ? el("button", { type: "button", class: "link", "data-key": `arg:${a.id}`, text: t("dilemma_collect.delete"), onclick: () => press(ctx, "dilemma_game.remove_argument", { argument_id: a.id }) })
+                  ? el("button", { type: "button", class: "link", "data-key": `arg:${a.id}`, text: t("dilemma_collect.delete"), onclick: (e) => press(ctx, "dilemma_game.remove_argument", { argument_id: a.id }, e.currentTarget) })
                   : null,
               ),
             ),
@@ -132,7 +132,7 @@ export const phone = {
               "data-key": `choice:${round.id}:${i}`,
               disabled: Boolean(mine),
               text: `${LETTERS[i]}. ${label}`,
-              onclick: () => press(ctx, "dilemma_game.choose", { round_id: round.id, option: i }),
+              onclick: (e) => press(ctx, "dilemma_game.choose", { round_id: round.id, option: i }, e.currentTarget),
             }),
           )
         : [],
@@ -158,7 +158,7 @@ export const control = {
   mount(root, ctx) {
     root.append(fromTemplate("dilemma_game-control"));
     for (const button of root.querySelectorAll("[data-do]")) {
-      button.addEventListener("click", () => press(ctx, `dilemma_game.${button.dataset.do}`, { item_id: ctx.item.id }));
+      button.addEventListener("click", () => press(ctx, `dilemma_game.${button.dataset.do}`, { item_id: ctx.item.id }, button));
     }
     const form = $("[data-form=variation]", root);
     sendForm(form, ctx, () => ["dilemma_game.variation", { item_id: ctx.item.id, text: form.elements.text.value }]);
@@ -182,7 +182,7 @@ export const control = {
             "data-key": `stage:${d.id}`,
             "aria-current": view.dilemma && view.dilemma.id === d.id ? "true" : false,
             text: t("dilemma_game.stage"),
-            onclick: () => press(ctx, "dilemma_game.stage", { item_id: ctx.item.id, dilemma_id: d.id, mode: mode.value }),
+            onclick: (e) => press(ctx, "dilemma_game.stage", { item_id: ctx.item.id, dilemma_id: d.id, mode: mode.value }, e.currentTarget),
           }),
         ),
       ),

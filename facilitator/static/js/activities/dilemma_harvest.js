@@ -105,8 +105,8 @@ export const control = {
       const b = block(root, ctx, h.dilemma.id);
       b.card.replaceChildren(dilemmaCard(h.dilemma, ctx));
       if (!b.notes.dataset.dirty && document.activeElement !== b.notes) b.notes.value = h.notes;
-      const promote = (data, key) => el("button", { type: "button", class: "link", "data-key": key, text: t("dilemma_harvest.promote"), onclick: () => press(ctx, "dilemma_harvest.promote", data) });
-      const remove = (data, key) => el("button", { type: "button", class: "link", "data-key": key, text: t("dilemma_collect.delete"), onclick: () => press(ctx, "dilemma_harvest.remove", data) });
+      const promote = (data, key) => el("button", { type: "button", class: "link", "data-key": key, text: t("dilemma_harvest.promote"), onclick: (e) => press(ctx, "dilemma_harvest.promote", data, e.currentTarget) });
+      const remove = (data, key) => el("button", { type: "button", class: "link", "data-key": key, text: t("dilemma_collect.delete"), onclick: (e) => press(ctx, "dilemma_harvest.remove", data, e.currentTarget) });
       rebuild(b.lists, [
         part(ctx, "recommendations", h.recommendations, (r) => el("li", {}, r.text, " ", remove({ recommendation_id: r.id }, `rrm:${r.id}`))),
         part(ctx, "needs", h.needs, (n) => el("li", {}, n.text, " ", promote({ need_id: n.id }, `np:${n.id}`), remove({ need_id: n.id }, `nrm:${n.id}`))),

@@ -39,7 +39,7 @@ export const control = {
             class: "link",
             "data-key": `theme:${th.id}`,
             text: t("dilemma_collect.delete"),
-            onclick: () => press(ctx, "dilemma.theme_delete", { theme_id: th.id }),
+            onclick: (e) => press(ctx, "dilemma.theme_delete", { theme_id: th.id }, e.currentTarget),
           }),
         ),
       ),

@@ -58,7 +58,7 @@ export const phone = {
               "aria-label": `${t("dilemma_vote.remove_dot")} #${d.number}`,
               disabled: !open || mine === 0,
               text: "−",
-              onclick: () => press(ctx, "dilemma_vote.remove", { dilemma_id: d.id }),
+              onclick: (e) => press(ctx, "dilemma_vote.remove", { dilemma_id: d.id }, e.currentTarget),
             }),
             el("span", { class: "my-dots", text: t("dilemma_vote.your_dots", { n: mine }) }),
             el("button", {
@@ -68,7 +68,7 @@ export const phone = {
               "aria-label": `${t("dilemma_vote.add_dot")} #${d.number}`,
               disabled: !open || full,
               text: "+",
-              onclick: () => press(ctx, "dilemma_vote.add", { dilemma_id: d.id }),
+              onclick: (e) => press(ctx, "dilemma_vote.add", { dilemma_id: d.id }, e.currentTarget),
             }),
           ),
         });
@@ -93,7 +93,7 @@ export const control = {
     );
     form.addEventListener("input", () => (form.dataset.dirty = "1"));
     for (const button of root.querySelectorAll("[data-do]")) {
-      button.addEventListener("click", () => press(ctx, `dilemma_vote.${button.dataset.do}`, { item_id: ctx.item.id }));
+      button.addEventListener("click", () => press(ctx, `dilemma_vote.${button.dataset.do}`, { item_id: ctx.item.id }, button));
     }
     // The control page's "r" shortcut, for as long as this item is shown.
     ctx.on(document, "facilitator:reveal", () => press(ctx, "dilemma_vote.reveal", { item_id: ctx.item.id }));

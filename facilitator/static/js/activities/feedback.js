@@ -148,7 +148,7 @@ export const control = {
                 type: "button",
                 "aria-pressed": String(f.shown),
                 text: f.shown ? S("hide") : S("show"),
-                onclick: () => press(ctx, "feedback.show", { feedback_id: f.id, shown: !f.shown }),
+                onclick: (e) => press(ctx, "feedback.show", { feedback_id: f.id, shown: !f.shown }, e.currentTarget),
               })))
         : [el("li", { text: S("none_team") })]),
     );

@@ -147,7 +147,7 @@ function renderPick(root, view, ctx) {
       ...open.map((g) =>
         el("li", {}, el("button", {
           type: "button", class: "big", "data-key": `pick-${g.id}`,
-          onclick: () => press(ctx, "intervision.pick", { group_id: g.id }),
+          onclick: (e) => press(ctx, "intervision.pick", { group_id: g.id }, e.currentTarget),
         }, `${groupName(ctx, g)} · ${s("people_n", { n: g.size })}`)),
       ),
     ]);
@@ -234,13 +234,13 @@ function caseButtons(c, g, ctx) {
     el("span", { class: "badge", text: s("votes_n", { n: c.votes || 0 }) }),
     el("button", {
       type: "button", "data-key": `vote-${c.id}`, "aria-pressed": String(mine),
-      onclick: () => press(ctx, "intervision.vote", { group_id: g.id, contribution_id: c.id }),
+      onclick: (e) => press(ctx, "intervision.vote", { group_id: g.id, contribution_id: c.id }, e.currentTarget),
     }, mine ? s("voted") : s("vote")),
   ];
   if (g.guide) {
     buttons.push(el("button", {
       type: "button", "data-key": `choose-${c.id}`,
-      onclick: () => press(ctx, "intervision.choose_case", { group_id: g.id, contribution_id: c.id }),
+      onclick: (e) => press(ctx, "intervision.choose_case", { group_id: g.id, contribution_id: c.id }, e.currentTarget),
     }, s("choose_this")));
   }
   return el("div", { class: "buttons" }, ...buttons);
@@ -254,9 +254,9 @@ function ratingButtons(c, holder, ctx) {
     ...["cold", "lukewarm", "warm"].map((rating) =>
       el("button", {
         type: "button", "data-key": `rate-${c.id}-${rating}`, "aria-pressed": String(c.rating === rating),
-        onclick: () => press(ctx, "intervision.rate", {
+        onclick: (e) => press(ctx, "intervision.rate", {
           contribution_id: c.id, rating: c.rating === rating ? "none" : rating,
-        }),
+        }, e.currentTarget),
       }, s(rating)),
     ),
   );
@@ -266,7 +266,7 @@ function appealButton(c, holder, ctx) {
   if (!holder) return c.appeals ? el("span", { class: "badge", text: s("appealing") }) : null;
   return el("button", {
     type: "button", "data-key": `appeal-${c.id}`, "aria-pressed": String(c.appeals),
-    onclick: () => press(ctx, "intervision.appeal", { contribution_id: c.id, appeals: !c.appeals }),
+    onclick: (e) => press(ctx, "intervision.appeal", { contribution_id: c.id, appeals: !c.appeals }, e.currentTarget),
   }, s("appeals"));
 }
 
@@ -279,7 +279,7 @@ function renderMembers(root, g, ctx) {
       ...["process_guide", "note_taker"].filter((r) => free(r) && g.role === "member").map((r) =>
         el("li", {}, el("button", {
           type: "button", "data-key": `take-${r}`,
-          onclick: () => press(ctx, "intervision.role", { group_id: g.id, role: r, participant_id: g.me }),
+          onclick: (e) => press(ctx, "intervision.role", { group_id: g.id, role: r, participant_id: g.me }, e.currentTarget),
         }, `${s("take_role")}: ${s(r)}`)),
       ),
     ]);

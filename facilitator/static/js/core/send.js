@@ -110,7 +110,8 @@ export function sendForm(form, ctx, build, { after = null, okText = "", draft } 
 }
 
 /**
- * A button's press as one intent: busy until acked, a refusal said at the top of the page
+ * A button's press as one intent: busy until acked, its state in a few words on the button
+ * itself (shown and read out with its name), a refusal said at the top of the page
  * (buttons in lists are rebuilt by pushes, a line beside them would vanish with them).
  */
 export async function press(ctx, op, data = {}, button = null) {
@@ -119,11 +120,21 @@ export async function press(ctx, op, data = {}, button = null) {
     button.dataset.pending = "1";
     button.setAttribute("aria-busy", "true");
   }
-  const ack = await ctx.live.act(op, data);
+  const onState = button
+    ? (state) => {
+        button.dataset.state = state;
+        button.dataset.stateText = t(`send.short_${state}`);
+      }
+    : undefined;
+  const ack = await ctx.live.act(op, data, { onState });
   if (button) {
     delete button.dataset.pending;
+    delete button.dataset.state;
+    delete button.dataset.stateText;
     button.removeAttribute("aria-busy");
   }
-  if (!ack.ok && ack.error) ctx.live.onError(ack.failed ? { ...ack.error, message: t("send.failed", { reason: ack.error.message }) } : ack.error);
+  if (!ack.ok && ack.error) {
+    ctx.live.onError(ack.failed ? { ...ack.error, message: t("send.failed", { reason: ack.error.message }) } : ack.error);
+  }
   return ack;
 }
