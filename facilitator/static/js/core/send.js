@@ -58,11 +58,6 @@ function restoreDraft(key, form) {
   }
 }
 
-/** Clear a saved draft (a form reset by the module after a success it handles itself). */
-export function dropDraft(ctx, name) {
-  localStorage.removeItem(draftKey(ctx, name));
-}
-
 /**
  * Send `form` through an action on submit. `build(form)` returns [op, data] or null.
  * `after(ack, form)` runs once the action is acked or refused for good; without it a
