@@ -82,6 +82,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         on_commit=pusher.schedule,
         rate=app.config["ACTION_RATE"],
         max_bytes=app.config["MAX_MESSAGE_BYTES"],
+        # Test-only: one action kind that always fails as a bug would (client retry tests).
+        fail_op=app.config.get("TEST_FAIL_ACTION") if app.config.get("TESTING") else None,
     )
     sockets.register(socketio)
 

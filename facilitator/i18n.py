@@ -147,6 +147,16 @@ def client_strings() -> dict[str, str]:
         "dropped_out": _("dropped out"),
         "remove": _("Remove"),
         "step": _("Step %(n)s of %(total)s"),
+        "stage_error": _("This part could not be shown. It is tried again with the next update."),
+        "send.sending": _("Sending…"),
+        "send.queued": _(
+            "No connection: kept on this device and sent when the connection is back."
+        ),
+        "send.retrying": _("Not sent yet; trying again…"),
+        "send.short_sending": _("sending…"),
+        "send.short_queued": _("waiting for the connection"),
+        "send.short_retrying": _("trying again…"),
+        "send.failed": _("Could not be sent (%(reason)s). Your text is kept; try again later."),
     }
     for activity in ACTIVITIES:
         for key, text in activity.client_strings.items():

@@ -10,4 +10,5 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 bash scripts/setup.sh test
 .venv/bin/ruff check facilitator tests bench run.py
+[ -x node_modules/.bin/biome ] || npm ci --no-audit --no-fund; node_modules/.bin/biome lint facilitator/static/js
 exec .venv/bin/python -m pytest -q "$@"

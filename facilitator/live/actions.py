@@ -193,8 +193,10 @@ class Dispatcher:
         rate: str = "30/10second",
         max_bytes: int = 64 * 1024,
         close_sockets: Callable[[set[str]], None] | None = None,
+        fail_op: str | None = None,
     ):
         self.store = store
+        self.fail_op = fail_op
         self.actions: dict[str, Action] = {}
         for action_set in action_sets:
             for name, action in action_set.actions.items():
@@ -226,6 +228,8 @@ class Dispatcher:
         if actor.kind not in action.roles:
             raise not_allowed()
         data = validate(action.schema, data)
+        if op == self.fail_op:
+            raise RuntimeError(f"test-only failure of {op}")
         duplicate = self._stored_ack(actor, op_id)
         if duplicate is not None:
             return duplicate

@@ -1,13 +1,10 @@
 // Shared pieces of the dilemma activities' client modules (not an activity itself).
 // Participant text only ever goes in through textContent (el(..., text)).
-import { el, t } from "../dom.js";
+import { el } from "../core/dom.js";
+import { press } from "../core/send.js";
+import { t } from "../core/strings.js";
 
 export const LETTERS = ["A", "B", "C", "D"];
-
-/** A translated string of one of the dilemma kinds: s(ctx, "dilemma_vote.dots", {n}). */
-export function s(ctx, key, params = {}) {
-  return t(ctx.strings || {}, key, params);
-}
 
 /** One dilemma as an <article>: number, situation, options, values, optional author. */
 export function dilemmaCard(d, ctx, extra = {}) {
@@ -17,14 +14,14 @@ export function dilemmaCard(d, ctx, extra = {}) {
     d.options.map((o) => el("li", { text: o })),
   );
   const meta = [];
-  if (d.category) meta.push(el("span", { class: `badge cat-${d.category}`, text: s(ctx, `dilemma_collect.${d.category}`) }));
-  if (d.author) meta.push(el("span", { class: "dilemma-author", text: s(ctx, "dilemma_collect.by", { name: d.author }) }));
-  if (d.approved === false) meta.push(el("span", { class: "badge", text: s(ctx, "dilemma_collect.pending") }));
+  if (d.category) meta.push(el("span", { class: `badge cat-${d.category}`, text: t(`dilemma_collect.${d.category}`) }));
+  if (d.author) meta.push(el("span", { class: "dilemma-author", text: t("dilemma_collect.by", { name: d.author }) }));
+  if (d.approved === false) meta.push(el("span", { class: "badge", text: t("dilemma_collect.pending") }));
   const merged = (d.merged || []).length
     ? el(
         "details",
         { class: "dilemma-merged" },
-        el("summary", { text: `${s(ctx, "dilemma_collect.merged")} (${d.merged.length})` }),
+        el("summary", { text: `${t("dilemma_collect.merged")} (${d.merged.length})` }),
         d.merged.map((m) => el("p", { class: "merged-text" }, `#${m.number} `, m.situation)),
       )
     : null;
@@ -33,7 +30,7 @@ export function dilemmaCard(d, ctx, extra = {}) {
     { class: "dilemma", "data-dilemma": String(d.id), ...(extra.attrs || {}) },
     el("h3", { class: "dilemma-situation" }, el("span", { class: "dilemma-number", text: `#${d.number} ` }), d.situation),
     options,
-    d.values ? el("p", { class: "dilemma-values" }, el("strong", { text: `${s(ctx, "dilemma_collect.values")}: ` }), d.values) : null,
+    d.values ? el("p", { class: "dilemma-values" }, el("strong", { text: `${t("dilemma_collect.values")}: ` }), d.values) : null,
     meta.length ? el("p", { class: "dilemma-meta" }, meta) : null,
     merged,
     extra.children || null,
@@ -72,35 +69,9 @@ export function bars(rows, total, label = (r) => r.label) {
   );
 }
 
-/** Keep whatever has focus (by data-key) across a rebuild of `container`. */
-export function rebuild(container, nodes) {
-  const active = document.activeElement;
-  const key = active && container.contains(active) ? active.dataset.key : null;
-  container.replaceChildren(...nodes);
-  if (key) container.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
-}
-
 /** Options typed into a form's option fields, empty ones left out. */
 export function formOptions(form) {
   return LETTERS.map((l) => form.elements[`option_${l}`]?.value.trim() || "").filter(Boolean);
-}
-
-/** Submit a form through an action; on success reset it and say so in its status line. */
-export function actForm(form, ctx, op, dataFn, okText) {
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const status = form.querySelector("[data-status]");
-    const button = form.querySelector("button[type=submit]");
-    if (button) button.disabled = true;
-    const ack = await ctx.live.act(op, dataFn(form));
-    if (button) button.disabled = false;
-    if (status) status.textContent = ack.ok ? okText || "" : ack.error.message;
-    if (ack.ok) form.reset();
-  });
-}
-
-export function act(ctx, op, data) {
-  return ctx.live.act(op, data);
 }
 
 function select(label, key, options, value, onchange) {
@@ -124,40 +95,40 @@ export function manageList(view, ctx) {
       el("button", {
         type: "button",
         "data-key": `${id}:approve`,
-        text: d.approved ? s(ctx, "dilemma_collect.hide") : s(ctx, "dilemma_collect.approve"),
-        onclick: () => act(ctx, "dilemma.approve", { dilemma_id: id, approved: !d.approved }),
+        text: d.approved ? t("dilemma_collect.hide") : t("dilemma_collect.approve"),
+        onclick: (e) => press(ctx, "dilemma.approve", { dilemma_id: id, approved: !d.approved }, e.currentTarget),
       }),
       select(
-        s(ctx, "dilemma_sort.category"),
+        t("dilemma_sort.category"),
         `${id}:cat`,
         [
-          ["none", s(ctx, "dilemma_sort.unsorted")],
-          ["content", s(ctx, "dilemma_collect.content")],
-          ["organisational", s(ctx, "dilemma_collect.organisational")],
+          ["none", t("dilemma_sort.unsorted")],
+          ["content", t("dilemma_collect.content")],
+          ["organisational", t("dilemma_collect.organisational")],
         ],
         d.category || "none",
-        (v) => act(ctx, "dilemma.classify", { dilemma_id: id, category: v }),
+        (v) => press(ctx, "dilemma.classify", { dilemma_id: id, category: v }),
       ),
       select(
-        s(ctx, "dilemma_sort.theme"),
+        t("dilemma_sort.theme"),
         `${id}:theme`,
-        [["", s(ctx, "dilemma_sort.no_theme")], ...themes.map((th) => [th.id, th.name])],
+        [["", t("dilemma_sort.no_theme")], ...themes.map((th) => [th.id, th.name])],
         d.theme_id || "",
-        (v) => act(ctx, "dilemma.set_theme", { dilemma_id: id, theme_id: v ? Number(v) : null }),
+        (v) => press(ctx, "dilemma.set_theme", { dilemma_id: id, theme_id: v ? Number(v) : null }),
       ),
       select(
-        s(ctx, "dilemma_sort.merge_into"),
+        t("dilemma_sort.merge_into"),
         `${id}:merge`,
-        [["", s(ctx, "dilemma_sort.merge_into")], ...tops.filter((o) => o.id !== id).map((o) => [o.id, `#${o.number} ${o.situation.slice(0, 60)}`])],
+        [["", t("dilemma_sort.merge_into")], ...tops.filter((o) => o.id !== id).map((o) => [o.id, `#${o.number} ${o.situation.slice(0, 60)}`])],
         "",
-        (v) => v && act(ctx, "dilemma.merge", { dilemma_id: id, into_id: Number(v) }),
+        (v) => v && press(ctx, "dilemma.merge", { dilemma_id: id, into_id: Number(v) }),
       ),
       el("button", {
         type: "button",
         class: "link",
         "data-key": `${id}:delete`,
-        text: s(ctx, "dilemma_collect.delete"),
-        onclick: () => window.confirm(s(ctx, "dilemma_collect.confirm_delete")) && act(ctx, "dilemma.delete", { dilemma_id: id }),
+        text: t("dilemma_collect.delete"),
+        onclick: () => window.confirm(t("dilemma_collect.confirm_delete")) && press(ctx, "dilemma.delete", { dilemma_id: id }),
       }),
     );
     const splits = (d.merged || []).map((m) =>
@@ -165,8 +136,8 @@ export function manageList(view, ctx) {
         type: "button",
         class: "link",
         "data-key": `${m.id}:unmerge`,
-        text: `${s(ctx, "dilemma_sort.unmerge")} #${m.number}`,
-        onclick: () => act(ctx, "dilemma.unmerge", { dilemma_id: m.id }),
+        text: `${t("dilemma_sort.unmerge")} #${m.number}`,
+        onclick: (e) => press(ctx, "dilemma.unmerge", { dilemma_id: m.id }, e.currentTarget),
       }),
     );
     const themeName = themes.find((th) => th.id === d.theme_id)?.name;
@@ -179,9 +150,9 @@ export function manageList(view, ctx) {
 /** "content: 2 · organisational: 1 · not yet marked: 3" */
 export function totalsText(totals, ctx) {
   return [
-    `${s(ctx, "dilemma_collect.content")}: ${totals.content}`,
-    `${s(ctx, "dilemma_collect.organisational")}: ${totals.organisational}`,
-    `${s(ctx, "dilemma_sort.unsorted")}: ${totals.none}`,
+    `${t("dilemma_collect.content")}: ${totals.content}`,
+    `${t("dilemma_collect.organisational")}: ${totals.organisational}`,
+    `${t("dilemma_sort.unsorted")}: ${totals.none}`,
   ].join(" · ");
 }
 
@@ -193,6 +164,6 @@ export function groupedList(view, ctx) {
       : null;
   return [
     ...view.groups.map((g) => section(g.theme.name, g.dilemmas)),
-    section(s(ctx, "dilemma_sort.no_theme"), view.loose),
+    section(t("dilemma_sort.no_theme"), view.loose),
   ].filter(Boolean);
 }

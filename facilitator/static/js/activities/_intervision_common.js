@@ -1,15 +1,9 @@
 // Shared pieces of the intervision client (not an activity itself).
-import { t } from "../dom.js";
+import { scoped } from "../core/strings.js";
 
-export function s(ctx, key, params = {}) {
-  return t(ctx.strings || {}, `intervision.${key}`, params);
-}
+export { clock } from "../core/time.js";
 
-export function clock(seconds) {
-  const sign = seconds < 0 ? "−" : "";
-  const left = Math.abs(Math.ceil(seconds));
-  return `${sign}${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
-}
+export const s = scoped("intervision");
 
 /** Seconds left of a group's phase, from the server's ends_at and our clock offset. */
 export function secondsLeft(timer, live) {
@@ -32,17 +26,9 @@ export function autoSync(live, timers, asked) {
 }
 
 export function phaseOf(ctx, group) {
-  return s(ctx, "phase_of", { n: group.phase.index + 1, total: group.phase.count });
+  return s("phase_of", { n: group.phase.index + 1, total: group.phase.count });
 }
 
 export function groupName(ctx, group) {
-  return s(ctx, "group_n", { n: group.number });
-}
-
-/** Re-render a list, keeping keyboard focus on the element with the same data-key. */
-export function keepFocus(list, render) {
-  const active = document.activeElement;
-  const key = active && list.contains(active) ? active.dataset.key : null;
-  render();
-  if (key) list.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
+  return s("group_n", { n: group.number });
 }

@@ -1,13 +1,15 @@
 // Intervision on the control page: make groups, pick and adjust the method, settings,
 // and the overview of every group's phase and time (content only with the setting on).
-import { $, el, fromTemplate } from "../dom.js";
-import { autoSync, clock, groupName, keepFocus, phaseOf, s, secondsLeft } from "./_intervision_common.js";
+import { press, sendForm } from "../core/send.js";
+import { $, el, fromTemplate, rebuild } from "../core/dom.js";
+import { t } from "../core/strings.js";
+import { autoSync, clock, groupName, phaseOf, s, secondsLeft } from "./_intervision_common.js";
 
 export const control = {
   mount(root, ctx) {
     root.append(fromTemplate("intervision-control"));
     root._asked = new Set();
-    const act = (op, data) => ctx.live.act(op, data);
+    const act = (op, data) => press(ctx, op, data);
     const item = () => ctx.item.id;
 
     $("[data-do=groups_make]", root).addEventListener("click", () => {
@@ -18,52 +20,48 @@ export const control = {
 
     const configure = $("[data-form=configure]", root);
     configure.addEventListener("input", () => (configure.dataset.dirty = "1"));
-    configure.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const ack = await act("intervision.configure", {
-        item_id: item(), group_size: Number(configure.elements.group_size.value), grouping: configure.elements.grouping.value,
-      });
-      if (ack.ok) configure.dataset.dirty = "";
-    });
+    sendForm(
+      configure,
+      ctx,
+      () => ["intervision.configure", { item_id: item(), group_size: Number(configure.elements.group_size.value), grouping: configure.elements.grouping.value }],
+      { draft: "", after: () => {} },
+    );
 
     const method = $("[data-form=method]", root);
-    method.addEventListener("submit", (event) => {
-      event.preventDefault();
-      act("intervision.method_use", { item_id: item(), method: method.elements.method.value });
+    sendForm(method, ctx, () => ["intervision.method_use", { item_id: item(), method: method.elements.method.value }], {
+      draft: "",
+      after: () => {},
     });
 
     const phases = $("[data-form=phases]", root);
     phases.addEventListener("input", () => (phases.dataset.dirty = "1"));
-    phases.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    const f = phases.elements;
+    const buildSteps = () => {
       const steps = [];
       for (const row of phases.querySelectorAll("[data-phase]")) {
         if (!row.querySelector("input[type=checkbox]").checked) continue;
         steps.push({ key: row.dataset.phase, minutes: Number(row.querySelector("input[type=number]").value) });
       }
-      const f = phases.elements;
       if (f.new_title.value.trim()) {
         steps.push({
           title: f.new_title.value, instruction: f.new_instruction.value,
           minutes: Number(f.new_minutes.value), contribution: f.new_kind.value,
         });
       }
-      const ack = await act("intervision.method_adjust", { item_id: item(), steps });
-      if (ack.ok) {
-        phases.dataset.dirty = "";
+      return ["intervision.method_adjust", { item_id: item(), steps }];
+    };
+    sendForm(phases, ctx, buildSteps, {
+      after: (ack) => {
+        if (!ack.ok) return;
         f.new_title.value = "";
         f.new_instruction.value = "";
         root._outline = null; // rebuild from the server's version
         if (root._view) renderPhases(root, root._view);
-      }
+      },
     });
 
     const save = $("[data-form=save]", root);
-    save.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const ack = await act("intervision.method_save", { item_id: item(), name: save.elements.name.value });
-      if (ack.ok) save.elements.name.value = "";
-    });
+    sendForm(save, ctx, () => ["intervision.method_save", { item_id: item(), name: save.elements.name.value }]);
 
     const settings = $("[data-form=settings]", root);
     settings.addEventListener("change", () =>
@@ -72,7 +70,7 @@ export const control = {
         auto_advance: settings.elements.auto_advance.checked,
       }),
     );
-    setInterval(() => tick(root, ctx), 1000);
+    ctx.every(1000, () => tick(root, ctx));
   },
 
   update(root, view, ctx) {
@@ -130,10 +128,10 @@ function renderPhases(root, view) {
 
 function stateText(ctx, g) {
   const left = secondsLeft(g.timer, ctx.live);
-  if (g.timer.state === "done") return s(ctx, "done");
-  if (left === null) return `${s(ctx, "ready")} · ${s(ctx, "minutes_n", { n: g.timer.minutes })}`;
-  if (g.timer.state === "paused") return `${clock(left)} (${s(ctx, "paused")})`;
-  return left < 0 ? `${clock(left)} · ${s(ctx, "stuck", { m: Math.ceil(-left / 60) })}` : clock(left);
+  if (g.timer.state === "done") return s("done");
+  if (left === null) return `${s("ready")} · ${s("minutes_n", { n: g.timer.minutes })}`;
+  if (g.timer.state === "paused") return `${clock(left)} (${s("paused")})`;
+  return left < 0 ? `${clock(left)} · ${s("stuck", { m: Math.ceil(-left / 60) })}` : clock(left);
 }
 
 function tick(root, ctx) {
@@ -150,29 +148,28 @@ function tick(root, ctx) {
 }
 
 function steer(ctx, g) {
-  const act = (op, data = {}) => () => ctx.live.act(op, { group_id: g.id, ...data });
+  const act = (op, data = {}) => () => press(ctx, op, { group_id: g.id, ...data });
   const state = g.timer.state;
   const buttons = [];
   const button = (key, label, handler) => el("button", { type: "button", "data-key": `${key}-${g.id}`, onclick: handler }, label);
-  if (state === "ready") buttons.push(button("start", s(ctx, "do_start"), act("intervision.start")));
-  if (state === "running") buttons.push(button("pause", s(ctx, "do_pause"), act("intervision.pause")));
-  if (state === "paused") buttons.push(button("resume", s(ctx, "do_resume"), act("intervision.resume")));
-  if (state === "running" || state === "paused") buttons.push(button("extend", s(ctx, "do_extend"), act("intervision.extend", { seconds: 120 })));
-  if (state !== "done") buttons.push(button("advance", s(ctx, "do_advance"), act("intervision.advance", { from_phase: g.phase.index })));
+  if (state === "ready") buttons.push(button("start", s("do_start"), act("intervision.start")));
+  if (state === "running") buttons.push(button("pause", s("do_pause"), act("intervision.pause")));
+  if (state === "paused") buttons.push(button("resume", s("do_resume"), act("intervision.resume")));
+  if (state === "running" || state === "paused") buttons.push(button("extend", s("do_extend"), act("intervision.extend", { seconds: 120 })));
+  if (state !== "done") buttons.push(button("advance", s("do_advance"), act("intervision.advance", { from_phase: g.phase.index })));
   return buttons;
 }
 
 function renderGroups(root, view, ctx) {
   const body = $("[data-list=groups]", root);
   $("[data-part=no-groups]", root).hidden = view.groups.length > 0;
-  keepFocus(body, () =>
-    body.replaceChildren(
+  rebuild(body, [
       ...view.groups.map((g) => {
         const waiting = g.timer.state === "ready" && g.phase.index === 0;
         const method = waiting
           ? el("select", {
-              "aria-label": `${s(ctx, "group_n", { n: g.number })}`, "data-key": `method-${g.id}`,
-              onchange: (e) => ctx.live.act("intervision.group_method", { group_id: g.id, method: e.target.value }),
+              "aria-label": `${s("group_n", { n: g.number })}`, "data-key": `method-${g.id}`,
+              onchange: (e) => press(ctx, "intervision.group_method", { group_id: g.id, method: e.target.value }),
             }, ...methodOptions(view))
           : g.method;
         if (waiting) method.value = g.method_key;
@@ -184,12 +181,11 @@ function renderGroups(root, view, ctx) {
           el("td", {}, el("strong", { text: g.phase.title }), el("br"), phaseOf(ctx, g)),
           el("td", { "data-time": String(g.id), class: "iv-time" }),
           el("td", {}, el("ul", { class: "iv-roles" }, ...g.members.map((m) =>
-            el("li", { text: `${m.name || ctx.strings.anonymous}${m.role !== "member" ? ` · ${s(ctx, m.role)}` : ""}` })))),
+            el("li", { text: `${m.name || t("anonymous")}${m.role !== "member" ? ` · ${s(m.role)}` : ""}` })))),
           el("td", {}, el("div", { class: "buttons" }, ...steer(ctx, g))),
         );
       }),
-    ),
-  );
+    ]);
 }
 
 function renderUnassigned(root, view, ctx) {
@@ -198,10 +194,10 @@ function renderUnassigned(root, view, ctx) {
   if (list.contains(document.activeElement)) return;
   list.replaceChildren(
     ...view.unassigned.map((p) =>
-      el("li", {}, el("span", { text: p.name || ctx.strings.anonymous }), " ",
+      el("li", {}, el("span", { text: p.name || t("anonymous") }), " ",
         el("select", {
-          "aria-label": p.name || ctx.strings.anonymous,
-          onchange: (e) => e.target.value && ctx.live.act("intervision.assign", {
+          "aria-label": p.name || t("anonymous"),
+          onchange: (e) => e.target.value && press(ctx, "intervision.assign", {
             item_id: ctx.item.id, participant_id: p.id, group_id: Number(e.target.value),
           }),
         }, el("option", { value: "" }, "…"), ...view.groups.map((g) => el("option", { value: String(g.id) }, groupName(ctx, g))))),
@@ -239,9 +235,9 @@ function renderTables(root, view, ctx) {
         "li",
         { "data-table": String(g.number) },
         el("a", { href: url, target: "_blank", rel: "noopener", class: "iv-table-link" },
-          `${s(ctx, "table_screen")} · ${groupName(ctx, g)}`),
-        el("details", {}, el("summary", { text: s(ctx, "table_qr", { n: g.number }) }),
-          el("img", { class: "qr iv-table-qr", loading: "lazy", alt: `${s(ctx, "table_screen")} · ${groupName(ctx, g)}: ${url}`,
+          `${s("table_screen")} · ${groupName(ctx, g)}`),
+        el("details", {}, el("summary", { text: s("table_qr", { n: g.number }) }),
+          el("img", { class: "qr iv-table-qr", loading: "lazy", alt: `${s("table_screen")} · ${groupName(ctx, g)}: ${url}`,
             src: `/w/${encodeURIComponent(document.body.dataset.code)}/table/${g.number}/qr.svg` })),
       );
     }),

@@ -1,7 +1,8 @@
 // Intervision on a table screen: one group's phase, time, roles and counts, large.
 // The view never holds content (docs/intervision.md), so there is none to show here.
-import { $, el, fillFields, fromTemplate } from "../dom.js";
-import { TimerView } from "../timer.js";
+import { $, el, fillFields, fromTemplate } from "../core/dom.js";
+import { t } from "../core/strings.js";
+import { TimerView } from "../core/timer.js";
 import { autoSync, groupName, phaseOf, s, secondsLeft } from "./_intervision_common.js";
 
 // The phones' signal at two minutes and at the end, but visual only: a tablet on a
@@ -20,9 +21,9 @@ function stateText(ctx, g) {
   const state = g.timer.state;
   if (state === "running") {
     const left = secondsLeft(g.timer, ctx.live);
-    return left !== null && left < 0 ? s(ctx, "over") : s(ctx, "running");
+    return left !== null && left < 0 ? s("over") : s("running");
   }
-  return s(ctx, state); // ready: not started, paused, done: finished
+  return s(state); // ready: not started, paused, done: finished
 }
 
 function tick(root, ctx) {
@@ -36,16 +37,17 @@ function tick(root, ctx) {
 }
 
 function names(ctx, role) {
-  if (!role.names.length) return s(ctx, "nobody");
-  return role.names.map((n) => n || (ctx.strings && ctx.strings.anonymous) || "…").join(", ");
+  if (!role.names.length) return s("nobody");
+  return role.names.map((n) => n || t("anonymous")).join(", ");
 }
 
 export const table = {
   mount(root, ctx) {
     root.append(fromTemplate("intervision-table"));
-    root._timer = new TableTimer($("[data-role=timer]", root), ctx.live, ctx.strings, $("[data-role=alert]", root));
+    root._timer = new TableTimer($("[data-role=timer]", root), ctx.live, $("[data-role=alert]", root));
+    ctx.own(() => root._timer.stop());
     root._asked = new Set();
-    setInterval(() => tick(root, ctx), 1000);
+    ctx.every(1000, () => tick(root, ctx));
   },
 
   update(root, view, ctx) {
@@ -75,23 +77,23 @@ export const table = {
 
     $("[data-list=roles]", root).replaceChildren(
       ...g.roles.flatMap((r) => [
-        el("dt", { "data-role-name": r.role }, el("span", { class: "tv-role", text: s(ctx, r.role) }), " ",
+        el("dt", { "data-role-name": r.role }, el("span", { class: "tv-role", text: s(r.role) }), " ",
           el("span", { class: "tv-names", text: names(ctx, r) })),
         el("dd", { text: r.instruction }),
       ]),
     );
     $("[data-part=counts]", root).hidden = !g.counts.length;
     $("[data-list=counts]", root).replaceChildren(
-      ...g.counts.map((c) => el("li", { "data-kind": c.kind }, `${s(ctx, `count_${c.kind}`)}: `, el("strong", { text: String(c.n) }))),
+      ...g.counts.map((c) => el("li", { "data-kind": c.kind }, `${s(`count_${c.kind}`)}: `, el("strong", { text: String(c.n) }))),
     );
     $("[data-list=phases]", root).replaceChildren(
       ...g.phases.map((p) =>
         el(
           "li",
           { class: `tv-phase tv-${p.state}`, "aria-current": p.state === "current" ? "step" : null },
-          el("span", { class: "tv-mark", text: p.state === "current" ? `${s(ctx, "phase_now")}: ` : p.state === "done" ? `${s(ctx, "phase_done")}: ` : "" }),
+          el("span", { class: "tv-mark", text: p.state === "current" ? `${s("phase_now")}: ` : p.state === "done" ? `${s("phase_done")}: ` : "" }),
           p.title,
-          el("span", { class: "tv-minutes", text: ` · ${s(ctx, "minutes_n", { n: p.minutes })}` }),
+          el("span", { class: "tv-minutes", text: ` · ${s("minutes_n", { n: p.minutes })}` }),
         ),
       ),
     );

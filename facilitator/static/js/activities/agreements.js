@@ -1,32 +1,17 @@
 // Agreements: propose on a phone, confirm or decline when named; the board shows them as
 // they are made; the facilitator edits, merges, withdraws.
-import { el, fromTemplate, t } from "../dom.js";
+import { press, sendForm } from "../core/send.js";
+import { el, fromTemplate, keyed } from "../core/dom.js";
+import { scoped } from "../core/strings.js";
 
-const S = (ctx, key, params) => t(ctx.strings, `agreements.${key}`, params);
-
-/** Keep one node per id: create new ones, update existing ones in place, drop the rest. */
-function keyed(list, items, create, update) {
-  const old = new Map([...list.children].map((node) => [node.dataset.id, node]));
-  const nodes = items.map((item) => {
-    const id = String(item.id);
-    const node = old.get(id) || create(item);
-    node.dataset.id = id;
-    update(node, item);
-    return node;
-  });
-  // Only touch the DOM where the order changed: an input inside keeps its focus.
-  nodes.forEach((node, i) => {
-    if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
-  });
-  for (const node of [...list.children]) if (!nodes.includes(node)) node.remove();
-}
+const S = scoped("agreements");
 
 function describe(ctx, a) {
   const parts = [el("strong", { text: a.owner }), ": ", el("span", { text: a.what })];
-  const meta = [S(ctx, "due", { date: a.due_date })];
-  if (a.with.length) meta.unshift(S(ctx, "with", { names: a.with.join(", ") }));
+  const meta = [S("due", { date: a.due_date })];
+  if (a.with.length) meta.unshift(S("with", { names: a.with.join(", ") }));
   const lines = [el("p", {}, ...parts), el("p", { class: "meta", text: meta.join(" · ") })];
-  if (a.check_how) lines.push(el("p", { class: "meta", text: S(ctx, "check", { how: a.check_how }) }));
+  if (a.check_how) lines.push(el("p", { class: "meta", text: S("check", { how: a.check_how }) }));
   return lines;
 }
 
@@ -36,7 +21,7 @@ function answers(ctx, a) {
     "ul",
     { class: "answers" },
     a.people.map((p) => {
-      const label = p.answer ? S(ctx, p.answer) : S(ctx, "waiting");
+      const label = p.answer ? S(p.answer) : S("waiting");
       const mark = p.answer === "confirmed" ? "✓ " : p.answer === "declined" ? "✗ " : "… ";
       const reason = p.reason ? ` — ${p.reason}` : "";
       return el("li", { class: `answer-${p.answer || "none"}`, text: `${mark}${p.name}: ${label}${reason}` });
@@ -46,9 +31,9 @@ function answers(ctx, a) {
 
 function statusLine(ctx, a) {
   const bits = [a.status_label];
-  if (a.people.length) bits.push(S(ctx, "count", { n: a.confirmed, total: a.people.length }));
-  if (a.overdue) bits.push(`⚠ ${S(ctx, "overdue")}`);
-  if (!a.manager_visible) bits.push(S(ctx, "hidden_from_managers"));
+  if (a.people.length) bits.push(S("count", { n: a.confirmed, total: a.people.length }));
+  if (a.overdue) bits.push(`⚠ ${S("overdue")}`);
+  if (!a.manager_visible) bits.push(S("hidden_from_managers"));
   return el("p", { class: `status status-${a.status}`, text: bits.join(" · ") });
 }
 
@@ -63,32 +48,33 @@ function mountForm(slot, ctx, prefix, onSubmitted) {
   const form = slot.querySelector("form");
   for (const node of form.querySelectorAll("[data-id]")) node.id = `${prefix}-${node.dataset.id}`;
   for (const label of form.querySelectorAll("label[data-for]")) label.htmlFor = `${prefix}-${label.dataset.for}`;
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const f = form.elements;
-    const data = {
-      owner_id: Number(f.owner_id.value || 0),
-      owner_text: f.owner_text.value,
-      what: f.what.value,
-      with_ids: [...form.querySelectorAll("[data-list=with] input:checked")].map((i) => Number(i.value)),
-      due_date: f.due_date.value,
-      check_how: f.check_how.value,
-      manager_visible: f.manager_visible.checked,
-    };
-    const editing = f.agreement_id.value;
-    const status = form.querySelector("[data-field=status]");
-    status.textContent = "";
-    const ack = editing
-      ? await ctx.live.act("agreements.edit", { agreement_id: Number(editing), ...data })
-      : await ctx.live.act("agreements.propose", data);
-    if (ack.ok) {
-      resetForm(form);
-      status.textContent = S(ctx, "sent");
-      if (onSubmitted) onSubmitted();
-    } else {
-      status.textContent = ack.error.message;
-    }
-  });
+  const f = form.elements;
+  sendForm(
+    form,
+    ctx,
+    () => {
+      const data = {
+        owner_id: Number(f.owner_id.value || 0),
+        owner_text: f.owner_text.value,
+        what: f.what.value,
+        with_ids: [...form.querySelectorAll("[data-list=with] input:checked")].map((i) => Number(i.value)),
+        due_date: f.due_date.value,
+        check_how: f.check_how.value,
+        manager_visible: f.manager_visible.checked,
+      };
+      const editing = f.agreement_id.value;
+      return editing ? ["agreements.edit", { agreement_id: Number(editing), ...data }] : ["agreements.propose", data];
+    },
+    {
+      draft: prefix,
+      okText: S("sent"),
+      after: (ack) => {
+        if (!ack.ok) return;
+        resetForm(form);
+        if (onSubmitted) onSubmitted();
+      },
+    },
+  );
   return form;
 }
 
@@ -110,7 +96,7 @@ function fillPeople(form, ctx, colleagues, today) {
   owner.replaceChildren(
     el("option", { value: "", text: "—" }),
     ...colleagues.map((c) => el("option", { value: String(c.id), text: c.name })),
-    el("option", { value: "0", text: S(ctx, "someone_else") }),
+    el("option", { value: "0", text: S("someone_else") }),
   );
   owner.value = chosen;
   const list = form.querySelector("[data-list=with]");
@@ -153,7 +139,7 @@ export const phone = {
     root.querySelector("[data-list=agreements]").replaceChildren(
       ...(view.agreements.length
         ? view.agreements.map((a) => el("li", { class: "card", "data-id": String(a.id) }, card(ctx, a)))
-        : [el("li", { text: S(ctx, "none") })]),
+        : [el("li", { text: S("none") })]),
     );
   },
 };
@@ -165,21 +151,19 @@ function answerCard(a, ctx) {
   const declineForm = el(
     "form",
     { class: "stack", hidden: true },
-    el("label", { for: reasonId, text: S(ctx, "reason") }),
+    el("label", { for: reasonId, text: S("reason") }),
     reason,
-    el("button", { type: "submit", text: S(ctx, "send_decline") }),
+    el("button", { type: "submit", text: S("send_decline") }),
   );
-  declineForm.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const ack = await ctx.live.act("agreements.decline", { agreement_id: a.id, reason: reason.value });
-    if (!ack.ok) status.textContent = ack.error.message;
+  sendForm(declineForm, ctx, () => ["agreements.decline", { agreement_id: a.id, reason: reason.value }], {
+    draft: `decline:${a.id}`,
   });
-  const confirm = el("button", { type: "button", class: "primary", "data-action": "confirm", text: S(ctx, "confirm") });
+  const confirm = el("button", { type: "button", class: "primary", "data-action": "confirm", text: S("confirm") });
   confirm.addEventListener("click", async () => {
-    const ack = await ctx.live.act("agreements.confirm", { agreement_id: a.id });
-    if (!ack.ok) status.textContent = ack.error.message;
+    const ack = await press(ctx, "agreements.confirm", { agreement_id: a.id }, confirm);
+    if (ack && !ack.ok) status.textContent = ack.error.message;
   });
-  const decline = el("button", { type: "button", "data-action": "decline", text: S(ctx, "decline") });
+  const decline = el("button", { type: "button", "data-action": "decline", text: S("decline") });
   decline.addEventListener("click", () => {
     declineForm.hidden = false;
     reason.focus();
@@ -211,7 +195,7 @@ export const control = {
     form.querySelector("[data-action=cancel]").addEventListener("click", () => resetForm(form));
     const list = root.querySelector("[data-list=agreements]");
     // Never rebuild the list under a select the facilitator is using.
-    list.addEventListener("focusout", () => setTimeout(() => this.pending && this.draw(root, ctx), 0));
+    ctx.on(list, "focusout", () => ctx.after(0, () => this.pending && this.draw(root, ctx)));
   },
   update(root, view, ctx) {
     this.pending = view;
@@ -228,27 +212,27 @@ export const control = {
       ...view.agreements.map((a) => el("li", { class: `card status-${a.status}`, "data-id": String(a.id) },
         card(ctx, a, a.status === "dropped" ? [] : [tools(root, ctx, a, live)]))),
     );
-    if (!view.agreements.length) list.append(el("li", { text: S(ctx, "none") }));
+    if (!view.agreements.length) list.append(el("li", { text: S("none") }));
   },
 };
 
 function tools(root, ctx, a, all) {
-  const act = (op, data) => ctx.live.act(op, { agreement_id: a.id, ...data });
+  const act = (op, data) => press(ctx, op, { agreement_id: a.id, ...data });
   const buttons = [
-    el("button", { type: "button", text: S(ctx, "edit"), onclick: () => startEdit(root, a) }),
-    el("button", { type: "button", text: S(ctx, "withdraw"), onclick: () => act("agreements.withdraw", { note: "" }) }),
+    el("button", { type: "button", text: S("edit"), onclick: () => startEdit(root, a) }),
+    el("button", { type: "button", text: S("withdraw"), onclick: () => act("agreements.withdraw", { note: "" }) }),
   ];
   if (!a.people.length && a.status === "proposed") {
-    buttons.push(el("button", { type: "button", text: S(ctx, "agree_room"), onclick: () => act("agreements.agree") }));
+    buttons.push(el("button", { type: "button", text: S("agree_room"), onclick: () => act("agreements.agree") }));
   }
   const others = all.filter((o) => o.id !== a.id);
   if (others.length) {
     const id = `ag-merge-${a.id}`;
     const select = el("select", { id }, others.map((o) => el("option", { value: String(o.id), text: `${o.owner}: ${o.what}`.slice(0, 80) })));
     buttons.push(
-      el("label", { for: id, text: S(ctx, "merge_into") }),
+      el("label", { for: id, text: S("merge_into") }),
       select,
-      el("button", { type: "button", text: S(ctx, "merge"), onclick: () => act("agreements.merge", { into_id: Number(select.value) }) }),
+      el("button", { type: "button", text: S("merge"), onclick: () => act("agreements.merge", { into_id: Number(select.value) }) }),
     );
   }
   return el("div", { class: "buttons" }, buttons);

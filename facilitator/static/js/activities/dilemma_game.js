@@ -1,11 +1,13 @@
 // The dilemma game: private choices (or a slider), reveal, arguments, revote with shift.
-import { $, el, fromTemplate } from "../dom.js";
-import { LETTERS, act, bars, dilemmaCard, rebuild, s } from "./_dilemmas.js";
+import { $, el, fromTemplate, rebuild } from "../core/dom.js";
+import { press, sendForm } from "../core/send.js";
+import { t } from "../core/strings.js";
+import { LETTERS, bars, dilemmaCard } from "./_dilemmas.js";
 
 const BANDS = ["0–19", "20–39", "40–59", "60–79", "80–100"];
 
 function roundLabel(round, ctx) {
-  return round ? s(ctx, `dilemma_game.round_${round.kind}`, { n: round.number }) : "";
+  return round ? t(`dilemma_game.round_${round.kind}`, { n: round.number }) : "";
 }
 
 function distributionNodes(round, view, ctx) {
@@ -15,7 +17,7 @@ function distributionNodes(round, view, ctx) {
     return [
       el("p", { class: "poles-legend", text: `0 = ${view.labels[0]} · 100 = ${view.labels[1]}` }),
       bars(d.bands.map((count, i) => ({ label: BANDS[i], count })), d.total),
-      d.mean === null ? null : el("p", { text: s(ctx, "dilemma_game.mean", { n: d.mean }) }),
+      d.mean === null ? null : el("p", { text: t("dilemma_game.mean", { n: d.mean }) }),
     ].filter(Boolean);
   }
   return [bars(d.options.map((o, i) => ({ label: `${LETTERS[i]}. ${o.label}`, count: o.count })), d.total)];
@@ -32,9 +34,9 @@ function shiftNodes(view, ctx) {
     el(
       "div",
       { class: "shift" },
-      el("section", {}, el("h3", { text: `${s(ctx, "dilemma_game.before")}: ${roundLabel(before, ctx)}` }), distributionNodes(before, view, ctx)),
-      el("section", {}, el("h3", { text: `${s(ctx, "dilemma_game.after")}: ${roundLabel(after, ctx)}` }), distributionNodes(after, view, ctx)),
-      el("p", { class: "shift-summary", text: s(ctx, "dilemma_game.changed", { n: after.shift.changed, both: after.shift.both }) }),
+      el("section", {}, el("h3", { text: `${t("dilemma_game.before")}: ${roundLabel(before, ctx)}` }), distributionNodes(before, view, ctx)),
+      el("section", {}, el("h3", { text: `${t("dilemma_game.after")}: ${roundLabel(after, ctx)}` }), distributionNodes(after, view, ctx)),
+      el("p", { class: "shift-summary", text: t("dilemma_game.changed", { n: after.shift.changed, both: after.shift.both }) }),
     ),
   ];
 }
@@ -55,12 +57,12 @@ function argumentNodes(view, ctx, remove) {
                 {},
                 typeof a === "string" ? a : a.text,
                 remove && typeof a !== "string"
-                  ? el("button", { type: "button", class: "link", "data-key": `arg:${a.id}`, text: s(ctx, "dilemma_collect.delete"), onclick: () => act(ctx, "dilemma_game.remove_argument", { argument_id: a.id }) })
+                  ? el("button", { type: "button", class: "link", "data-key": `arg:${a.id}`, text: t("dilemma_collect.delete"), onclick: (e) => press(ctx, "dilemma_game.remove_argument", { argument_id: a.id }, e.currentTarget) })
                   : null,
               ),
             ),
           )
-        : el("p", { class: "hint", text: s(ctx, "dilemma_game.no_arguments") }),
+        : el("p", { class: "hint", text: t("dilemma_game.no_arguments") }),
     ),
   );
 }
@@ -68,12 +70,12 @@ function argumentNodes(view, ctx, remove) {
 function showStage(root, view, ctx) {
   const round = view.round;
   const waiting = $("[data-field=waiting]", root);
-  if (waiting) waiting.textContent = view.dilemma ? "" : s(ctx, "dilemma_game.waiting");
+  if (waiting) waiting.textContent = view.dilemma ? "" : t("dilemma_game.waiting");
   rebuild($("[data-list=dilemma]", root), view.dilemma ? [dilemmaCard(view.dilemma, ctx)] : []);
   $("[data-field=round]", root).textContent = roundLabel(round, ctx);
   $("[data-field=variation]", root).textContent = (round && round.variation) || "";
   const chosen = $("[data-field=chosen]", root);
-  if (chosen) chosen.textContent = round && !round.revealed ? s(ctx, "dilemma_game.chosen", { n: round.chosen }) : "";
+  if (chosen) chosen.textContent = round && !round.revealed ? t("dilemma_game.chosen", { n: round.chosen }) : "";
   rebuild($("[data-list=distribution]", root), distributionNodes(round, view, ctx));
 }
 
@@ -94,14 +96,13 @@ export const phone = {
     root.append(fromTemplate("dilemma_game-phone"));
     const slider = $("[name=value]", root);
     $("[data-do=slide]", root).addEventListener("click", () =>
-      act(ctx, "dilemma_game.choose", { round_id: Number(root.dataset.round), value: Number(slider.value) }),
+      press(ctx, "dilemma_game.choose", { round_id: Number(root.dataset.round), value: Number(slider.value) }),
     );
     const form = $("[data-form=argue]", root);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const ack = await ctx.live.act("dilemma_game.argue", { option: Number(form.elements.option.value), text: form.elements.text.value });
-      $("[data-status]", form).textContent = ack.ok ? "" : ack.error.message;
-      if (ack.ok) form.elements.text.value = "";
+    sendForm(form, ctx, () => ["dilemma_game.argue", { option: Number(form.elements.option.value), text: form.elements.text.value }], {
+      after: (ack) => {
+        if (ack.ok) form.elements.text.value = "";
+      },
     });
   },
   update(root, view, ctx) {
@@ -131,14 +132,14 @@ export const phone = {
               "data-key": `choice:${round.id}:${i}`,
               disabled: Boolean(mine),
               text: `${LETTERS[i]}. ${label}`,
-              onclick: () => act(ctx, "dilemma_game.choose", { round_id: round.id, option: i }),
+              onclick: (e) => press(ctx, "dilemma_game.choose", { round_id: round.id, option: i }, e.currentTarget),
             }),
           )
         : [],
     );
     let mineText = "";
-    if (mine) mineText = s(ctx, "dilemma_game.your_choice", { choice: mine.option !== null ? `${LETTERS[mine.option]}. ${labels[mine.option]}` : `${mine.value}` });
-    else if (round && round.state !== "open") mineText = s(ctx, "dilemma_game.closed_round");
+    if (mine) mineText = t("dilemma_game.your_choice", { choice: mine.option !== null ? `${LETTERS[mine.option]}. ${labels[mine.option]}` : `${mine.value}` });
+    else if (round && round.state !== "open") mineText = t("dilemma_game.closed_round");
     $("[data-field=mine]", root).textContent = mineText;
     const form = $("[data-form=argue]", root);
     form.hidden = !view.dilemma;
@@ -153,23 +154,16 @@ export const phone = {
   },
 };
 
-let revealTarget = null;
-document.addEventListener("facilitator:reveal", () => revealTarget && revealTarget());
-
 export const control = {
   mount(root, ctx) {
     root.append(fromTemplate("dilemma_game-control"));
     for (const button of root.querySelectorAll("[data-do]")) {
-      button.addEventListener("click", () => act(ctx, `dilemma_game.${button.dataset.do}`, { item_id: ctx.item.id }));
+      button.addEventListener("click", () => press(ctx, `dilemma_game.${button.dataset.do}`, { item_id: ctx.item.id }, button));
     }
     const form = $("[data-form=variation]", root);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const ack = await ctx.live.act("dilemma_game.variation", { item_id: ctx.item.id, text: form.elements.text.value });
-      $("[data-status]", form).textContent = ack.ok ? "" : ack.error.message;
-      if (ack.ok) form.reset();
-    });
-    revealTarget = () => root.dataset.kind === "dilemma_game" && act(ctx, "dilemma_game.reveal", { item_id: ctx.item.id });
+    sendForm(form, ctx, () => ["dilemma_game.variation", { item_id: ctx.item.id, text: form.elements.text.value }]);
+    // The control page's "r" shortcut, for as long as this item is shown.
+    ctx.on(document, "facilitator:reveal", () => press(ctx, "dilemma_game.reveal", { item_id: ctx.item.id }));
   },
   update(root, view, ctx) {
     showStage(root, view, ctx);
@@ -181,14 +175,14 @@ export const control = {
           "li",
           { class: "candidate" },
           el("span", { text: `#${d.number} ${d.situation}` }),
-          d.dots === undefined ? null : el("span", { class: "badge", text: s(ctx, "dilemma_vote.dots", { n: d.dots }) }),
+          d.dots === undefined ? null : el("span", { class: "badge", text: t("dilemma_vote.dots", { n: d.dots }) }),
           " ",
           el("button", {
             type: "button",
             "data-key": `stage:${d.id}`,
             "aria-current": view.dilemma && view.dilemma.id === d.id ? "true" : false,
-            text: s(ctx, "dilemma_game.stage"),
-            onclick: () => act(ctx, "dilemma_game.stage", { item_id: ctx.item.id, dilemma_id: d.id, mode: mode.value }),
+            text: t("dilemma_game.stage"),
+            onclick: (e) => press(ctx, "dilemma_game.stage", { item_id: ctx.item.id, dilemma_id: d.id, mode: mode.value }, e.currentTarget),
           }),
         ),
       ),

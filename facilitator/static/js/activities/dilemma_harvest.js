@@ -1,13 +1,15 @@
 // Harvest: needs from phones (anonymous), notes and recommendations by the facilitator.
-import { $, el, fromTemplate } from "../dom.js";
-import { act, dilemmaCard, rebuild, s } from "./_dilemmas.js";
+import { $, el, fromTemplate, rebuild } from "../core/dom.js";
+import { press, sendForm } from "../core/send.js";
+import { t } from "../core/strings.js";
+import { dilemmaCard } from "./_dilemmas.js";
 
 function part(ctx, key, items, render) {
   return el(
     "section",
     { class: "harvest-part" },
-    el("h4", { text: s(ctx, `dilemma_harvest.${key}`) }),
-    items.length ? el("ul", {}, items.map(render)) : el("p", { class: "hint", text: s(ctx, "dilemma_harvest.nothing_yet") }),
+    el("h4", { text: t(`dilemma_harvest.${key}`) }),
+    items.length ? el("ul", {}, items.map(render)) : el("p", { class: "hint", text: t("dilemma_harvest.nothing_yet") }),
   );
 }
 
@@ -25,7 +27,7 @@ export const board = {
           dilemmaCard(h.dilemma, ctx),
           part(ctx, "recommendations", h.recommendations, (r) => el("li", { text: r.text || r })),
           part(ctx, "needs", h.needs, (n) => el("li", { text: n })),
-          h.notes ? el("p", { class: "harvest-notes" }, el("strong", { text: `${s(ctx, "dilemma_harvest.notes")}: ` }), h.notes) : null,
+          h.notes ? el("p", { class: "harvest-notes" }, el("strong", { text: `${t("dilemma_harvest.notes")}: ` }), h.notes) : null,
         ),
       ),
     );
@@ -36,11 +38,11 @@ export const phone = {
   mount(root, ctx) {
     root.append(fromTemplate("dilemma_harvest-phone"));
     const form = $("[data-form=need]", root);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const ack = await ctx.live.act("dilemma_harvest.need", { dilemma_id: Number(form.elements.dilemma_id.value), text: form.elements.text.value });
-      $("[data-status]", form).textContent = ack.ok ? s(ctx, "dilemma_harvest.need_sent") : ack.error.message;
-      if (ack.ok) form.elements.text.value = "";
+    sendForm(form, ctx, () => ["dilemma_harvest.need", { dilemma_id: Number(form.elements.dilemma_id.value), text: form.elements.text.value }], {
+      okText: t("dilemma_harvest.need_sent"),
+      after: (ack) => {
+        if (ack.ok) form.elements.text.value = "";
+      },
     });
   },
   update(root, view, ctx) {
@@ -66,27 +68,28 @@ export const phone = {
 
 /** A per-dilemma block whose forms are built once, so typing is never interrupted. */
 function block(root, ctx, id) {
-  const cache = (root._blocks = root._blocks || new Map());
+  root._blocks = root._blocks || new Map();
+  const cache = root._blocks;
   if (cache.has(id)) return cache.get(id);
   const notes = el("textarea", { name: "text", rows: "3", maxlength: "4000", id: `dh-notes-${id}`, "data-key": `notes:${id}` });
   const notesForm = el(
     "form",
-    { class: "stack", onsubmit: async (e) => { e.preventDefault(); const ack = await act(ctx, "dilemma_harvest.notes", { dilemma_id: id, text: notes.value }); if (ack.ok) notes.dataset.dirty = ""; } },
-    el("label", { for: `dh-notes-${id}`, text: s(ctx, "dilemma_harvest.notes") }),
+    { class: "stack" },
+    el("label", { for: `dh-notes-${id}`, text: t("dilemma_harvest.notes") }),
     notes,
-    el("button", { type: "submit", text: s(ctx, "dilemma_harvest.save_notes") }),
+    el("button", { type: "submit", text: t("dilemma_harvest.save_notes") }),
   );
   notes.addEventListener("input", () => (notes.dataset.dirty = "1"));
+  sendForm(notesForm, ctx, () => ["dilemma_harvest.notes", { dilemma_id: id, text: notes.value }], { draft: `notes:${id}`, after: () => {} });
   const rec = el("textarea", { name: "text", rows: "2", maxlength: "1000", id: `dh-rec-${id}`, "data-key": `rec:${id}` });
-  const status = el("p", { role: "status" });
   const recForm = el(
     "form",
-    { class: "stack", onsubmit: async (e) => { e.preventDefault(); const ack = await act(ctx, "dilemma_harvest.recommend", { dilemma_id: id, text: rec.value }); status.textContent = ack.ok ? "" : ack.error.message; if (ack.ok) rec.value = ""; } },
-    el("label", { for: `dh-rec-${id}`, text: s(ctx, "dilemma_harvest.new_recommendation") }),
+    { class: "stack" },
+    el("label", { for: `dh-rec-${id}`, text: t("dilemma_harvest.new_recommendation") }),
     rec,
-    el("button", { type: "submit", text: s(ctx, "dilemma_harvest.add_recommendation") }),
-    status,
+    el("button", { type: "submit", text: t("dilemma_harvest.add_recommendation") }),
   );
+  sendForm(recForm, ctx, () => ["dilemma_harvest.recommend", { dilemma_id: id, text: rec.value }], { draft: `rec:${id}` });
   const node = { card: el("div"), lists: el("div"), notes, section: null };
   node.section = el("section", { class: "harvest", "data-dilemma-block": String(id) }, node.card, node.lists, notesForm, recForm);
   cache.set(id, node);
@@ -102,8 +105,8 @@ export const control = {
       const b = block(root, ctx, h.dilemma.id);
       b.card.replaceChildren(dilemmaCard(h.dilemma, ctx));
       if (!b.notes.dataset.dirty && document.activeElement !== b.notes) b.notes.value = h.notes;
-      const promote = (data, key) => el("button", { type: "button", class: "link", "data-key": key, text: s(ctx, "dilemma_harvest.promote"), onclick: () => act(ctx, "dilemma_harvest.promote", data) });
-      const remove = (data, key) => el("button", { type: "button", class: "link", "data-key": key, text: s(ctx, "dilemma_collect.delete"), onclick: () => act(ctx, "dilemma_harvest.remove", data) });
+      const promote = (data, key) => el("button", { type: "button", class: "link", "data-key": key, text: t("dilemma_harvest.promote"), onclick: (e) => press(ctx, "dilemma_harvest.promote", data, e.currentTarget) });
+      const remove = (data, key) => el("button", { type: "button", class: "link", "data-key": key, text: t("dilemma_collect.delete"), onclick: (e) => press(ctx, "dilemma_harvest.remove", data, e.currentTarget) });
       rebuild(b.lists, [
         part(ctx, "recommendations", h.recommendations, (r) => el("li", {}, r.text, " ", remove({ recommendation_id: r.id }, `rrm:${r.id}`))),
         part(ctx, "needs", h.needs, (n) => el("li", {}, n.text, " ", promote({ need_id: n.id }, `np:${n.id}`), remove({ need_id: n.id }, `nrm:${n.id}`))),

@@ -1,6 +1,8 @@
 // Sorting dilemmas: themes and content / organisational. The board shows the groups.
-import { $, el, fromTemplate } from "../dom.js";
-import { act, actForm, groupedList, manageList, rebuild, s, totalsText } from "./_dilemmas.js";
+import { $, el, fromTemplate, rebuild } from "../core/dom.js";
+import { press, sendForm } from "../core/send.js";
+import { t } from "../core/strings.js";
+import { groupedList, manageList, totalsText } from "./_dilemmas.js";
 
 function shared(name) {
   return {
@@ -20,7 +22,7 @@ export const phone = shared("phone");
 export const control = {
   mount(root, ctx) {
     root.append(fromTemplate("dilemma_sort-control"));
-    actForm($("[data-form=theme]", root), ctx, "dilemma.theme_add", (f) => ({ name: f.elements.name.value }));
+    sendForm($("[data-form=theme]", root), ctx, (f) => ["dilemma.theme_add", { name: f.elements.name.value }]);
   },
   update(root, view, ctx) {
     $("[data-field=totals]", root).textContent = totalsText(view.totals, ctx);
@@ -36,8 +38,8 @@ export const control = {
             type: "button",
             class: "link",
             "data-key": `theme:${th.id}`,
-            text: s(ctx, "dilemma_collect.delete"),
-            onclick: () => act(ctx, "dilemma.theme_delete", { theme_id: th.id }),
+            text: t("dilemma_collect.delete"),
+            onclick: (e) => press(ctx, "dilemma.theme_delete", { theme_id: th.id }, e.currentTarget),
           }),
         ),
       ),

@@ -1,9 +1,11 @@
 // Dot voting: + and - per dilemma on the phone, counts hidden until the reveal.
-import { $, el, fromTemplate } from "../dom.js";
-import { act, bars, dilemmaCard, rebuild, s } from "./_dilemmas.js";
+import { $, el, fromTemplate, rebuild } from "../core/dom.js";
+import { press, sendForm } from "../core/send.js";
+import { t } from "../core/strings.js";
+import { bars, dilemmaCard } from "./_dilemmas.js";
 
 function stateText(view, ctx) {
-  return s(ctx, `dilemma_vote.state_${view.state}`);
+  return t(`dilemma_vote.state_${view.state}`);
 }
 
 function results(view, ctx) {
@@ -23,7 +25,7 @@ export const board = {
   },
   update(root, view, ctx) {
     $("[data-field=state]", root).textContent = stateText(view, ctx);
-    $("[data-field=voters]", root).textContent = view.revealed ? "" : s(ctx, "dilemma_vote.voters", { n: view.voters });
+    $("[data-field=voters]", root).textContent = view.revealed ? "" : t("dilemma_vote.voters", { n: view.voters });
     rebuild(
       $("[data-list=dilemmas]", root),
       (view.dilemmas || []).map((d) => el("li", {}, el("strong", { text: `#${d.number} ` }), d.situation)),
@@ -40,7 +42,7 @@ export const phone = {
     const me = ctx.me && ctx.me.dots ? ctx.me : { dots: {}, used: 0, left: view.budget };
     const open = view.state === "open";
     $("[data-field=state]", root).textContent = stateText(view, ctx);
-    $("[data-field=left]", root).textContent = view.revealed ? "" : s(ctx, "dilemma_vote.dots_left", { n: me.left, budget: view.budget });
+    $("[data-field=left]", root).textContent = view.revealed ? "" : t("dilemma_vote.dots_left", { n: me.left, budget: view.budget });
     rebuild(
       $("[data-list=dilemmas]", root),
       (view.dilemmas || []).map((d) => {
@@ -53,20 +55,20 @@ export const phone = {
             el("button", {
               type: "button",
               "data-key": `${d.id}:remove`,
-              "aria-label": `${s(ctx, "dilemma_vote.remove_dot")} #${d.number}`,
+              "aria-label": `${t("dilemma_vote.remove_dot")} #${d.number}`,
               disabled: !open || mine === 0,
               text: "−",
-              onclick: () => act(ctx, "dilemma_vote.remove", { dilemma_id: d.id }),
+              onclick: (e) => press(ctx, "dilemma_vote.remove", { dilemma_id: d.id }, e.currentTarget),
             }),
-            el("span", { class: "my-dots", text: s(ctx, "dilemma_vote.your_dots", { n: mine }) }),
+            el("span", { class: "my-dots", text: t("dilemma_vote.your_dots", { n: mine }) }),
             el("button", {
               type: "button",
               class: "primary",
               "data-key": `${d.id}:add`,
-              "aria-label": `${s(ctx, "dilemma_vote.add_dot")} #${d.number}`,
+              "aria-label": `${t("dilemma_vote.add_dot")} #${d.number}`,
               disabled: !open || full,
               text: "+",
-              onclick: () => act(ctx, "dilemma_vote.add", { dilemma_id: d.id }),
+              onclick: (e) => press(ctx, "dilemma_vote.add", { dilemma_id: d.id }, e.currentTarget),
             }),
           ),
         });
@@ -76,28 +78,25 @@ export const phone = {
   },
 };
 
-let revealTarget = null;
-document.addEventListener("facilitator:reveal", () => revealTarget && revealTarget());
-
 export const control = {
   mount(root, ctx) {
     root.append(fromTemplate("dilemma_vote-control"));
     const form = $("[data-form=configure]", root);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const ack = await ctx.live.act("dilemma_vote.configure", {
-        item_id: ctx.item.id,
-        budget: Number(form.elements.budget.value),
-        per_dilemma: Number(form.elements.per_dilemma.value || 0),
-      });
-      $("[data-status]", form).textContent = ack.ok ? "" : ack.error.message;
-      form.dataset.dirty = "";
-    });
+    sendForm(
+      form,
+      ctx,
+      () => [
+        "dilemma_vote.configure",
+        { item_id: ctx.item.id, budget: Number(form.elements.budget.value), per_dilemma: Number(form.elements.per_dilemma.value || 0) },
+      ],
+      { draft: "", after: () => (form.dataset.dirty = "") },
+    );
     form.addEventListener("input", () => (form.dataset.dirty = "1"));
     for (const button of root.querySelectorAll("[data-do]")) {
-      button.addEventListener("click", () => act(ctx, `dilemma_vote.${button.dataset.do}`, { item_id: ctx.item.id }));
+      button.addEventListener("click", () => press(ctx, `dilemma_vote.${button.dataset.do}`, { item_id: ctx.item.id }, button));
     }
-    revealTarget = () => root.dataset.kind === "dilemma_vote" && act(ctx, "dilemma_vote.reveal", { item_id: ctx.item.id });
+    // The control page's "r" shortcut, for as long as this item is shown.
+    ctx.on(document, "facilitator:reveal", () => press(ctx, "dilemma_vote.reveal", { item_id: ctx.item.id }));
   },
   update(root, view, ctx) {
     const form = $("[data-form=configure]", root);
@@ -110,7 +109,7 @@ export const control = {
     $("[data-do=close]", root).disabled = view.state !== "open";
     $("[data-do=reveal]", root).disabled = view.revealed;
     $("[data-field=state]", root).textContent = stateText(view, ctx);
-    $("[data-field=voters]", root).textContent = s(ctx, "dilemma_vote.voters", { n: view.voters });
+    $("[data-field=voters]", root).textContent = t("dilemma_vote.voters", { n: view.voters });
     rebuild($("[data-list=results]", root), results(view, ctx));
   },
 };

@@ -1,8 +1,10 @@
 // Feedback practice (4G): the phone gives and receives; the board shows the shape,
 // counts, and team feedback the facilitator chose to show (never names).
-import { el, fromTemplate, t } from "../dom.js";
+import { press, sendForm } from "../core/send.js";
+import { el, fromTemplate, keyed } from "../core/dom.js";
+import { scoped, t } from "../core/strings.js";
 
-const S = (ctx, key, params) => t(ctx.strings, `feedback.${key}`, params);
+const S = scoped("feedback");
 const PARTS = ["behaviour", "feeling", "effect", "wish"];
 
 function fourG(ctx, f) {
@@ -10,20 +12,20 @@ function fourG(ctx, f) {
     "dl",
     { class: "four-g" },
     PARTS.filter((k) => f[k]).flatMap((k) => [
-      el("dt", { text: S(ctx, `short_${k}`) }),
+      el("dt", { text: S(`short_${k}`) }),
       el("dd", { text: f[k] }),
     ]),
   );
 }
 
 function counts(ctx, c) {
-  return S(ctx, "counts", { people: c.to_people, team: c.to_team });
+  return S("counts", { people: c.to_people, team: c.to_team });
 }
 
 function replyLine(ctx, reply, own) {
   if (!reply) return null;
   const key = own ? "your_reply" : reply.kind === "heard" ? "reply_heard" : "reply_question";
-  return el("p", { class: "reply", text: S(ctx, key, { text: reply.text }) });
+  return el("p", { class: "reply", text: S(key, { text: reply.text }) });
 }
 
 export const phone = {
@@ -32,25 +34,21 @@ export const phone = {
     const form = root.querySelector("[data-form=give]");
     // Someone may have joined since this view: refresh the names when choosing.
     form.elements.to_id.addEventListener("focus", () => ctx.live.sync());
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const f = form.elements;
-      const status = form.querySelector("[data-field=status]");
-      status.textContent = "";
-      const ack = await ctx.live.act("feedback.give", {
-        to_id: Number(f.to_id.value || 0),
-        behaviour: f.behaviour.value,
-        feeling: f.feeling.value,
-        effect: f.effect.value,
-        wish: f.wish.value,
-      });
-      if (ack.ok) {
-        for (const k of PARTS) f[k].value = "";
-        status.textContent = S(ctx, "sent");
-      } else {
-        status.textContent = ack.error.message;
-      }
-    });
+    const f = form.elements;
+    sendForm(
+      form,
+      ctx,
+      () => [
+        "feedback.give",
+        { to_id: Number(f.to_id.value || 0), behaviour: f.behaviour.value, feeling: f.feeling.value, effect: f.effect.value, wish: f.wish.value },
+      ],
+      {
+        okText: S("sent"),
+        after: (ack) => {
+          if (ack.ok) for (const k of PARTS) f[k].value = "";
+        },
+      },
+    );
   },
   update(root, view, ctx) {
     const ex = root.querySelector("[data-list=example]");
@@ -62,7 +60,7 @@ export const phone = {
       select.dataset.people = key;
       const mine = ctx.me && ctx.me.self_id;
       select.replaceChildren(
-        el("option", { value: "0", text: S(ctx, "team") }),
+        el("option", { value: "0", text: S("team") }),
         ...view.colleagues.filter((c) => c.id !== mine).map((c) => el("option", { value: String(c.id), text: c.name })),
       );
       select.value = chosen || "0";
@@ -77,9 +75,9 @@ export const phone = {
     root.querySelector("[data-list=sent]").replaceChildren(
       ...sent.map((f) =>
         el("li", { class: "card", "data-id": String(f.id) },
-          el("p", { class: "meta", text: f.to_team ? S(ctx, "to_team") : S(ctx, "to_name", { name: f.to }) }),
+          el("p", { class: "meta", text: f.to_team ? S("to_team") : S("to_name", { name: f.to }) }),
           fourG(ctx, f),
-          f.shown ? el("p", { class: "meta", text: S(ctx, "on_board") }) : null,
+          f.shown ? el("p", { class: "meta", text: S("on_board") }) : null,
           replyLine(ctx, f.reply, false)),
       ),
     );
@@ -88,18 +86,10 @@ export const phone = {
 
 // Received feedback has an answer form: keep each card (and what is typed) across updates.
 function keyedReceived(list, items, ctx) {
-  const old = new Map([...list.children].map((n) => [n.dataset.id, n]));
-  const nodes = items.map((f) => {
-    const node = old.get(String(f.id)) || receivedCard(f, ctx);
-    const done = node.querySelector("[data-slot=reply]");
-    done.replaceChildren(...[replyLine(ctx, f.reply, true)].filter(Boolean));
+  keyed(list, items, (f) => receivedCard(f, ctx), (node, f) => {
+    node.querySelector("[data-slot=reply]").replaceChildren(...[replyLine(ctx, f.reply, true)].filter(Boolean));
     node.querySelector("form").hidden = Boolean(f.reply);
-    return node;
   });
-  nodes.forEach((node, i) => {
-    if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
-  });
-  for (const node of [...list.children]) if (!nodes.includes(node)) node.remove();
 }
 
 function receivedCard(f, ctx) {
@@ -107,23 +97,20 @@ function receivedCard(f, ctx) {
   const kinds = ["heard", "question"].map((kind, i) =>
     el("div", { class: "check" },
       el("input", { type: "radio", name: "kind", id: `${base}-${kind}`, value: kind, checked: i === 0 }),
-      el("label", { for: `${base}-${kind}`, text: S(ctx, kind) })));
+      el("label", { for: `${base}-${kind}`, text: S(kind) })));
   const text = el("textarea", { id: `${base}-text`, name: "text", rows: "2", maxlength: "600" });
   const status = el("p", { class: "form-status", role: "status" });
   const form = el("form", { class: "stack" },
-    el("fieldset", {}, el("legend", { text: S(ctx, "answer") }), ...kinds),
-    el("label", { for: `${base}-text`, class: "visually-hidden", text: S(ctx, "answer") }),
+    el("fieldset", {}, el("legend", { text: S("answer") }), ...kinds),
+    el("label", { for: `${base}-text`, class: "visually-hidden", text: S("answer") }),
     text,
-    el("button", { type: "submit", text: S(ctx, "answer") }),
+    el("button", { type: "submit", text: S("answer") }),
     status);
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const ack = await ctx.live.act("feedback.reply", {
-      feedback_id: f.id, kind: form.elements.kind.value, text: text.value });
-    status.textContent = ack.ok ? "" : ack.error.message;
+  sendForm(form, ctx, () => ["feedback.reply", { feedback_id: f.id, kind: form.elements.kind.value, text: text.value }], {
+    draft: `reply:${f.id}`,
   });
   return el("li", { class: "card", "data-id": String(f.id) },
-    el("p", { class: "meta", text: S(ctx, "from", { name: f.from || t(ctx.strings, "anonymous") }) }),
+    el("p", { class: "meta", text: S("from", { name: f.from || t("anonymous") }) }),
     fourG(ctx, f), el("div", { "data-slot": "reply" }), form);
 }
 
@@ -160,10 +147,10 @@ export const control = {
               el("button", {
                 type: "button",
                 "aria-pressed": String(f.shown),
-                text: f.shown ? S(ctx, "hide") : S(ctx, "show"),
-                onclick: () => ctx.live.act("feedback.show", { feedback_id: f.id, shown: !f.shown }),
+                text: f.shown ? S("hide") : S("show"),
+                onclick: (e) => press(ctx, "feedback.show", { feedback_id: f.id, shown: !f.shown }, e.currentTarget),
               })))
-        : [el("li", { text: S(ctx, "none_team") })]),
+        : [el("li", { text: S("none_team") })]),
     );
   },
 };

@@ -1,8 +1,10 @@
 // Intervision rounds: the phone of a group member, the board overview, the control page.
 // Group content arrives only in the phone's own part (ctx.me), never in shared views.
-import { $, el, fillFields, fromTemplate } from "../dom.js";
-import { TimerView } from "../timer.js";
-import { autoSync, groupName, keepFocus, phaseOf, s, secondsLeft, clock } from "./_intervision_common.js";
+import { press, sendForm } from "../core/send.js";
+import { $, el, fillFields, fromTemplate, rebuild } from "../core/dom.js";
+import { t } from "../core/strings.js";
+import { TimerView } from "../core/timer.js";
+import { autoSync, groupName, phaseOf, s, secondsLeft, clock } from "./_intervision_common.js";
 export { control } from "./_intervision_control.js";
 export { table } from "./_intervision_table.js";
 
@@ -12,7 +14,7 @@ export const board = {
   mount(root, ctx) {
     root.append(fromTemplate("intervision-board"));
     root._asked = new Set();
-    setInterval(() => tickBoard(root, ctx), 1000);
+    ctx.every(1000, () => tickBoard(root, ctx));
   },
   update(root, view, ctx) {
     root._view = view;
@@ -27,7 +29,7 @@ export const board = {
           el("p", { class: "iv-board-phase" }, el("strong", { text: g.phase.title }), " · ", phaseOf(ctx, g)),
           el("p", { class: "iv-board-time", "data-time": String(g.id) }),
           g.names.length
-            ? el("p", { class: "iv-board-names", text: g.names.map((n) => n || anonymous(ctx)).join(", ") })
+            ? el("p", { class: "iv-board-names", text: g.names.map((n) => n || t("anonymous")).join(", ") })
             : null,
         ),
       ),
@@ -36,17 +38,13 @@ export const board = {
   },
 };
 
-function anonymous(ctx) {
-  return (ctx.strings && ctx.strings.anonymous) || "…";
-}
-
 function timeText(ctx, g, live) {
   const left = secondsLeft(g.timer, live);
-  if (g.timer.state === "done") return s(ctx, "done");
-  if (left === null) return `${s(ctx, "ready")} · ${s(ctx, "minutes_n", { n: g.timer.minutes })}`;
+  if (g.timer.state === "done") return s("done");
+  if (left === null) return `${s("ready")} · ${s("minutes_n", { n: g.timer.minutes })}`;
   const text = clock(left);
-  if (g.timer.state === "paused") return `${text} (${s(ctx, "paused")})`;
-  return left < 0 ? `${text} · ${s(ctx, "over")}` : text;
+  if (g.timer.state === "paused") return `${text} (${s("paused")})`;
+  return left < 0 ? `${text} · ${s("over")}` : text;
 }
 
 function tickBoard(root, ctx) {
@@ -68,10 +66,11 @@ export const phone = {
   mount(root, ctx) {
     root.append(fromTemplate("intervision-phone"));
     const timerNode = $("[data-role=timer]", root);
-    root._timer = new TimerView(timerNode, ctx.live, ctx.strings, $("[data-role=alert]", root));
+    root._timer = new TimerView(timerNode, ctx.live, $("[data-role=alert]", root));
+    ctx.own(() => root._timer.stop());
     root._asked = new Set();
     root._ctx = ctx;
-    const act = (op, data) => ctx.live.act(op, data);
+    const act = (op, data) => press(ctx, op, data);
     const gid = () => root._group && root._group.id;
 
     for (const button of root.querySelectorAll("[data-do]")) {
@@ -86,47 +85,43 @@ export const phone = {
       });
     }
     const contribute = $("[data-form=contribute]", root);
-    contribute.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const area = contribute.elements.text;
-      const ack = await act("intervision.contribute", { group_id: gid(), text: area.value });
-      if (ack.ok) area.value = "";
+    sendForm(contribute, ctx, () => ["intervision.contribute", { group_id: gid(), text: contribute.elements.text.value }], {
+      after: (ack) => {
+        if (ack.ok) contribute.elements.text.value = "";
+      },
     });
     const notes = $("[data-form=notes]", root);
     notes.elements.text.addEventListener("input", () => (notes.elements.text.dataset.dirty = "1"));
-    notes.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const ack = await act("intervision.note", { group_id: gid(), text: notes.elements.text.value });
-      if (ack.ok) {
-        notes.elements.text.dataset.dirty = "";
-        $("[data-field=notes_status]", root).textContent = s(ctx, "saved");
-      }
+    // Notes and takeaway are drafts too: unsaved words survive a reload or a room move.
+    sendForm(notes, ctx, () => ["intervision.note", { group_id: gid(), text: notes.elements.text.value }], {
+      okText: s("saved"),
+      after: () => {},
     });
     const takeaway = $("[data-form=takeaway]", root);
     takeaway.addEventListener("input", () => (takeaway.dataset.dirty = "1"));
-    takeaway.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const f = takeaway.elements;
-      const ack = await act("intervision.takeaway", {
-        group_id: gid(), text: f.text.value, kept: f.kept.checked, manager_visible: f.manager_visible.checked,
-        due_date: f.due_date.value || null,
-      });
-      if (ack.ok) {
-        takeaway.dataset.dirty = "";
-        $("[data-field=takeaway_status]", root).textContent = s(ctx, "saved");
-      }
-    });
+    sendForm(
+      takeaway,
+      ctx,
+      (form) => {
+        const f = form.elements;
+        return [
+          "intervision.takeaway",
+          { group_id: gid(), text: f.text.value, kept: f.kept.checked, manager_visible: f.manager_visible.checked, due_date: f.due_date.value || null },
+        ];
+      },
+      { okText: s("saved"), after: () => {} },
+    );
     const role = $("[data-form=role]", root);
-    role.addEventListener("submit", (event) => {
-      event.preventDefault();
-      act("intervision.role", {
-        group_id: gid(), role: role.elements.role.value, participant_id: Number(role.elements.participant_id.value),
-      });
-    });
-    setInterval(() => {
+    sendForm(
+      role,
+      ctx,
+      () => ["intervision.role", { group_id: gid(), role: role.elements.role.value, participant_id: Number(role.elements.participant_id.value) }],
+      { draft: "", after: () => {} },
+    );
+    ctx.every(1000, () => {
       const g = root._group;
       if (g && g.auto) autoSync(ctx.live, [g.timer], root._asked);
-    }, 1000);
+    });
   },
 
   update(root, view, ctx) {
@@ -148,16 +143,14 @@ function renderPick(root, view, ctx) {
   $("[data-part=pick]", root).hidden = !open.length;
   $("[data-part=wait]", root).hidden = Boolean(open.length);
   const list = $("[data-list=pick]", root);
-  keepFocus(list, () =>
-    list.replaceChildren(
+  rebuild(list, [
       ...open.map((g) =>
         el("li", {}, el("button", {
           type: "button", class: "big", "data-key": `pick-${g.id}`,
-          onclick: () => ctx.live.act("intervision.pick", { group_id: g.id }),
-        }, `${groupName(ctx, g)} · ${s(ctx, "people_n", { n: g.size })}`)),
+          onclick: (e) => press(ctx, "intervision.pick", { group_id: g.id }, e.currentTarget),
+        }, `${groupName(ctx, g)} · ${s("people_n", { n: g.size })}`)),
       ),
-    ),
-  );
+    ]);
 }
 
 function renderGroup(root, g, ctx) {
@@ -166,13 +159,13 @@ function renderGroup(root, g, ctx) {
     method: g.method,
     phase_title: g.phase.title,
     phase_of: phaseOf(ctx, g),
-    state: s(ctx, g.timer.state),
-    role: s(ctx, g.role),
+    state: s(g.timer.state),
+    role: s(g.role),
     instruction: g.instruction,
     case: g.case || "",
     takeaway: g.takeaway || "",
-    next_label: g.next_phase ? s(ctx, "next", { title: g.next_phase }) : s(ctx, "finish"),
-    contribute_label: s(ctx, `kind_${g.contribution}`),
+    next_label: g.next_phase ? s("next", { title: g.next_phase }) : s("finish"),
+    contribute_label: s(`kind_${g.contribution}`),
   });
   const section = $("[data-part=group]", root);
   section.dataset.phase = String(g.phase.index);
@@ -221,83 +214,79 @@ function renderContributions(root, g, ctx) {
   const choosing = g.phase_contribution === "case" && g.timer.state !== "done";
   const items = g.contributions.filter((c) => c.kind !== "case" || choosing || c.id === null);
   $("[data-part=shared-title]", root).hidden = !items.length;
-  keepFocus(list, () =>
-    list.replaceChildren(
+  rebuild(list, [
       ...items.map((c) => {
         const meta = [c.phase];
         if (c.author_id && c.author) meta.push(c.author);
-        if (c.private) meta.push(s(ctx, "private"));
+        if (c.private) meta.push(s("private"));
         const parts = [el("p", { class: "iv-text", text: c.text }), el("p", { class: "hint", text: meta.join(" · ") })];
         if (c.kind === "case") parts.push(caseButtons(c, g, ctx));
         if (c.kind === "question") parts.push(ratingButtons(c, holder, ctx));
         if (c.kind === "advice") parts.push(appealButton(c, holder, ctx));
-        return el("li", { class: `iv-item iv-${c.kind}` + (c.appeals ? " appeals" : "") }, ...parts);
+        return el("li", { class: `iv-item iv-${c.kind}${c.appeals ? " appeals" : ""}` }, ...parts);
       }),
-    ),
-  );
+    ]);
 }
 
 function caseButtons(c, g, ctx) {
   const mine = g.my_vote === c.id;
   const buttons = [
-    el("span", { class: "badge", text: s(ctx, "votes_n", { n: c.votes || 0 }) }),
+    el("span", { class: "badge", text: s("votes_n", { n: c.votes || 0 }) }),
     el("button", {
       type: "button", "data-key": `vote-${c.id}`, "aria-pressed": String(mine),
-      onclick: () => ctx.live.act("intervision.vote", { group_id: g.id, contribution_id: c.id }),
-    }, mine ? s(ctx, "voted") : s(ctx, "vote")),
+      onclick: (e) => press(ctx, "intervision.vote", { group_id: g.id, contribution_id: c.id }, e.currentTarget),
+    }, mine ? s("voted") : s("vote")),
   ];
   if (g.guide) {
     buttons.push(el("button", {
       type: "button", "data-key": `choose-${c.id}`,
-      onclick: () => ctx.live.act("intervision.choose_case", { group_id: g.id, contribution_id: c.id }),
-    }, s(ctx, "choose_this")));
+      onclick: (e) => press(ctx, "intervision.choose_case", { group_id: g.id, contribution_id: c.id }, e.currentTarget),
+    }, s("choose_this")));
   }
   return el("div", { class: "buttons" }, ...buttons);
 }
 
 function ratingButtons(c, holder, ctx) {
-  if (!holder) return c.rating ? el("span", { class: "badge", text: s(ctx, c.rating) }) : null;
+  if (!holder) return c.rating ? el("span", { class: "badge", text: s(c.rating) }) : null;
   return el(
     "div",
-    { class: "buttons iv-rating", role: "group", "aria-label": s(ctx, "rate_question") },
+    { class: "buttons iv-rating", role: "group", "aria-label": s("rate_question") },
     ...["cold", "lukewarm", "warm"].map((rating) =>
       el("button", {
         type: "button", "data-key": `rate-${c.id}-${rating}`, "aria-pressed": String(c.rating === rating),
-        onclick: () => ctx.live.act("intervision.rate", {
+        onclick: (e) => press(ctx, "intervision.rate", {
           contribution_id: c.id, rating: c.rating === rating ? "none" : rating,
-        }),
-      }, s(ctx, rating)),
+        }, e.currentTarget),
+      }, s(rating)),
     ),
   );
 }
 
 function appealButton(c, holder, ctx) {
-  if (!holder) return c.appeals ? el("span", { class: "badge", text: s(ctx, "appealing") }) : null;
+  if (!holder) return c.appeals ? el("span", { class: "badge", text: s("appealing") }) : null;
   return el("button", {
     type: "button", "data-key": `appeal-${c.id}`, "aria-pressed": String(c.appeals),
-    onclick: () => ctx.live.act("intervision.appeal", { contribution_id: c.id, appeals: !c.appeals }),
-  }, s(ctx, "appeals"));
+    onclick: (e) => press(ctx, "intervision.appeal", { contribution_id: c.id, appeals: !c.appeals }, e.currentTarget),
+  }, s("appeals"));
 }
 
 function renderMembers(root, g, ctx) {
   const free = (role) => !g.members.some((m) => m.role === role);
   const list = $("[data-list=members]", root);
-  keepFocus(list, () =>
-    list.replaceChildren(
+  rebuild(list, [
       ...g.members.map((m) =>
-        el("li", {}, `${m.name || anonymous(ctx)}${m.id === g.me ? ` (${s(ctx, "you")})` : ""} · ${s(ctx, m.role)}`)),
+        el("li", {}, `${m.name || t("anonymous")}${m.id === g.me ? ` (${s("you")})` : ""} · ${s(m.role)}`)),
       ...["process_guide", "note_taker"].filter((r) => free(r) && g.role === "member").map((r) =>
         el("li", {}, el("button", {
           type: "button", "data-key": `take-${r}`,
-          onclick: () => ctx.live.act("intervision.role", { group_id: g.id, role: r, participant_id: g.me }),
-        }, `${s(ctx, "take_role")}: ${s(ctx, r)}`)),
+          onclick: (e) => press(ctx, "intervision.role", { group_id: g.id, role: r, participant_id: g.me }, e.currentTarget),
+        }, `${s("take_role")}: ${s(r)}`)),
       ),
-    ),
-  );
+    ]);
   const form = $("[data-form=role]", root);
   form.hidden = !g.guide;
   const select = form.elements.participant_id;
   if (!form.contains(document.activeElement)) {
-    select.replaceChildren(...g.members.map((m) => el("option", { value: String(m.id) }, m.name || anonymous(ctx))));
+    select.replaceChildren(...g.members.map((m) => el("option", { value: String(m.id) }, m.name || t("anonymous"))));
   }
 }

@@ -1,26 +1,28 @@
 // Open agreements: the room looks back at what the team agreed earlier.
-import { el, fromTemplate, t } from "../dom.js";
+import { sendForm } from "../core/send.js";
+import { el, fromTemplate, keyed } from "../core/dom.js";
+import { scoped } from "../core/strings.js";
 
-const S = (ctx, key, params) => t(ctx.strings, `open_agreements.${key}`, params);
-const A = (ctx, key, params) => t(ctx.strings, `agreements.${key}`, params);
+const S = scoped("open_agreements");
+const A = scoped("agreements");
 
 function text(ctx, a) {
-  const meta = [A(ctx, "due", { date: a.due_date }), S(ctx, "from", { title: a.workshop_title, date: a.workshop_date })];
-  if (a.with.length) meta.unshift(A(ctx, "with", { names: a.with.join(", ") }));
+  const meta = [A("due", { date: a.due_date }), S("from", { title: a.workshop_title, date: a.workshop_date })];
+  if (a.with.length) meta.unshift(A("with", { names: a.with.join(", ") }));
   const status = [a.status_label];
-  if (a.overdue) status.push(`⚠ ${A(ctx, "overdue")}`);
-  if (a.reviewed) status.push(S(ctx, "reviewed"));
+  if (a.overdue) status.push(`⚠ ${A("overdue")}`);
+  if (a.reviewed) status.push(S("reviewed"));
   return [
     el("p", {}, el("strong", { text: a.owner }), ": ", el("span", { text: a.what })),
     el("p", { class: "meta", text: meta.join(" · ") }),
     el("p", { class: `status status-${a.status}`, text: status.join(" · ") }),
-    a.note ? el("p", { class: "meta", text: S(ctx, "last_note", { note: a.note }) }) : null,
+    a.note ? el("p", { class: "meta", text: S("last_note", { note: a.note }) }) : null,
   ];
 }
 
 function empty(root, view, ctx) {
   const node = root.querySelector("[data-field=empty]");
-  node.textContent = view.has_team ? S(ctx, "none") : S(ctx, "no_team");
+  node.textContent = view.has_team ? S("none") : S("no_team");
   node.hidden = view.agreements.length > 0;
 }
 
@@ -52,17 +54,12 @@ export const control = {
   },
   update(root, view, ctx) {
     empty(root, view, ctx);
-    const list = root.querySelector("[data-list=agreements]");
-    const old = new Map([...list.children].map((n) => [n.dataset.id, n]));
-    const nodes = view.agreements.map((a) => {
-      const node = old.get(String(a.id)) || reviewCard(a, view, ctx);
-      node.querySelector("[data-slot=text]").replaceChildren(...text(ctx, a).filter(Boolean));
-      return node;
-    });
-    nodes.forEach((node, i) => {
-      if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
-    });
-    for (const node of [...list.children]) if (!nodes.includes(node)) node.remove();
+    keyed(
+      root.querySelector("[data-list=agreements]"),
+      view.agreements,
+      (a) => reviewCard(a, view, ctx),
+      (node, a) => node.querySelector("[data-slot=text]").replaceChildren(...text(ctx, a).filter(Boolean)),
+    );
   },
 };
 
@@ -74,15 +71,14 @@ function reviewCard(a, view, ctx) {
   const note = el("input", { id: `${base}-note`, name: "note", maxlength: "500", autocomplete: "off" });
   const status = el("p", { class: "form-status", role: "status" });
   const form = el("form", { class: "inline-form review-form" },
-    el("label", { for: `${base}-status`, text: S(ctx, "status") }), select,
-    el("label", { for: `${base}-note`, text: S(ctx, "note") }), note,
-    el("button", { type: "submit", class: "primary", text: S(ctx, "save") }), status);
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const ack = await ctx.live.act("open_agreements.review", {
-      agreement_id: a.id, status: select.value, note: note.value });
-    if (ack.ok) note.value = "";
-    status.textContent = ack.ok ? t(ctx.strings, "saved") : ack.error.message;
+    el("label", { for: `${base}-status`, text: S("status") }), select,
+    el("label", { for: `${base}-note`, text: S("note") }), note,
+    el("button", { type: "submit", class: "primary", text: S("save") }), status);
+  sendForm(form, ctx, () => ["open_agreements.review", { agreement_id: a.id, status: select.value, note: note.value }], {
+    draft: `review:${a.id}`,
+    after: (ack) => {
+        if (ack.ok) note.value = "";
+      },
   });
   return el("li", { class: "card", "data-id": String(a.id) }, el("div", { "data-slot": "text" }), form);
 }

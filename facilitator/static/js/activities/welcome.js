@@ -1,5 +1,6 @@
 // Welcome / instructions: a text on the board and the phones, edited on the control page.
-import { fillFields, fromTemplate } from "../dom.js";
+import { sendForm } from "../core/send.js";
+import { fillFields, fromTemplate } from "../core/dom.js";
 
 export const board = {
   mount(root) {
@@ -23,13 +24,8 @@ export const control = {
   mount(root, ctx) {
     root.append(fromTemplate("welcome-control"));
     const form = root.querySelector("[data-form=text]");
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const ack = await ctx.live.act("welcome.set_text", {
-        item_id: ctx.item.id,
-        text: form.elements.text.value,
-      });
-      if (ack.ok) form.elements.text.dataset.dirty = "";
+    sendForm(form, ctx, () => ["welcome.set_text", { item_id: ctx.item.id, text: form.elements.text.value }], {
+      after: () => {},
     });
     form.elements.text.addEventListener("input", (e) => (e.target.dataset.dirty = "1"));
   },

@@ -1,14 +1,13 @@
 // The participant's phone: follows the room, sends what they type through the outbox.
-import { $, strings, t } from "./dom.js";
-import { Live } from "./live.js";
-import { Stage } from "./stage.js";
-import { TimerView } from "./timer.js";
+import { $ } from "../core/dom.js";
+import { startPage } from "../core/page.js";
+import { t } from "../core/strings.js";
 
 const code = document.body.dataset.code;
-const S = strings();
 let shared = null;
 let mine = null;
 let announced = null;
+let step = null;
 
 // Screen readers hear what changed for the room: a new step, the workshop closing.
 function announce(key, text) {
@@ -17,18 +16,8 @@ function announce(key, text) {
   $("#announce").textContent = text;
 }
 
-function showError(error) {
-  const box = $("#errors");
-  if (error.code === "gone") {
-    window.location.assign(`/j/${encodeURIComponent(code)}`);
-    return;
-  }
-  box.textContent = error.message;
-  box.hidden = false;
-  setTimeout(() => (box.hidden = true), 8000);
-}
-
-const live = new Live({
+const { timer, stage } = startPage({
+  screen: "phone",
   auth: { kind: "participant", code },
   outboxKey: `facilitator:outbox:${code}`,
   onView: (name, view) => {
@@ -36,17 +25,12 @@ const live = new Live({
     if (name === "me") mine = view;
     render();
   },
-  onStatus: (state, pending) => {
-    const parts = [t(S, state)];
-    if (pending) parts.push(t(S, "pending", { n: pending }));
-    $("#connection").textContent = parts.join(" · ");
-    document.body.dataset.connection = state;
+  onError: (error) => {
+    if (error.code !== "gone") return false;
+    window.location.assign(`/j/${encodeURIComponent(code)}`);
+    return true;
   },
-  onError: showError,
 });
-
-const timer = new TimerView($("#timer"), live, S, $("#timer-alert"));
-const stage = new Stage("phone", $("#activity-title"), $("#activity-body"), { live, strings: S });
 
 function render() {
   if (!shared) return;
@@ -55,7 +39,7 @@ function render() {
   $("#closed").hidden = status !== "closed";
   $("#activity").hidden = status !== "open";
   // Only a sync carries the name; a pushed "me" view has none and must not blank it.
-  if (mine && mine.name !== undefined) $("#me").textContent = mine.name || t(S, "anonymous");
+  if (mine && mine.name !== undefined) $("#me").textContent = mine.name || t("anonymous");
   timer.set(status === "open" ? shared.timer : null);
   if (status === "closed") announce("closed", $("#closed h1").textContent);
   if (status !== "open") return;
@@ -63,7 +47,9 @@ function render() {
   if (item) announce(`item:${item.id}`, item.title);
   // The phone's own part belongs to one agenda item; an older one is not shown.
   const own = mine && item && mine.item_id === item.id ? mine.view : {};
-  stage.show(item, { me: own });
+  const shown = stage.show(item, { me: own });
+  // A new step starts at its top (the first load keeps where the browser put it).
+  const id = item ? item.id : null;
+  if (step !== null && id !== step) shown.then(() => window.scrollTo({ top: 0 }));
+  step = id;
 }
-
-window.facilitatorLive = live; // for the browser tests and for debugging in the room

@@ -1,24 +1,15 @@
 // The projected board: read-only, large, follows the room.
-import { $, strings, t } from "./dom.js";
-import { Live } from "./live.js";
-import { Stage } from "./stage.js";
-import { TimerView } from "./timer.js";
+import { $ } from "../core/dom.js";
+import { startPage } from "../core/page.js";
+import { t } from "../core/strings.js";
 
-const token = document.body.dataset.token;
-const S = strings();
-
-const live = new Live({
-  auth: { kind: "board", token },
+const { timer, stage } = startPage({
+  screen: "board",
+  auth: { kind: "board", token: document.body.dataset.token },
   outboxKey: "facilitator:outbox:board",
   onView: (name, view) => name === "board" && render(view),
-  onStatus: (state) => {
-    $("#connection").textContent = state === "online" ? "" : t(S, "offline");
-    document.body.dataset.connection = state;
-  },
+  quiet: true,
 });
-
-const timer = new TimerView($("#timer"), live, S);
-const stage = new Stage("board", $("#activity-title"), $("#activity-body"), { live, strings: S });
 
 // Nobody can scroll a beamer: when an activity shows more than fits (many dilemmas,
 // long arguments), its part of the board gets smaller in steps until the page fits:
@@ -30,10 +21,10 @@ const STEPS = [
 ];
 
 function fit() {
-  const stage = $(".board-stage");
+  const part = $(".board-stage");
   const apply = ([font, zoom]) => {
-    stage.style.fontSize = font < 100 ? `${font}%` : "";
-    stage.style.zoom = zoom < 100 ? `${zoom}%` : "";
+    part.style.fontSize = font < 100 ? `${font}%` : "";
+    part.style.zoom = zoom < 100 ? `${zoom}%` : "";
     return document.scrollingElement.scrollHeight;
   };
   let best = null;
@@ -46,16 +37,14 @@ function fit() {
 }
 
 function render(view) {
-  $("#people").textContent = t(S, "joined", { n: view.people.joined });
+  $("#people").textContent = t("joined", { n: view.people.joined });
   $("#closed").hidden = view.workshop.status !== "closed";
   timer.set(view.timer);
   const item = view.item;
-  $("#step").textContent = item ? t(S, "step", { n: item.position, total: item.total }) : "";
+  $("#step").textContent = item ? t("step", { n: item.position, total: item.total }) : "";
   stage.show(item).then(fit);
 }
 
 window.addEventListener("resize", fit);
 // Activities may also grow on their own (a group's phase, an argument): fit again then.
 new ResizeObserver(fit).observe($("#activity-body"));
-
-window.facilitatorLive = live;

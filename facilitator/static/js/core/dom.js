@@ -34,26 +34,30 @@ export function fillFields(root, values) {
   }
 }
 
-export function strings() {
-  try {
-    return JSON.parse(document.body.dataset.strings || "{}");
-  } catch {
-    return {};
-  }
-}
-
-/** Translate with %(name)s placeholders filled in. */
-export function t(table, key, params = {}) {
-  // A count of one has its own text under `<key>.one` where the language needs it
-  // ("1 dilemma", "1 heeft gestemd"), not "1 dilemmas".
-  let text = (params.n === 1 && table[`${key}.one`]) || (table[key] ?? key);
-  for (const [name, value] of Object.entries(params)) {
-    text = text.replaceAll(`%(${name})s`, String(value));
-  }
-  return text;
-}
-
-/** Replace a container's content, keeping focus where it was if that node survives. */
-export function replace(container, ...nodes) {
+/** Replace a container's children, keeping focus on the node with the same data-key. */
+export function rebuild(container, nodes) {
+  const active = document.activeElement;
+  const key = active && container.contains(active) ? active.dataset.key : null;
   container.replaceChildren(...nodes);
+  if (key) container.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
+}
+
+/**
+ * Keep one child per item id: create new ones, update existing ones in place, drop the
+ * rest. A form inside a kept node keeps what is typed in it and its focus.
+ */
+export function keyed(list, items, create, update = () => {}) {
+  const old = new Map([...list.children].map((node) => [node.dataset.id, node]));
+  const nodes = items.map((item) => {
+    const id = String(item.id);
+    const node = old.get(id) || create(item);
+    node.dataset.id = id;
+    update(node, item);
+    return node;
+  });
+  // Only touch the DOM where the order changed.
+  nodes.forEach((node, i) => {
+    if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
+  });
+  for (const node of [...list.children]) if (!nodes.includes(node)) node.remove();
 }

@@ -4,13 +4,17 @@
 // stay in localStorage and are resent after reconnect, reload or server restart (the
 // server dedupes by op_id); every push carries `seq`; on connect, wake-up, or an ack
 // whose seq we never saw pushed, we ask for a fresh view with `sync`.
-import { io } from "../vendor/socket.io.esm.min.js";
+import { io } from "../../vendor/socket.io.esm.min.js";
 
 const ACK_TIMEOUT_MS = 10000;
 const SEEN_GRACE_MS = 2500;
 const HEARTBEAT_MS = 60000;
-// Refusals that will never succeed on resend; anything else is retried.
-const RETRY_CODES = new Set(["rate_limited", "internal"]);
+// A refusal is final (the action leaves the outbox and the user is told), except:
+// rate_limited waits and tries again; internal (a server bug) is tried a few times
+// with backoff and then given up as failed, so one bug never blocks what follows.
+const RATE_WAIT_MS = 3000;
+const INTERNAL_TRIES = 3;
+const INTERNAL_BACKOFF_MS = 1000; // doubled after every try
 
 export function newOpId() {
   // crypto.randomUUID needs a secure context; phones on venue Wi-Fi often use plain HTTP.
@@ -38,13 +42,18 @@ export class Live {
     this.views = {}; // name -> seq of the view shown
     this.offsetMs = 0; // server clock minus ours
     this.flushing = false;
-    this.waiters = new Map(); // op_id -> resolve
+    this.waiters = new Map(); // op_id -> [resolve, ...]
+    this.watchers = new Map(); // op_id -> (state) => void: "queued" | "sending" | "retrying"
+    this.retryTimer = null;
     this.socket = io({ auth, reconnectionDelayMax: 5000 });
     for (const name of ["board", "control", "phone", "me", "table"]) {
       this.socket.on(name, (msg) => this.receive(name, msg));
     }
     this.socket.on("connect", () => this.connected());
-    this.socket.on("disconnect", () => this.status());
+    this.socket.on("disconnect", () => {
+      for (const watch of this.watchers.values()) watch("queued");
+      this.status();
+    });
     this.socket.on("connect_error", (err) => {
       if (err && err.data && ["gone", "login", "bad_auth", "bad_code"].includes(err.data.code)) {
         this.onError({ code: err.data.code, message: err.message });
@@ -117,46 +126,94 @@ export class Live {
     });
   }
 
-  /** Send an action; resolves with its ack ({ok, ...}) once the server has it. */
-  act(op, data = {}) {
-    const item = { op, op_id: newOpId(), data };
-    this.outbox = [...this.outbox, item];
-    const done = new Promise((resolve) => this.waiters.set(item.op_id, resolve));
+  /**
+   * Send an action; resolves with its ack ({ok, ...}) once the server has answered for
+   * good. One intent is one action: while the same op with the same data waits in the
+   * outbox (a double click, a second tap while offline), no second action is made.
+   * `onState` hears "queued" (offline), "sending" and "retrying" until then.
+   */
+  act(op, data = {}, { onState } = {}) {
+    const same = JSON.stringify(data);
+    let item = this.outbox.find((i) => i.op === op && JSON.stringify(i.data) === same);
+    if (!item) {
+      item = { op, op_id: newOpId(), data };
+      this.outbox = [...this.outbox, item];
+    }
+    const done = new Promise((resolve) => {
+      this.waiters.set(item.op_id, [...(this.waiters.get(item.op_id) || []), resolve]);
+    });
+    if (onState) {
+      this.watchers.set(item.op_id, onState);
+      onState(this.socket.connected ? "sending" : "queued");
+    }
     this.flush();
     return done;
+  }
+
+  settle(item, ack) {
+    this.outbox = this.outbox.filter((i) => i.op_id !== item.op_id);
+    const waiting = this.waiters.get(item.op_id) || [];
+    this.waiters.delete(item.op_id);
+    this.watchers.delete(item.op_id);
+    if (ack.ok) this.expectSeq(ack.seq);
+    // Nobody waits for it (sent before a reload): say it at the top of the page.
+    else if (!waiting.length) this.onError(ack.error);
+    for (const resolve of waiting) resolve(ack);
+  }
+
+  update(item, changes) {
+    this.outbox = this.outbox.map((i) => (i.op_id === item.op_id ? { ...i, ...changes } : i));
+  }
+
+  retryAt(when) {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.flush(), Math.max(0, when - Date.now()));
   }
 
   async flush() {
     if (this.flushing || !this.socket.connected) return;
     this.flushing = true;
     try {
-      // In order, one at a time: a later action may depend on an earlier one.
-      // Re-read the outbox each turn: an action queued while we wait is sent too
-      // (a second key press within one round trip was otherwise left until reconnect).
-      let item;
-      while ((item = this.outbox[0])) {
+      // In order, one at a time: a later action may depend on an earlier one. An action
+      // waiting for its retry is passed over, so it holds nothing up. The outbox is
+      // re-read every turn: an action queued while we wait is sent too.
+      const tried = new Set();
+      const next = () => this.outbox.find((i) => !tried.has(i.op_id) && !(i.retry_at > Date.now()));
+      for (let item = next(); item; item = next()) {
         if (!this.socket.connected) break;
+        tried.add(item.op_id);
+        this.watchers.get(item.op_id)?.("sending");
         const ack = await this.send(item);
         if (ack === null) break; // timed out: keep it, retry on the next connect
-        if (!ack.ok && RETRY_CODES.has(ack.error.code)) break;
-        this.outbox = this.outbox.filter((i) => i.op_id !== item.op_id);
-        if (!ack.ok) this.onError(ack.error);
-        else this.expectSeq(ack.seq);
-        const resolve = this.waiters.get(item.op_id);
-        if (resolve) {
-          this.waiters.delete(item.op_id);
-          resolve(ack);
+        const code = ack.ok ? null : ack.error && ack.error.code;
+        if (code === "rate_limited") {
+          this.retryAt(Date.now() + RATE_WAIT_MS);
+          this.watchers.get(item.op_id)?.("retrying");
+          break; // what follows would be limited too
         }
+        if (code === "internal" && (item.tries || 0) + 1 < INTERNAL_TRIES) {
+          const tries = (item.tries || 0) + 1;
+          const at = Date.now() + INTERNAL_BACKOFF_MS * 2 ** (tries - 1);
+          this.update(item, { tries, retry_at: at });
+          this.watchers.get(item.op_id)?.("retrying");
+          this.retryAt(at);
+          continue;
+        }
+        this.settle(item, code === "internal" ? { ...ack, failed: true } : ack);
       }
     } finally {
       this.flushing = false;
+      const later = this.outbox.map((i) => i.retry_at || 0).filter((at) => at > Date.now());
+      if (later.length) this.retryAt(Math.min(...later));
       this.status();
     }
   }
 
   send(item) {
+    // Only the envelope: the retry bookkeeping kept beside it in the outbox stays here.
+    const envelope = { op: item.op, op_id: item.op_id, data: item.data };
     return new Promise((resolve) => {
-      this.socket.timeout(ACK_TIMEOUT_MS).emit("act", item, (err, ack) => {
+      this.socket.timeout(ACK_TIMEOUT_MS).emit("act", envelope, (err, ack) => {
         resolve(err || !ack ? null : ack);
       });
     });

@@ -1,23 +1,22 @@
 // Counts down from the server's ends_at, corrected by the measured clock offset.
-import { t } from "./dom.js";
-
-function format(seconds) {
-  const s = Math.max(0, Math.ceil(seconds));
-  const m = Math.floor(s / 60);
-  return `${m}:${String(s % 60).padStart(2, "0")}`;
-}
+import { t } from "./strings.js";
+import { clock } from "./time.js";
 
 export class TimerView {
-  constructor(root, live, strings, announcer = null) {
+  constructor(root, live, announcer = null) {
     this.root = root;
     this.value = root.querySelector(".timer-value");
     this.live = live;
-    this.strings = strings;
     this.announcer = announcer;
     this.timer = null;
     this.warned = false;
     this.ended = false;
-    setInterval(() => this.tick(), 250);
+    this.interval = setInterval(() => this.tick(), 250);
+  }
+
+  /** End the countdown (an activity's timer goes when its item is left). */
+  stop() {
+    clearInterval(this.interval);
   }
 
   set(timer) {
@@ -42,17 +41,17 @@ export class TimerView {
     this.root.hidden = left === null;
     if (left === null) return;
     const paused = this.timer.state === "paused";
-    this.value.textContent = format(left) + (paused ? ` (${t(this.strings, "paused")})` : "");
+    this.value.textContent = clock(Math.max(0, left)) + (paused ? ` (${t("paused")})` : "");
     this.root.classList.toggle("ending", left <= 120 && !paused);
     this.root.classList.toggle("ended", left <= 0);
     if (paused) return;
     if (left <= 120 && left > 0 && !this.warned && this.timer.duration > 120) {
       this.warned = true;
-      this.announce(t(this.strings, "two_minutes"));
+      this.announce(t("two_minutes"));
     }
     if (left <= 0 && !this.ended) {
       this.ended = true;
-      this.announce(t(this.strings, "time_up"));
+      this.announce(t("time_up"));
     }
   }
 
