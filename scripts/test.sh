@@ -10,5 +10,13 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 bash scripts/setup.sh test
 .venv/bin/ruff check facilitator tests bench run.py
-[ -x node_modules/.bin/biome ] || npm ci --no-audit --no-fund; node_modules/.bin/biome lint facilitator/static/js
+# The JavaScript linter (Biome, pinned in package.json): no build step, only a check.
+if [ ! -x node_modules/.bin/biome ]; then
+  if ! command -v npm >/dev/null; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+  fi
+  npm ci --no-audit --no-fund
+fi
+node_modules/.bin/biome lint facilitator/static/js
 exec .venv/bin/python -m pytest -q "$@"
