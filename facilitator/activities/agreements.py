@@ -85,14 +85,6 @@ def _colleague(ctx: Context, participant_id: int) -> dict[str, Any]:
     return row
 
 
-def actor_name(ctx: Context) -> str:
-    if ctx.actor.kind == PARTICIPANT:
-        row = ctx.one("SELECT name FROM participants WHERE id = ?", (ctx.actor.participant_id,))
-        return (row and row["name"]) or str(_l("Anonymous"))
-    row = ctx.one("SELECT name, email FROM users WHERE id = ?", (ctx.actor.user_id,))
-    return (row and (row["name"] or row["email"])) or "?"
-
-
 def _parties(ctx: Context, data: dict[str, Any]) -> tuple[dict[str, Any], Any, list[Any]]:
     """Check the fields and resolve the named people; refuse what is incomplete."""
     store.check_not_past(data["due_date"], ctx.now)
@@ -141,7 +133,7 @@ def propose(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         raise ActionError("invalid", _l("At most %(max)s items."), max=MAX_PER_WORKSHOP)
     fields, owner, others = _parties(ctx, data)
     agreement_id = store.create(
-        ctx, ctx.workshop, fields, owner, others, actor_name(ctx), ctx.now_iso,
+        ctx, ctx.workshop, fields, owner, others, store.actor_name(ctx), ctx.now_iso,
         item_id=item["id"], proposed_by=ctx.actor.participant_id,
     )
     _changed(ctx, store.get(ctx, agreement_id))
@@ -157,7 +149,8 @@ def _answer(ctx: Context, agreement_id: int, yes: bool, reason: str) -> None:
         raise ActionError("not_named", _l("Only the people named in an agreement confirm it."))
     if row["status"] != "proposed":
         raise ActionError("not_now", _l("This agreement is not waiting for answers."))
-    store.answer(ctx, row, person["participant_id"], yes, reason, actor_name(ctx), ctx.now_iso)
+    who = store.actor_name(ctx)
+    store.answer(ctx, row, person["participant_id"], yes, reason, who, ctx.now_iso)
     _changed(ctx, row)
 
 
@@ -188,7 +181,7 @@ def edit(ctx: Context, data: dict[str, Any]) -> None:
          row["id"]),
     )
     store.set_people(ctx, row["id"], owner, others)
-    store.set_status(ctx, row, "proposed", str(_l("edited")), actor_name(ctx), ctx.now_iso,
+    store.set_status(ctx, row, "proposed", str(_l("edited")), store.actor_name(ctx), ctx.now_iso,
                      workshop_id=ctx.workshop["id"])
     _changed(ctx, row)
     _changed(ctx, store.get(ctx, row["id"]))
@@ -212,7 +205,7 @@ def merge(ctx: Context, data: dict[str, Any]) -> None:
             " VALUES (?, ?, ?, 'with')",
             (target["id"], person["participant_id"], person["name"]),
         )
-    who = actor_name(ctx)
+    who = store.actor_name(ctx)
     ctx.execute("UPDATE agreements SET merged_into = ? WHERE id = ?", (target["id"], source["id"]))
     store.set_status(ctx, source, "dropped", str(_l("merged into #%(id)s") % {"id": target["id"]}),
                      who, ctx.now_iso, workshop_id=ctx.workshop["id"])
@@ -230,8 +223,9 @@ def merge(ctx: Context, data: dict[str, Any]) -> None:
 )
 def withdraw(ctx: Context, data: dict[str, Any]) -> None:
     row = _own(ctx, data["agreement_id"])
-    store.set_status(ctx, row, "dropped", data["note"] or str(_l("withdrawn")), actor_name(ctx),
-                     ctx.now_iso, workshop_id=ctx.workshop["id"])
+    note = data["note"] or str(_l("withdrawn"))
+    store.set_status(ctx, row, "dropped", note, store.actor_name(ctx), ctx.now_iso,
+                     workshop_id=ctx.workshop["id"])
     _changed(ctx, row)
 
 
@@ -243,7 +237,7 @@ def agree_for_room(ctx: Context, data: dict[str, Any]) -> None:
         raise not_allowed()
     if row["status"] != "proposed":
         raise ActionError("not_now", _l("This agreement is not waiting for answers."))
-    store.set_status(ctx, row, "agreed", "", actor_name(ctx), ctx.now_iso,
+    store.set_status(ctx, row, "agreed", "", store.actor_name(ctx), ctx.now_iso,
                      workshop_id=ctx.workshop["id"])
     _changed(ctx, row)
 

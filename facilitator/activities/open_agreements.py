@@ -12,7 +12,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from facilitator.activities.agreements import actor_name
 from facilitator.agreements import store
 from facilitator.errors import not_found
 from facilitator.i18n import format_day
@@ -109,8 +108,8 @@ def review(ctx: Context, data: dict[str, Any]) -> None:
     row = next((r for r in _rows(ctx, ctx.workshop) if r["id"] == data["agreement_id"]), None)
     if row is None:
         raise not_found(_l("That agreement does not exist."))
-    store.set_status(ctx, row, data["status"], data["note"] or "", actor_name(ctx), ctx.now_iso,
-                     user_id=ctx.actor.user_id, workshop_id=ctx.workshop["id"])
+    store.set_status(ctx, row, data["status"], data["note"] or "", store.actor_name(ctx),
+                     ctx.now_iso, user_id=ctx.actor.user_id, workshop_id=ctx.workshop["id"])
     ctx.changes.board = ctx.changes.control = ctx.changes.phones = True
 
 

@@ -414,3 +414,13 @@ def answer(
         set_status(q, row, "agreed", "", actor, at, workshop_id=row["workshop_id"])
     else:
         q.execute("UPDATE agreements SET updated_at = ? WHERE id = ?", (at, row["id"]))
+
+
+def actor_name(ctx: Any) -> str:
+    """The name the history shows for who acted: a participant's name ("Anonymous"
+    without one) or a user's name or e-mail address."""
+    if ctx.actor.participant_id is not None:
+        row = ctx.one("SELECT name FROM participants WHERE id = ?", (ctx.actor.participant_id,))
+        return (row and row["name"]) or str(_l("Anonymous"))
+    row = ctx.one("SELECT name, email FROM users WHERE id = ?", (ctx.actor.user_id,))
+    return (row and (row["name"] or row["email"])) or "?"
