@@ -77,6 +77,8 @@ CLIENT_STRINGS = {
     "appealing": _l("appeals to the case-holder"),
     "votes_n": _l("%(n)s votes"),
     "votes_n.one": _l("%(n)s vote"),
+    "voters_n": _l("%(n)s of %(total)s have voted"),
+    "voters_n.one": _l("%(n)s of %(total)s has voted"),
     "vote": _l("Vote"),
     "voted": _l("Your vote"),
     "choose_this": _l("Choose this case"),

@@ -230,8 +230,12 @@ function renderContributions(root, g, ctx) {
 
 function caseButtons(c, g, ctx) {
   const mine = g.my_vote === c.id;
+  // Counts come only once the vote is closed or everyone voted; until then, how many voted.
+  const count = c.votes === null
+    ? s("voters_n", { n: g.voters, total: g.size })
+    : s("votes_n", { n: c.votes });
   const buttons = [
-    el("span", { class: "badge", text: s("votes_n", { n: c.votes || 0 }) }),
+    el("span", { class: "badge", text: count }),
     el("button", {
       type: "button", "data-key": `vote-${c.id}`, "aria-pressed": String(mine),
       onclick: (e) => press(ctx, "intervision.vote", { group_id: g.id, contribution_id: c.id }, e.currentTarget),
