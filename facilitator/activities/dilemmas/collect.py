@@ -116,16 +116,20 @@ def submit(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     schema={"dilemma_id": Int(min=1), **store.DILEMMA_FIELDS, **store.SHOW_NAME},
 )
 def edit(ctx: Context, data: dict[str, Any]) -> None:
-    _collecting(ctx)
+    item = _collecting(ctx)
     row = _own(ctx, data["dilemma_id"])
+    # With approval on, changed text waits for the facilitator again: approval is of the
+    # text, and the board must not show what nobody approved.
+    approved = row["approved"] and not item["config"].get("approval")
     ctx.execute(
         "UPDATE dilemmas SET situation = ?, options = ?, dilemma_values = ?, author_name = ?,"
-        " updated_at = ? WHERE id = ?",
+        " approved = ?, updated_at = ? WHERE id = ?",
         (
             data["situation"],
             dumps(data["options"]),
             data["values"],
             _name_for(ctx, data["show_name"]),
+            int(approved),
             ctx.now_iso,
             row["id"],
         ),
