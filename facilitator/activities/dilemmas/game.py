@@ -36,6 +36,7 @@ CLIENT_STRINGS = {
     "before": _l("before"),
     "after": _l("after"),
     "changed": _l("%(n)s of %(both)s changed their choice"),
+    "changed.one": _l("%(n)s of %(both)s changed their choice after the talk"),
     "mean": _l("Average position: %(n)s"),
     "no_arguments": _l("No arguments yet."),
     "stage": _l("Put on stage"),
