@@ -13,18 +13,15 @@ from __future__ import annotations
 import os
 import resource
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from agreements_support import open_room, propose, team_id, tomorrow
 
-from conftest import ROOT, Server
+from conftest import Server
 
 MODES = ["eventlet", "gevent"]
 
@@ -34,27 +31,7 @@ class LimitedServer(Server):
 
     def __init__(self, data_dir: Path, limit: tuple[int, int], env: dict[str, str]):
         super().__init__(data_dir, env)
-        self.limit = limit
-
-    def start(self) -> None:
-        log = self.log.open("ab")
-        limit = self.limit
-        self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "run.py"), "--data", str(self.data_dir),
-             "--port", str(self.port)],
-            stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=ROOT,
-            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, limit),
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server died:\n{self.log.read_text()}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-        raise RuntimeError(f"server did not start:\n{self.log.read_text()}")
+        self.preexec = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, limit)
 
     def open_fds(self) -> int:
         assert self.proc is not None

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ class Server:
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1",
                     "FACILITATOR_SYNC_RATE": "100000/10second", **(env or {})}
         self.proc: subprocess.Popen[bytes] | None = None
+        # Run in the child before run.py starts (e.g. a lower file-descriptor limit).
+        self.preexec: Callable[[], None] | None = None
         self.log = data_dir / "server.log"
         self._app: Any = None
 
@@ -57,6 +60,7 @@ class Server:
             [sys.executable, str(ROOT / "run.py"), "--data", str(self.data_dir),
              "--port", str(self.port)],
             stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=ROOT,
+            preexec_fn=self.preexec,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
