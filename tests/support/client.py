@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import socketio.exceptions
+
 AUDIENCES = ("board", "control", "phone", "me", "table")
 
 
@@ -156,7 +158,13 @@ class Screens:
                 continue
             deadline = time.monotonic() + self.timeout
             while True:
-                synced = Client._views(client.sync())
+                try:
+                    answer = client.sync()
+                except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError):
+                    if client.connected:
+                        raise
+                    break  # the server closed it while syncing (a removed participant)
+                synced = Client._views(answer)
                 if not synced:
                     break  # the screen was refused (removed, workshop gone): nothing to show
                 fresh, now = shown(synced), shown(client.views)
