@@ -254,3 +254,66 @@ def test_a_button_pressed_offline_says_so_and_counts_once(room: Room) -> None:
     phone.context.set_offline(False)
     expect(button).to_have_count(0, timeout=WAIT)
     assert room.dilemmas() == []
+
+
+def test_an_edit_draft_comes_back_as_an_edit_after_a_reload(room: Room) -> None:
+    phone = room.phone()
+    room.goto("Collect dilemmas", phone)
+    write(phone, "The first version")
+    phone.click("[data-role=send]")
+    sent(phone)
+    (dilemma,) = room.dilemmas()
+    phone.click(f"[data-key='{dilemma['id']}:edit']")
+    phone.fill("#dc-situation", "The second version, half typed")
+    phone.reload()
+    expect(phone.locator("#dc-situation")).to_have_value("The second version, half typed",
+                                                         timeout=WAIT)
+    assert phone.input_value("[name=dilemma_id]") == str(dilemma["id"])
+    # Sent, it is the edit (which this server fails), not a second dilemma.
+    phone.click("[data-role=send]")
+    expect(phone.locator("[data-form=dilemma]")).to_have_attribute("data-state", "failed",
+                                                                   timeout=WAIT)
+    assert room.dilemmas() == [dilemma]
+
+
+def test_a_form_whose_action_still_waits_says_so_after_a_reload(room: Room) -> None:
+    phone = room.phone()
+    room.goto("Collect dilemmas", phone)
+    write(phone, "Sent before the reload")
+    phone.click("[data-role=send]")
+    sent(phone)
+    (dilemma,) = room.dilemmas()
+    phone.click(f"[data-key='{dilemma['id']}:edit']")
+    phone.fill("#dc-situation", "An edit still being retried")
+    phone.click("[data-role=send]")  # dilemma.edit fails with `internal`: retried with backoff
+    form = phone.locator("[data-form=dilemma]")
+    expect(form).to_have_attribute("data-state", "retrying", timeout=WAIT)
+    phone.reload()
+    # The reloaded form knows its earlier submission: busy, not an idle draft to send again.
+    expect(form).to_have_attribute("data-state", re.compile("pending|retrying"), timeout=WAIT)
+    expect(form).to_have_attribute("aria-busy", "true")
+    phone.click("[data-role=send]")
+    expect(form).to_have_attribute("data-state", "failed", timeout=WAIT)
+    expect(phone.locator("#dc-situation")).to_have_value("An edit still being retried")
+    assert phone.evaluate("window.facilitatorLive.outbox.length") == 0
+    assert room.dilemmas() == [dilemma]
+
+
+def test_a_draft_acked_after_a_reload_is_not_offered_again(room: Room) -> None:
+    phone = room.phone()
+    room.goto("Collect dilemmas", phone)
+    write(phone, "Sent in a tunnel, acked after the reload")
+    phone.route("**/socket.io/**", lambda route: route.abort())
+    phone.evaluate("window.facilitatorLive.socket.io.engine.close()")
+    phone.wait_for_selector("body[data-connection=offline]")
+    phone.click("[data-role=send]")
+    expect(phone.locator("[data-form=dilemma]")).to_have_attribute("data-state", "queued")
+    phone.reload()
+    phone.unroute("**/socket.io/**")
+    phone.wait_for_selector("[data-list=mine] .dilemma", timeout=WAIT)
+    assert [d["situation"] for d in room.dilemmas()] == ["Sent in a tunnel, acked after the reload"]
+    expect(phone.locator("#dc-situation")).to_have_value("")
+    phone.reload()
+    phone.wait_for_selector("[data-list=mine] .dilemma", timeout=WAIT)
+    expect(phone.locator("#dc-situation")).to_have_value("")
+    assert phone.evaluate("Object.keys(localStorage).filter(k => k.includes(':draft:'))") == []

@@ -132,13 +132,26 @@ export class Live {
    * outbox (a double click, a second tap while offline), no second action is made.
    * `onState` hears "queued" (offline), "sending" and "retrying" until then.
    */
-  act(op, data = {}, { onState } = {}) {
+  act(op, data = {}, { onState, tag } = {}) {
     const same = JSON.stringify(data);
     let item = this.outbox.find((i) => i.op === op && JSON.stringify(i.data) === same);
     if (!item) {
-      item = { op, op_id: newOpId(), data };
+      // `tag` names the draft the action was typed in (see queued() and settle()).
+      item = { op, op_id: newOpId(), data, ...(tag ? { tag } : {}) };
       this.outbox = [...this.outbox, item];
     }
+    const done = this.wait(item, { onState });
+    this.flush();
+    return done;
+  }
+
+  /** The action sent from the draft `tag` that still waits in the outbox (sent before a reload). */
+  queued(tag) {
+    return this.outbox.find((i) => i.tag === tag) || null;
+  }
+
+  /** Resolves with the ack of an action in the outbox; `onState` as for act(). */
+  wait(item, { onState } = {}) {
     const done = new Promise((resolve) => {
       this.waiters.set(item.op_id, [...(this.waiters.get(item.op_id) || []), resolve]);
     });
@@ -146,7 +159,6 @@ export class Live {
       this.watchers.set(item.op_id, onState);
       onState(this.socket.connected ? "sending" : "queued");
     }
-    this.flush();
     return done;
   }
 
@@ -155,7 +167,12 @@ export class Live {
     const waiting = this.waiters.get(item.op_id) || [];
     this.waiters.delete(item.op_id);
     this.watchers.delete(item.op_id);
-    if (ack.ok) this.expectSeq(ack.seq);
+    if (ack.ok) {
+      this.expectSeq(ack.seq);
+      // Its text is stored now: drop the draft even when no form waits for it (the
+      // page was reloaded and its form is not on screen), so it is never sent twice.
+      if (item.tag) localStorage.removeItem(item.tag);
+    }
     // Nobody waits for it (sent before a reload): say it at the top of the page.
     else if (!waiting.length) this.onError(ack.error);
     for (const resolve of waiting) resolve(ack);

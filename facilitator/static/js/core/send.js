@@ -10,6 +10,9 @@ import { el } from "./dom.js";
 import { t } from "./strings.js";
 
 const TEXT = "textarea, input:not([type]), input[type=text], input[type=date], input[type=number]";
+// Kept with the text, though typing never starts a draft by them alone: which dilemma an
+// edit is for (a hidden field), and the form's ticks and choices.
+const KEPT = `${TEXT}, input[type=hidden], input[type=checkbox], input[type=radio], select`;
 
 function draftKey(ctx, name) {
   // The page's path names the workshop and the screen (a phone and the control page
@@ -27,16 +30,25 @@ function statusNode(form) {
   return node;
 }
 
-/** What a form holds in its text fields, by field name. */
+function isTick(field) {
+  return field.type === "checkbox" || field.type === "radio";
+}
+
+/** What a form holds, by field name (a tick as true/false, a radio group as its value). */
 function fieldValues(form) {
   const values = {};
-  for (const field of form.querySelectorAll(TEXT)) if (field.name) values[field.name] = field.value;
+  for (const field of form.querySelectorAll(KEPT)) {
+    if (!field.name) continue;
+    if (field.type === "radio") {
+      if (field.checked) values[field.name] = field.value;
+    } else values[field.name] = isTick(field) ? field.checked : field.value;
+  }
   return values;
 }
 
 function saveDraft(key, form) {
-  const values = fieldValues(form);
-  if (Object.values(values).some((v) => v.trim())) localStorage.setItem(key, JSON.stringify(values));
+  const typed = [...form.querySelectorAll(TEXT)].some((field) => field.name && field.value.trim());
+  if (typed) localStorage.setItem(key, JSON.stringify(fieldValues(form)));
   else localStorage.removeItem(key);
 }
 
@@ -48,14 +60,19 @@ function restoreDraft(key, form) {
     values = null;
   }
   if (!values) return;
-  for (const field of form.querySelectorAll(TEXT)) {
-    if (field.name in values && values[field.name] !== "") {
-      field.value = values[field.name];
-      // Modules refresh fields from the server unless the user has typed in them.
-      field.dataset.dirty = "1";
-      form.dataset.dirty = "1";
-    }
+  for (const field of form.querySelectorAll(KEPT)) {
+    if (!(field.name in values)) continue;
+    const value = values[field.name];
+    if (field.type === "radio") field.checked = field.value === value;
+    else if (field.type === "checkbox") field.checked = Boolean(value);
+    else if (value !== "") field.value = value;
+    else continue;
+    // Modules refresh fields from the server unless the user has typed in them.
+    field.dataset.dirty = "1";
+    form.dataset.dirty = "1";
   }
+  // A module may show more for what came back (the "cancel edit" of an edit draft).
+  form.dispatchEvent(new CustomEvent("draft-restored"));
 }
 
 /**
@@ -77,16 +94,8 @@ export function sendForm(form, ctx, build, { after = null, okText = "", draft } 
     if (state === "pending" || state === "queued" || state === "retrying") form.setAttribute("aria-busy", "true");
     else form.removeAttribute("aria-busy");
   };
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    if (form.dataset.pending) return; // the same intent: its action is on its way
-    const what = build(form);
-    if (!what) return;
-    const [op, data] = what;
-    form.dataset.pending = "1";
-    const ack = await ctx.live.act(op, data, {
-      onState: (state) => show(state === "sending" ? "pending" : state, t(`send.${state}`)),
-    });
+  const onState = (state) => show(state === "sending" ? "pending" : state, t(`send.${state}`));
+  const settle = (ack) => {
     delete form.dataset.pending;
     if (ack.ok) {
       if (key) localStorage.removeItem(key);
@@ -101,6 +110,22 @@ export function sendForm(form, ctx, build, { after = null, okText = "", draft } 
       show(ack.failed ? "failed" : "refused", ack.failed ? t("send.failed", { reason }) : reason);
       if (after) after(ack, form);
     }
+  };
+  // Sent before a reload and not yet acked: the form says so and waits for it, instead
+  // of offering its text as if it had never been sent.
+  const earlier = key && ctx.live.queued(key);
+  if (earlier) {
+    form.dataset.pending = "1";
+    ctx.live.wait(earlier, { onState }).then(settle);
+  }
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (form.dataset.pending) return; // the same intent: its action is on its way
+    const what = build(form);
+    if (!what) return;
+    const [op, data] = what;
+    form.dataset.pending = "1";
+    settle(await ctx.live.act(op, data, { onState, tag: key || undefined }));
   });
 }
 
