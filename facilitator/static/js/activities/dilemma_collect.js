@@ -39,6 +39,10 @@ export const phone = {
     root.append(fromTemplate("dilemma_collect-phone"));
     const form = $("[data-form=dilemma]", root);
     $("[data-role=cancel]", form).addEventListener("click", () => resetForm(form));
+    // An edit typed before a reload comes back as that edit, with its way out.
+    form.addEventListener("draft-restored", () => {
+      $("[data-role=cancel]", form).hidden = !form.elements.dilemma_id.value;
+    });
     let editing = "";
     sendForm(
       form,
@@ -73,6 +77,13 @@ export const phone = {
     check.closest("label").hidden = !named;
     if (!named) check.checked = false;
     const mine = (ctx.me && ctx.me.dilemmas) || [];
+    // The dilemma being edited is gone (withdrawn, or merged or deleted by the
+    // facilitator): what was typed stays in the form, to be sent as a new dilemma.
+    const editing = form.elements.dilemma_id.value;
+    if (editing && !mine.some((d) => String(d.id) === editing)) {
+      form.elements.dilemma_id.value = "";
+      $("[data-role=cancel]", form).hidden = true;
+    }
     rebuild(
       $("[data-list=mine]", root),
       mine.map((d) =>

@@ -9,6 +9,24 @@
 import { el } from "./dom.js";
 import { t } from "./strings.js";
 
+// A form sent this soon after its last answer, with nothing typed since, is the same
+// intent: the second tap of a double tap, after a quick ack had emptied the form.
+const AGAIN_MS = 700;
+// The click being handled now counts the clicks on one spot in quick succession: the
+// second click of a double click lands on whatever a push put there after the first (the
+// same button rebuilt without its busy mark, the next agreement to confirm moved up), and
+// no control here wants a double click.
+let clicks = 0;
+document.addEventListener(
+  "click",
+  (event) => {
+    clicks = event.detail;
+    setTimeout(() => {
+      clicks = 0;
+    });
+  },
+  true,
+);
 const TEXT = "textarea, input:not([type]), input[type=text], input[type=date], input[type=number]";
 // Kept with the text, though typing never starts a draft by them alone: which dilemma an
 // edit is for (a hidden field), and the form's ticks and choices.
@@ -95,8 +113,15 @@ export function sendForm(form, ctx, build, { after = null, okText = "", draft } 
     else form.removeAttribute("aria-busy");
   };
   const onState = (state) => show(state === "sending" ? "pending" : state, t(`send.${state}`));
+  let answered = 0; // when the last submission was answered,
+  let typed = false; // and whether anything was typed since
+  form.addEventListener("input", () => {
+    typed = true;
+  });
   const settle = (ack) => {
     delete form.dataset.pending;
+    answered = Date.now();
+    typed = false;
     if (ack.ok) {
       if (key) localStorage.removeItem(key);
       for (const field of form.querySelectorAll(TEXT)) field.dataset.dirty = "";
@@ -121,6 +146,8 @@ export function sendForm(form, ctx, build, { after = null, okText = "", draft } 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (form.dataset.pending) return; // the same intent: its action is on its way
+    // The second click of a double click, after a quick ack had emptied the form.
+    if ((!typed && Date.now() - answered < AGAIN_MS) || (event.submitter && clicks > 1)) return;
     const what = build(form);
     if (!what) return;
     const [op, data] = what;
@@ -135,6 +162,8 @@ export function sendForm(form, ctx, build, { after = null, okText = "", draft } 
  * (buttons in lists are rebuilt by pushes, a line beside them would vanish with them).
  */
 export async function press(ctx, op, data = {}, button = null) {
+  // Two separate taps are two intents (two dots for one dilemma); a double click is one.
+  if (clicks > 1) return null;
   if (button) {
     if (button.dataset.pending) return null;
     button.dataset.pending = "1";
