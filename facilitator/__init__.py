@@ -87,9 +87,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     sockets.register(socketio)
 
-    from facilitator.web import api, api_agreements, pages, report, review, tables
+    from facilitator.web import admin, api, api_agreements, pages, report, review, tables
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(admin.password_bp)
     app.register_blueprint(tables.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
