@@ -160,7 +160,7 @@ def what_goes(store: Store, workshop_id: int) -> dict[str, int]:
     one = lambda sql: store.scalar(sql, (workshop_id,))  # noqa: E731
     return {
         "participants": one("SELECT COUNT(*) FROM participants WHERE workshop_id = ?"),
-        "items": one("SELECT COUNT(*) FROM agenda_items WHERE workshop_id = ?"),
+        "agenda_items": one("SELECT COUNT(*) FROM agenda_items WHERE workshop_id = ?"),
         "agreements_deleted": one(
             f"SELECT COUNT(*) FROM agreements WHERE workshop_id = ? AND NOT ({KEPT})"
             " AND merged_into IS NULL"),
