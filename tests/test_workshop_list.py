@@ -185,6 +185,8 @@ def test_delete_keeps_only_what_managers_follow_up(server, facilitator_token, cl
     assert all(p["token_hash"].startswith("deleted:") for p in people)
     # The workshop is gone for everyone: list, control page, board, joining.
     assert room.code not in session.get(server.url + "/workshops", timeout=10).text
+    listed = server.api("GET", "/api/v1/workshops", facilitator_token).json()["workshops"]
+    assert room.workshop["title"] not in {w["title"] for w in listed}
     for path in (f"/w/{room.code}/control", f"/w/{room.code}/delete", f"/j/{room.code}",
                  f"/board/{room.ws['board_url'].rsplit('/', 1)[1]}"):
         assert session.get(server.url + path, timeout=10).status_code == 404, path
