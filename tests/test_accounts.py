@@ -42,6 +42,7 @@ def test_admin_adds_facilitator_and_manager_in_a_team_and_the_link_logs_in(app, 
     _login(client, "beheer@gemeente.nl")
     made = client.post("/admin/teams", data={"name": "Wijkteam Zuid-Oost"})
     team_id = int(made.headers["Location"].rsplit("/", 1)[1])
+    client.post("/admin/teams", data={"name": "Team Jeugd & Gezin"})  # not hers
     # A facilitator with a long Dutch name, in the team, and a manager of it.
     added = client.post("/admin/users", data={
         "name": "Zoë van den Berg-Öztürk", "email": "zoe@gemeente.nl", "role": "facilitator",
@@ -69,6 +70,7 @@ def test_admin_adds_facilitator_and_manager_in_a_team_and_the_link_logs_in(app, 
     assert page.status_code == 200 and "Wijkteam Zuid-Oost" not in page.text
     new_form = newcomer.get("/workshops/new").text
     assert "Wijkteam Zuid-Oost" in new_form  # a member makes workshops for the team
+    assert "Team Jeugd" not in new_form  # and sees no other team
     # Once: the link is spent.
     assert newcomer.get(link).status_code == 404
     assert app.test_client().post(link, data={"password": "x" * 12, "password2": "x" * 12}
@@ -281,3 +283,50 @@ def test_password_link_expires_after_the_setting(app, store):
     assert expires < iso(utcnow() + timedelta(hours=73))
     assert accounts.use_password_link(store, token, NEW_PASSWORD).email == "f@gemeente.nl"
     assert accounts.use_password_link(store, token, NEW_PASSWORD) is None
+
+
+def test_a_reset_link_replaces_a_known_password_and_ends_sessions(app, store):
+    _admin(store)
+    user = accounts.create_account(store, "vergeten@gemeente.nl", "manager", "Vera", PASSWORD)
+    own = app.test_client()
+    _login(own, "vergeten@gemeente.nl")
+    assert own.get("/review").status_code == 200
+    admin = app.test_client()
+    _login(admin, "beheer@gemeente.nl")
+    page = admin.post(f"/admin/users/{user.id}/link")
+    assert page.status_code == 200 and "Vera" in page.text
+    link = _link_from(page.text)
+    done = app.test_client().post(link, data={"password": NEW_PASSWORD,
+                                              "password2": NEW_PASSWORD})
+    assert done.status_code == 302
+    assert auth.check_login(store, "vergeten@gemeente.nl", PASSWORD) is None
+    assert auth.check_login(store, "vergeten@gemeente.nl", NEW_PASSWORD) is not None
+    # The session from before the reset has ended.
+    assert own.get("/review").status_code == 302
+    # A deactivated account gets no link; its earlier one stops working.
+    second = _link_from(admin.post(f"/admin/users/{user.id}/link").text)
+    admin.post(f"/admin/users/{user.id}/deactivate")
+    assert app.test_client().get(second).status_code == 404
+    assert admin.post(f"/admin/users/{user.id}/link").status_code == 400
+    assert store.scalar("SELECT COUNT(*) FROM password_links WHERE user_id = ?", (user.id,)) == 0
+
+
+def test_a_deactivated_facilitators_open_socket_is_refused_at_its_next_action(app, store):
+    from facilitator.live.actions import FACILITATOR, Actor
+    from facilitator.room import workshops
+
+    _admin(store)
+    fac = accounts.create_account(store, "fac@gemeente.nl", "facilitator", "Fa", PASSWORD)
+    ws = workshops.create_workshop(store, fac.id, "Teamdag")
+    dispatcher = app.extensions["facilitator.dispatcher"]
+    actor = Actor(FACILITATOR, ws["id"], user_id=fac.id)
+
+    def rename(title: str, op_id: str) -> dict:
+        return dispatcher.dispatch(actor, {"op": "workshop.rename", "op_id": op_id,
+                                           "data": {"title": title}})
+
+    assert rename("Teamdag maart", "rename-0001")["ok"]
+    accounts.deactivate(store, fac.id)
+    refused = rename("Overgenomen", "rename-0002")
+    assert refused["ok"] is False and refused["error"]["code"] == "forbidden"
+    assert store.scalar("SELECT title FROM workshops WHERE id = ?", (ws["id"],)) == "Teamdag maart"
