@@ -132,12 +132,23 @@ def test_facilitator_filters_archives_and_deletes(server, facilitator_token, bro
 def test_account_and_list_pages_pass_the_accessibility_audit(server, facilitator_token, browser,
                                                              lang):
     """axe-core (tests/a11y_support.py) on the pages of issue 15 points 4 and 5, with
-    errors shown: no serious or critical violation."""
+    errors shown: no serious or critical violation, and no text of the other language
+    (tests/test_a11y_language.py's check)."""
     from a11y_support import Audit
+    from test_a11y_language import _untranslated
+
+    foreign: dict[str, list[str]] = {}
+
+    class Checked(Audit):
+        def check(self, page, label):
+            super().check(page, label)
+            found = _untranslated(page, lang)
+            if found:
+                foreign[label] = found
 
     server.add_user("beheer@gemeente.nl", "admin", teams=("Wijkteam Noord",), name="Anna")
     ws = server.create_workshop(facilitator_token, title="Intervisie café Zoë")
-    audit = Audit()
+    audit = Checked()
     admin = _login(browser, server, "beheer@gemeente.nl")
     admin.context.add_cookies([{"name": "lang", "value": lang, "url": server.url}])
     admin.goto(server.url + "/admin/users")
@@ -169,3 +180,5 @@ def test_account_and_list_pages_pass_the_accessibility_audit(server, facilitator
     newcomer.goto(link)
     audit.check(newcomer, f"password link {lang}")
     audit.assert_clean()
+    assert foreign == {}
+    assert len(audit.checked) == 8

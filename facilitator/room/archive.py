@@ -60,7 +60,9 @@ def _date(raw: str) -> date | None:
 def parse_filters(args: Any, team_ids: set[int]) -> ListFilters:
     """The list's filters from the query string; a wrong value is named in `errors`
     (translated) and left out, so the page still shows the list."""
-    get = lambda key: str(args.get(key, "")).strip()  # noqa: E731
+    def get(key: str) -> str:
+        return str(args.get(key, "")).strip()
+
     f = ListFilters(query=get("q")[:QUERY_MAX])
     status = get("status")
     if status in STATUS_FILTERS:
@@ -157,7 +159,9 @@ def unarchive(ctx: Context, data: dict[str, Any]) -> None:
 
 def what_goes(store: Store, workshop_id: int) -> dict[str, int]:
     """What the confirmation page counts: what is deleted and what is kept."""
-    one = lambda sql: store.scalar(sql, (workshop_id,))  # noqa: E731
+    def one(sql: str) -> int:
+        return store.scalar(sql, (workshop_id,))
+
     return {
         "participants": one("SELECT COUNT(*) FROM participants WHERE workshop_id = ?"),
         "agenda_items": one("SELECT COUNT(*) FROM agenda_items WHERE workshop_id = ?"),
