@@ -63,10 +63,9 @@ def user_add(args: argparse.Namespace) -> None:
         password = sys.stdin.readline().rstrip("\n")
     store = _app(args).extensions["facilitator.store"]
     try:
-        teams = [accounts.add_team(store, team) for team in args.team or []]
-        user = accounts.create_account(
-            store, args.email, args.role, args.name or "", password, team_ids=teams
-        )
+        user = accounts.create_account(store, args.email, args.role, args.name or "", password)
+        for team in args.team or []:
+            accounts.add_member(store, accounts.add_team(store, team), user.id)
     except ValueError as err:
         sys.exit(f"error: {err}")
     print(f"added {user.role} {user.email}")

@@ -38,7 +38,9 @@ def create_account(
 ) -> User:
     """A new account, in its teams. Without a password it can only be entered through a
     password link (`new_password_link`). Raises ValueError as auth.add_user does."""
-    user = auth.add_user(store, email, password or _unusable_password(), role, name, language)
+    if password is None:
+        password = _unusable_password()
+    user = auth.add_user(store, email, password, role, name, language)
     for team_id in team_ids:
         auth.add_to_team(store, team_id, user.id)
     return user

@@ -171,6 +171,10 @@ def test_command_line_uses_the_same_store(server_factory):
     assert accounts.password_link_user(store, token).email == "cli@gemeente.nl"
     assert [t["name"] for t in auth.teams_of(store, auth.check_login(
         store, "cli@gemeente.nl", PASSWORD))] == ["Wijkteam Noord"]
+    # An empty or short password on the command line is refused, as before.
+    with pytest.raises(RuntimeError, match="at least 10 characters"):
+        server.cli("user", "add", "leeg@gemeente.nl", "--role", "manager", stdin="\n")
+    assert accounts.by_email(store, "leeg@gemeente.nl") is None
     server.cli("user", "deactivate", "cli@gemeente.nl")
     assert auth.check_login(store, "cli@gemeente.nl", PASSWORD) is None
     assert accounts.password_link_user(store, token) is None  # links end too
