@@ -3,6 +3,8 @@
 python run.py [--host 127.0.0.1] [--port 5000] [--data sessions/]
 python run.py user add EMAIL --role admin|facilitator|manager [--name NAME] [--team TEAM]
 python run.py user password EMAIL   (new password from stdin or a prompt; logs out everywhere)
+python run.py user deactivate EMAIL (no more logins; its sessions and API token end)
+python run.py user link EMAIL       (a one-time link to set the password)
 python run.py token EMAIL
 python run.py team add NAME
 python run.py purge
@@ -53,7 +55,7 @@ def _app(args: argparse.Namespace):
 
 
 def user_add(args: argparse.Namespace) -> None:
-    from facilitator import auth
+    from facilitator import accounts
 
     if sys.stdin.isatty():
         password = getpass.getpass("Password: ")
@@ -61,12 +63,47 @@ def user_add(args: argparse.Namespace) -> None:
         password = sys.stdin.readline().rstrip("\n")
     store = _app(args).extensions["facilitator.store"]
     try:
-        user = auth.add_user(store, args.email, password, args.role, args.name or "")
+        user = accounts.create_account(store, args.email, args.role, args.name or "", password)
+        for team in args.team or []:
+            accounts.add_member(store, accounts.add_team(store, team), user.id)
     except ValueError as err:
         sys.exit(f"error: {err}")
-    for team in args.team or []:
-        auth.add_to_team(store, auth.add_team(store, team), user.id)
     print(f"added {user.role} {user.email}")
+
+
+def _user_id(store, email: str) -> int:
+    from facilitator import accounts
+
+    row = accounts.by_email(store, email)
+    if row is None:
+        sys.exit("error: no such user")
+    return row["id"]
+
+
+def user_deactivate(args: argparse.Namespace) -> None:
+    from facilitator import accounts
+
+    store = _app(args).extensions["facilitator.store"]
+    try:
+        accounts.deactivate(store, _user_id(store, args.email))
+    except ValueError as err:
+        sys.exit(f"error: {err}")
+    print(f"deactivated {args.email}; every login session and its API token have ended")
+
+
+def user_link(args: argparse.Namespace) -> None:
+    from facilitator import accounts
+
+    app = _app(args)
+    store = app.extensions["facilitator.store"]
+    hours = app.config["PASSWORD_LINK_HOURS"]
+    try:
+        token = accounts.new_password_link(store, _user_id(store, args.email), hours)
+    except ValueError as err:
+        sys.exit(f"error: {err}")
+    base = app.config["PUBLIC_URL"].rstrip("/") or f"http://{args.host}:{args.port}"
+    print(f"one-time link to set the password of {args.email} (valid {hours} hours):")
+    print(f"{base}/password/{token}")
 
 
 def user_password(args: argparse.Namespace) -> None:
@@ -77,11 +114,8 @@ def user_password(args: argparse.Namespace) -> None:
     else:
         password = sys.stdin.readline().rstrip("\n")
     store = _app(args).extensions["facilitator.store"]
-    row = store.one("SELECT id FROM users WHERE email = ?", (args.email.strip(),))
-    if row is None:
-        sys.exit("error: no such user")
     try:
-        auth.set_password(store, row["id"], password)
+        auth.set_password(store, _user_id(store, args.email), password)
     except ValueError as err:
         sys.exit(f"error: {err}")
     print(f"new password for {args.email}; every login session of it has ended")
@@ -98,10 +132,13 @@ def token(args: argparse.Namespace) -> None:
 
 
 def team_add(args: argparse.Namespace) -> None:
-    from facilitator import auth
+    from facilitator import accounts
 
     store = _app(args).extensions["facilitator.store"]
-    print(f"team {args.name}: id {auth.add_team(store, args.name)}")
+    try:
+        print(f"team {args.name}: id {accounts.add_team(store, args.name)}")
+    except ValueError as err:
+        sys.exit(f"error: {err}")
 
 
 def purge(args: argparse.Namespace) -> None:
@@ -130,6 +167,12 @@ def main(argv: list[str] | None = None) -> None:
     pwd = user.add_parser("password", help="set a new password; ends every login session")
     pwd.add_argument("email")
     pwd.set_defaults(func=user_password)
+    dea = user.add_parser("deactivate", help="no more logins; ends its sessions and API token")
+    dea.add_argument("email")
+    dea.set_defaults(func=user_deactivate)
+    lnk = user.add_parser("link", help="print a one-time link to set the password")
+    lnk.add_argument("email")
+    lnk.set_defaults(func=user_link)
     tok = sub.add_parser("token", help="print a new API token for a user")
     tok.add_argument("email")
     tok.set_defaults(func=token)

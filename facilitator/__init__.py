@@ -25,7 +25,7 @@ from facilitator.live.actions import Dispatcher
 from facilitator.live.pusher import Pusher
 from facilitator.live.socket_context import App, SocketAwareSessionInterface
 from facilitator.migrations import migrate
-from facilitator.room import agenda, participants, timer, workshops
+from facilitator.room import agenda, archive, participants, timer, workshops
 from facilitator.security import init_security
 
 socketio = SocketIO()
@@ -77,7 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["facilitator.pusher"] = pusher
     app.extensions["facilitator.dispatcher"] = Dispatcher(
         store,
-        [workshops.actions, agenda.actions, timer.actions, participants.actions]
+        [workshops.actions, archive.actions, agenda.actions, timer.actions, participants.actions]
         + [a.actions for a in ACTIVITIES],
         on_commit=pusher.schedule,
         rate=app.config["ACTION_RATE"],
@@ -87,9 +87,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     sockets.register(socketio)
 
-    from facilitator.web import api, api_agreements, pages, report, review, tables
+    from facilitator.web import admin, api, api_agreements, pages, report, review, tables
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(admin.password_bp)
     app.register_blueprint(tables.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)

@@ -88,7 +88,7 @@ def load_session_user(store: Store, cookie_id: str) -> User | None:
         return None
     row = store.one(
         "SELECT u.* FROM users u JOIN user_sessions s ON s.user_id = u.id"
-        " WHERE u.id = ? AND s.id = ? AND s.created_at >= ?",
+        " WHERE u.id = ? AND s.id = ? AND s.created_at >= ? AND u.deactivated_at IS NULL",
         (int(user_id), hash_token(session_id), iso(utcnow() - timedelta(days=SESSION_DAYS))),
     )
     if row is None:
@@ -150,7 +150,8 @@ def _unknown_user_hash() -> str:
 
 
 def check_login(store: Store, email: str, password: str) -> User | None:
-    row = store.one("SELECT * FROM users WHERE email = ?", ((email or "").strip(),))
+    row = store.one("SELECT * FROM users WHERE email = ? AND deactivated_at IS NULL",
+                    ((email or "").strip(),))
     if row is None:
         # Same work either way (one hash check), so timing does not tell which e-mail
         # addresses have an account. Hashing a fresh one here too made it two: 133 ms
@@ -175,7 +176,8 @@ def new_api_token(store: Store, email: str) -> str:
 def user_by_api_token(store: Store, token: str) -> User | None:
     if not token or len(token) > 200:
         return None
-    row = store.one("SELECT * FROM users WHERE api_token_hash = ?", (hash_token(token),))
+    row = store.one("SELECT * FROM users WHERE api_token_hash = ? AND deactivated_at IS NULL",
+                    (hash_token(token),))
     return User.from_row(row) if row else None
 
 

@@ -51,13 +51,15 @@ DEFAULTS: dict[str, Any] = {
     "HTTP_TIMEOUT": 30.0,
     # The organisation's time zone: times on pages, exports and reports are shown in it.
     "TIMEZONE": "Europe/Amsterdam",
+    # Hours a one-time link to set a password (new account, reset) stays valid.
+    "PASSWORD_LINK_HOURS": 72,
 }
 
 # The type of every setting that is not text; the derived ones have no default here.
 BOOLS = ("TRUST_PROXY", "RATELIMIT_ENABLED", "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE",
          "SESSION_COOKIE_HTTPONLY")
 INTS = ("MAX_MESSAGE_BYTES", "INTERVISION_RETENTION_DAYS", "MAX_CONTENT_LENGTH",
-        "MAX_PARTICIPANTS")
+        "MAX_PARTICIPANTS", "PASSWORD_LINK_HOURS")
 FLOATS = ("PUSH_DELAY", "HTTP_TIMEOUT")
 # Text settings: JSON parsing must not turn a key like "12345" into a number.
 TEXTS = ("DATA_DIR", "DATABASE", "SECRET_KEY", "ASYNC_MODE", "PUBLIC_URL", "ACTION_RATE",

@@ -230,6 +230,30 @@ def m004_user_sessions(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m040_accounts_and_archive(db: sqlite_utils.Database) -> None:
+    # Accounts from the web (issue 15, point 4): an admin deactivates an account rather
+    # than deleting it (its workshops and history keep their owner), and hands out
+    # one-time links to set a password. Workshops over time (point 5): archived ones
+    # leave the list; a deleted one whose team agreements managers still follow up stays
+    # as a row without content (facilitator/room/archive.py).
+    run_script(
+        db,
+        """
+        ALTER TABLE users ADD COLUMN deactivated_at TEXT;
+        CREATE TABLE password_links (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE INDEX password_links_user ON password_links(user_id);
+        ALTER TABLE workshops ADD COLUMN archived_at TEXT;
+        ALTER TABLE workshops ADD COLUMN deleted_at TEXT
+        """,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 

@@ -9,6 +9,7 @@ Used by the review pages and the API alike, so both refuse the same things.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from flask_babel import gettext as _
 from facilitator.agreements import store
 from facilitator.auth import User, teams_of
 from facilitator.db import Store, utcnow
+from facilitator.folding import contains
 from facilitator.live.actions import FACILITATOR, MANAGER, Actor, Changes
 from facilitator.room.workshops import normalise_code
 
@@ -128,10 +130,6 @@ def search(db: Store, user: User, f: Filters) -> list[dict[str, Any]]:
     if f.workshop:
         where.append("w.code = ?")
         params.append(f.workshop)
-    if f.owner:
-        where.append("a.owner_name LIKE ? ESCAPE '\\'")
-        like = f.owner.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params.append(f"%{like}%")
     if f.status:
         where.append("a.status = ?")
         params.append(f.status)
@@ -157,6 +155,9 @@ def search(db: Store, user: User, f: Filters) -> list[dict[str, Any]]:
             tuple(params),
         )
     ]
+    if f.owner:
+        # In Python, not SQL: LIKE ignores case for ASCII only, and never accents.
+        rows = [r for r in rows if contains(r["owner_name"], f.owner)]
     return decorate(db, rows)
 
 
@@ -216,8 +217,28 @@ def change_status(
     return find(db, user, agreement_id)
 
 
+ACTOR_KEY = re.compile(r"^([pu]):(\d+)$")
+
+
 def history(db: Store, agreement_id: int) -> list[dict[str, Any]]:
-    return store.history(db, agreement_id)
+    """The agreement's history with people's names as `actor`: older rows (and the
+    intervision ones) stored the internal key ("p:12", "u:3") instead of a name."""
+    rows = [dict(r) for r in store.history(db, agreement_id)]
+    for row in rows:
+        found = ACTOR_KEY.match(row["actor"] or "")
+        if found:
+            row["actor"] = _name_of(db, found.group(1), int(found.group(2)))
+    return rows
+
+
+def _name_of(db: Store, kind: str, ident: int) -> str:
+    if kind == "p":
+        person = db.one("SELECT name FROM participants WHERE id = ?", (ident,))
+        if person is None:
+            return _("a participant")
+        return person["name"] or _("Anonymous")
+    user = db.one("SELECT name, email FROM users WHERE id = ?", (ident,))
+    return (user and (user["name"] or user["email"])) or _("a former account")
 
 
 def as_json(row: dict[str, Any]) -> dict[str, Any]:

@@ -322,13 +322,15 @@ class Dispatcher:
             if not participant_holds(db, actor):
                 raise not_allowed()
         elif actor.kind == FACILITATOR:
-            row = db.execute("SELECT role FROM users WHERE id = ?", (actor.user_id,)).fetchone()
+            row = db.execute("SELECT role FROM users WHERE id = ? AND deactivated_at IS NULL",
+                             (actor.user_id,)).fetchone()
             if row is None or (row["role"] != "admin" and workshop["owner_id"] != actor.user_id):
                 raise not_allowed()
         elif actor.kind == MANAGER:
             row = db.execute(
                 "SELECT u.role, EXISTS (SELECT 1 FROM team_members m WHERE m.user_id = u.id"
-                " AND m.team_id = ?) AS in_team FROM users u WHERE u.id = ?",
+                " AND m.team_id = ?) AS in_team FROM users u WHERE u.id = ?"
+                " AND u.deactivated_at IS NULL",
                 (workshop["team_id"], actor.user_id),
             ).fetchone()
             if row is None or not (row["role"] == "admin" or row["in_team"]):

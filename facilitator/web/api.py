@@ -97,7 +97,9 @@ def create() -> Any:
 @limiter.limit(_api_limit, exempt_when=_limits_off)
 def list_workshops() -> Any:
     rows = current_store().all(
-        "SELECT * FROM workshops WHERE owner_id = ? ORDER BY created_at DESC", (g.api_user.id,)
+        # A deleted workshop's row (kept for its agreements) is not a workshop any more.
+        "SELECT * FROM workshops WHERE owner_id = ? AND deleted_at IS NULL"
+        " ORDER BY created_at DESC", (g.api_user.id,)
     )
     return jsonify({"workshops": [_summary(dict(r)) for r in rows]})
 

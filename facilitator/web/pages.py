@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import secrets
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import segno
 from flask import (
@@ -26,8 +27,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from facilitator import auth
 from facilitator.db import current_store
 from facilitator.i18n import LANGUAGES
+from facilitator.live.actions import FACILITATOR, Actor
 from facilitator.live.sockets import PARTICIPANT_COOKIE
-from facilitator.room import links, participants, workshops
+from facilitator.room import archive, links, participants, workshops
 from facilitator.room.agenda import choices as agenda_choices
 from facilitator.room.items import TITLE_MAX
 from facilitator.room.workshops import by_code
@@ -185,12 +187,73 @@ def workshop_list() -> Any:
         return redirect(url_for("review.index"))
     if not current_user.may_facilitate:
         return redirect(url_for("pages.join"))
-    rows = current_store().all(
-        "SELECT w.*, (SELECT COUNT(*) FROM participants p WHERE p.workshop_id = w.id) AS joined"
-        " FROM workshops w WHERE w.owner_id = ? ORDER BY w.created_at DESC",
-        (current_user.id,),
+    return _workshop_list_page()
+
+
+def _workshop_list_page(error: str | None = None, status: int = 200) -> Any:
+    store = current_store()
+    teams = archive.teams_in_list(store, current_user.id)
+    filters = archive.parse_filters(request.args, {t["id"] for t in teams})
+    rows = archive.workshops_of(store, current_user.id, filters,
+                                ZoneInfo(current_app.config["TIMEZONE"]))
+    return render_template(
+        "workshops.html",
+        workshops=rows,
+        filters=filters,
+        teams=teams,
+        archived=archive.archived_count(store, current_user.id),
+        here=request.full_path if request.query_string else request.path,
+        error=error,
+        query_max=archive.QUERY_MAX,
+    ), 400 if filters.errors and status == 200 else status
+
+
+def _workshop_action(code: str, op: str) -> Any:
+    """Archive or restore from the list: an action through the one dispatcher."""
+    workshop = _owned_workshop(code)
+    ack = current_app.extensions["facilitator.dispatcher"].dispatch(
+        Actor(FACILITATOR, workshop["id"], user_id=current_user.id),
+        {"op": op, "op_id": secrets.token_hex(12), "data": {}},
     )
-    return render_template("workshops.html", workshops=[dict(r) for r in rows])
+    if not ack["ok"]:
+        return _workshop_list_page(ack["error"]["message"], 400)
+    return redirect(same_site_path(request.form.get("next")) or url_for("pages.workshop_list"))
+
+
+@bp.post("/w/<code>/archive")
+@login_required
+def workshop_archive(code: str) -> Any:
+    return _workshop_action(code, "workshop.archive")
+
+
+@bp.post("/w/<code>/unarchive")
+@login_required
+def workshop_unarchive(code: str) -> Any:
+    return _workshop_action(code, "workshop.unarchive")
+
+
+@bp.route("/w/<code>/delete", methods=["GET", "POST"])
+@login_required
+def workshop_delete(code: str) -> Any:
+    """A confirmation page that says what goes and what stays; deleting is its POST."""
+    workshop = _owned_workshop(code)
+    error = None
+    if request.method == "POST":
+        if workshops.normalise_code(request.form.get("confirm", "")) != workshop["code"]:
+            error = _("Type the workshop's code to confirm.")
+        else:
+            try:
+                kept = archive.delete_workshop(current_store(), workshop["id"])
+            except ValueError:
+                error = _("Close the workshop before you delete it.")
+            else:
+                return redirect(url_for("pages.workshop_list", deleted=1, kept=kept))
+    return render_template(
+        "workshop_delete.html",
+        workshop=workshop,
+        counts=archive.what_goes(current_store(), workshop["id"]),
+        error=error,
+    ), 400 if error else 200
 
 
 @bp.route("/workshops/new", methods=["GET", "POST"])

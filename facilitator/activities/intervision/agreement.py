@@ -42,8 +42,8 @@ def keep_as_agreement(
             (data["text"], due, int(data["manager_visible"]), ctx.now_iso, current["id"]),
         )
         if current["status"] == "dropped":  # dropped by an earlier version: kept again
-            agreements.set_status(ctx, current, "agreed", "", ctx.actor.key, ctx.now_iso,
-                                  workshop_id=ctx.workshop["id"])
+            agreements.set_status(ctx, current, "agreed", "", agreements.actor_name(ctx),
+                                  ctx.now_iso, workshop_id=ctx.workshop["id"])
         return current["id"]
     fields = {
         "owner_name": owner["name"] or "",
@@ -53,10 +53,10 @@ def keep_as_agreement(
         "manager_visible": data["manager_visible"],
     }
     agreement_id = agreements.create(
-        ctx, ctx.workshop, fields, owner, [], ctx.actor.key, ctx.now_iso,
+        ctx, ctx.workshop, fields, owner, [], agreements.actor_name(ctx), ctx.now_iso,
         proposed_by=owner["id"], source="intervision",
     )
     row = ctx.one("SELECT * FROM agreements WHERE id = ?", (agreement_id,))
     # Keeping it is the case-holder's confirmation; nobody else is named.
-    agreements.answer(ctx, row, owner["id"], True, "", ctx.actor.key, ctx.now_iso)
+    agreements.answer(ctx, row, owner["id"], True, "", agreements.actor_name(ctx), ctx.now_iso)
     return agreement_id
