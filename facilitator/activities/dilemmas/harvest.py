@@ -9,15 +9,19 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from facilitator.activities.dilemmas import store
+from facilitator.activities.dilemmas import expected, store
+from facilitator.agreements import store as agreements
 from facilitator.errors import ActionError, not_found
 from facilitator.live.actions import FACILITATOR, PARTICIPANT, ActionSet, Context
-from facilitator.schema import Int, Text
+from facilitator.schema import Choice, Int, Text
 
 KIND = "dilemma_harvest"
 TITLE = _l("Harvest")
 actions = ActionSet()
 MAX_PER_DILEMMA = 50
+OWNER_KINDS = ("person", "management", "team")
+PRIORITIES = ("high", "medium", "low")
+ANSWER_MAX = 1000
 
 CLIENT_STRINGS = {
     "needs": _l("Needed from management"),
@@ -30,6 +34,26 @@ CLIENT_STRINGS = {
     "save_notes": _l("Save notes"),
     "new_recommendation": _l("New recommendation"),
     "add_recommendation": _l("Add recommendation"),
+    "management": _l("For management"),
+    "management_hint": _l("Organisational dilemmas: who answers them, and what we propose."),
+    "owner": _l("Owner"),
+    "answer": _l("Proposed answer"),
+    "save": _l("Save"),
+    "owner_kind": _l("Owner is"),
+    "kind_person": _l("a person"),
+    "kind_management": _l("management"),
+    "kind_team": _l("the team"),
+    "priority": _l("Priority"),
+    "priority_high": _l("high"),
+    "priority_medium": _l("medium"),
+    "priority_low": _l("low"),
+    "due": _l("By"),
+    "to_agreement": _l("Make it an agreement"),
+    "is_agreement": _l("Agreement made"),
+    "expected": _l("Expected and brought"),
+    "expected_brought": _l("Expected and brought"),
+    "expected_missing": _l("Expected, not brought"),
+    "brought_unexpected": _l("Brought, not expected"),
 }
 
 
@@ -109,6 +133,104 @@ def recommend(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @actions(
+    "dilemma_harvest.assign",
+    roles=(FACILITATOR,),
+    schema={
+        "recommendation_id": Int(min=1),
+        "owner": Text(max_len=agreements.OWNER_MAX, required=False),
+        "owner_kind": Choice(OWNER_KINDS),
+        "priority": Choice(PRIORITIES),
+        "due_date": agreements.DueDate(required=False),
+    },
+)
+def assign(ctx: Context, data: dict[str, Any]) -> None:
+    """A recommendation gets an owner (a person, management or the team), a priority and
+    a date: what the report's list of recommendations carries."""
+    row = _recommendation_of(ctx, data["recommendation_id"])
+    if data["owner_kind"] == "person" and not data["owner"]:
+        raise ActionError("invalid", _l("Name the person who owns this recommendation."))
+    ctx.execute(
+        "UPDATE dilemma_recommendations SET owner = ?, owner_kind = ?, priority = ?,"
+        " due_date = ? WHERE id = ?",
+        (data["owner"] or "", data["owner_kind"], data["priority"], data["due_date"],
+         row["id"]),
+    )
+    store.everyone_sees(ctx)
+
+
+def _recommendation_of(ctx: Context, recommendation_id: int) -> dict[str, Any]:
+    row = ctx.one(
+        "SELECT * FROM dilemma_recommendations WHERE id = ? AND workshop_id = ?",
+        (recommendation_id, ctx.workshop["id"]),
+    )
+    if row is None:
+        raise not_found()
+    return row
+
+
+def owner_label(row: dict[str, Any]) -> str:
+    """Who owns a recommendation, in words: the person's name or the role."""
+    if row["owner_kind"] == "person" or (row["owner"] and not row["owner_kind"]):
+        return row["owner"]
+    roles = {"management": _l("management"), "team": _l("the team")}
+    role = roles.get(row["owner_kind"])
+    return f"{role} ({row['owner']})" if role and row["owner"] else str(role or "")
+
+
+@actions(
+    "dilemma_harvest.to_agreement",
+    roles=(FACILITATOR,),
+    schema={"recommendation_id": Int(min=1)},
+)
+def to_agreement(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """The recommendation becomes one of the team's agreements (owner, what, by when),
+    which the team's manager follows up in the review like every other agreement."""
+    row = _recommendation_of(ctx, data["recommendation_id"])
+    if row["agreement_id"]:
+        raise ActionError("already", _l("This recommendation is already an agreement."))
+    if not row["owner_kind"] or not row["due_date"]:
+        raise ActionError("invalid", _l("Give the recommendation an owner and a date first."))
+    agreements.check_not_past(row["due_date"], ctx.now)
+    agreement_id = agreements.create(
+        ctx,
+        ctx.workshop,
+        {"owner_name": owner_label(row)[: agreements.OWNER_MAX],
+         "what": row["text"][: agreements.WHAT_MAX], "due_date": row["due_date"],
+         "check_how": "", "manager_visible": True},
+        None,
+        [],
+        agreements.actor_name(ctx),
+        ctx.now_iso,
+        source="harvest",
+    )
+    ctx.execute("UPDATE dilemma_recommendations SET agreement_id = ? WHERE id = ?",
+                (agreement_id, row["id"]))
+    store.everyone_sees(ctx)
+    return {"agreement_id": agreement_id}
+
+
+@actions(
+    "dilemma_harvest.management",
+    roles=(FACILITATOR,),
+    schema={
+        "dilemma_id": Int(min=1),
+        "owner": Text(max_len=agreements.OWNER_MAX, required=False),
+        "answer": Text(max_len=ANSWER_MAX, required=False, multiline=True),
+    },
+)
+def management(ctx: Context, data: dict[str, Any]) -> None:
+    """An organisational dilemma on the list for management: its owner and proposed answer."""
+    dilemma = store.open_dilemma(ctx, data["dilemma_id"])
+    if dilemma["category"] != "organisational":
+        raise ActionError("invalid", _l("Only organisational dilemmas go to management."))
+    ctx.execute(
+        "UPDATE dilemmas SET management_owner = ?, management_answer = ? WHERE id = ?",
+        (data["owner"] or "", data["answer"] or "", dilemma["id"]),
+    )
+    store.everyone_sees(ctx)
+
+
+@actions(
     "dilemma_harvest.promote",
     roles=(FACILITATOR,),
     schema={"need_id": Int(min=1, required=False), "argument_id": Int(min=1, required=False)},
@@ -154,6 +276,24 @@ def remove(ctx: Context, data: dict[str, Any]) -> None:
 # --- views ---------------------------------------------------------------------------
 
 
+RECOMMENDATION_FIELDS = ("source", "owner", "owner_kind", "owner_label", "priority",
+                         "due_date", "agreement_id")
+
+
+def for_management(v: Any) -> list[dict[str, Any]]:
+    """The organisational dilemmas "voor het management": each with its owner and the
+    proposed answer (empty until the facilitator fills them in)."""
+    wid = v.workshop["id"]
+    rows = {r["id"]: r for r in v.all(
+        "SELECT id, management_owner, management_answer FROM dilemmas WHERE workshop_id = ?",
+        (wid,))}
+    return [
+        {"dilemma": d, "owner": rows[d["id"]]["management_owner"],
+         "answer": rows[d["id"]]["management_answer"]}
+        for d in store.all_dilemmas(v, wid) if d["category"] == "organisational"
+    ]
+
+
 def harvest(v: Any, ids: bool = False, with_arguments: bool = False) -> list[dict[str, Any]]:
     """The dilemmas discussed in a game (all approved ones if none was), in rank order,
     with notes, needs and recommendations. Needs never carry who wrote them."""
@@ -165,8 +305,11 @@ def harvest(v: Any, ids: bool = False, with_arguments: bool = False) -> list[dic
         "SELECT id, notes FROM dilemmas WHERE workshop_id = ?", (wid,))}
     needs = v.all("SELECT id, dilemma_id, text FROM dilemma_needs WHERE workshop_id = ?"
                   " ORDER BY id", (wid,))
-    recs = v.all("SELECT id, dilemma_id, text, source FROM dilemma_recommendations"
-                 " WHERE workshop_id = ? ORDER BY id", (wid,))
+    recs = v.all("SELECT id, dilemma_id, text, source, owner, owner_kind, priority, due_date,"
+                 " agreement_id FROM dilemma_recommendations WHERE workshop_id = ? ORDER BY id",
+                 (wid,))
+    for r in recs:
+        r["owner_label"] = owner_label(r)
 
     def shape(row: dict[str, Any], extra: tuple[str, ...] = ()) -> Any:
         if not ids:
@@ -180,7 +323,7 @@ def harvest(v: Any, ids: bool = False, with_arguments: bool = False) -> list[dic
             "notes": notes.get(d["id"], ""),
             "needs": [shape(n) for n in needs if n["dilemma_id"] == d["id"]],
             "recommendations": [
-                shape(r, ("source",)) for r in recs if r["dilemma_id"] == d["id"]
+                shape(r, RECOMMENDATION_FIELDS) for r in recs if r["dilemma_id"] == d["id"]
             ],
         }
         if with_arguments:
@@ -190,11 +333,14 @@ def harvest(v: Any, ids: bool = False, with_arguments: bool = False) -> list[dic
 
 
 def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    return {"dilemmas": harvest(v)}
+    return {"dilemmas": harvest(v), "management": for_management(v),
+            "expected": expected.comparison(v, v.workshop["id"], authors=False)}
 
 
 def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    return {"dilemmas": harvest(v, ids=True, with_arguments=True)}
+    return {"dilemmas": harvest(v, ids=True, with_arguments=True),
+            "management": for_management(v),
+            "expected": expected.comparison(v, v.workshop["id"])}
 
 
 def phone(v: Any, item: dict[str, Any]) -> dict[str, Any]:
@@ -225,8 +371,11 @@ def export(v: Any, item: dict[str, Any]) -> dict[str, Any]:
     dilemmas = harvest(v)
     # Also flat, for the report's list of all recommendations.
     recommendations = [
-        {"text": r["text"], "dilemma": h["dilemma"]["number"]}
+        {"text": r["text"], "dilemma": h["dilemma"]["number"],
+         **{k: r[k] for k in RECOMMENDATION_FIELDS}}
         for h in dilemmas
         for r in h["recommendations"]
     ]
-    return {"dilemmas": dilemmas, "recommendations": recommendations}
+    return {"dilemmas": dilemmas, "recommendations": recommendations,
+            "management": for_management(v),
+            "expected": expected.comparison(v, v.workshop["id"])}
