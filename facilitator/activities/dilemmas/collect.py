@@ -68,7 +68,9 @@ CLIENT_STRINGS = {
     "approved_all": _l("%(n)s dilemmas approved."),
     "approved_all.one": _l("%(n)s dilemma approved."),
     "chars": _l("%(n)s of %(max)s characters"),
-    "chars_full": _l("%(n)s of %(max)s characters: this is the maximum."),
+    "chars_over": _l("%(n)s of %(max)s characters: %(over)s too many. Shorten the text."),
+    "expected_match": _l("Brought as"),
+    "expected_none": _l("Not brought (yet)"),
     "file_read": _l("The file is in the box below. Check it, then import."),
 }
 
@@ -260,6 +262,7 @@ def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
         "dilemmas": store.all_dilemmas(v, wid, approved_only=False),
         "themes": store.themes(v, wid),
         "expected": expected.listed(v, wid),
+        "expected_url": f"/w/{v.workshop['code']}/expected",
     }
 
 

@@ -43,6 +43,14 @@ CLIENT_STRINGS = {
     "stage": _l("Put on stage"),
     "waiting": _l("Waiting for the facilitator to put a dilemma on stage."),
     "closed_round": _l("This round is closed."),
+    "moved": _l("%(n)s moved from %(from)s to %(to)s"),
+    "support": _l("I support this"),
+    "supported": _l("You support this"),
+    "support_count": _l("%(n)s support it"),
+    "support_count.one": _l("%(n)s supports it"),
+    "send_position": _l("Send my position"),
+    "change_position": _l("Change my position"),
+    "can_change": _l("You can change it until the reveal."),
 }
 
 
