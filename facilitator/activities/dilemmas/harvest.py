@@ -174,7 +174,7 @@ def owner_label(row: dict[str, Any]) -> str:
         return row["owner"]
     roles = {"management": _l("management"), "team": _l("the team")}
     role = roles.get(row["owner_kind"])
-    return f"{role} ({row['owner']})" if role and row["owner"] else str(role or "")
+    return f"{role}: {row['owner']}" if role and row["owner"] else str(role or "")
 
 
 @actions(

@@ -16,11 +16,12 @@ function distributionNodes(round, view, ctx) {
   if (round.mode === "slider") {
     return [
       el("p", { class: "poles-legend", text: `0 = ${view.labels[0]} · 100 = ${view.labels[1]}` }),
-      bars(d.bands.map((count, i) => ({ label: BANDS[i], count })), d.total),
+      bars(d.bands.map((count, i) => ({ label: BANDS[i], count, percent: d.total ? Math.round((100 * count) / d.total) : 0 })), d.total, undefined, { share: true }),
       d.mean === null ? null : el("p", { text: t("dilemma_game.mean", { n: d.mean }) }),
     ].filter(Boolean);
   }
-  return [bars(d.options.map((o, i) => ({ label: `${LETTERS[i]}. ${o.label}`, count: o.count })), d.total)];
+  // The share of the participants, as in the shift chart: 35 % is never drawn full width.
+  return [bars(d.options.map((o, i) => ({ label: `${LETTERS[i]}. ${o.label}`, count: o.count, percent: o.percent })), d.total, undefined, { share: true })];
 }
 
 /** An option (or a slider band) by its letter and label. */

@@ -17,29 +17,35 @@ function part(ctx, key, items, render) {
 function managementNodes(view, ctx, edit) {
   const items = view.management || [];
   if (!items.length) return [];
+  const shown = (m) =>
+    el(
+      "article",
+      { class: "dilemma", "data-management": String(m.dilemma.id) },
+      el("h4", { text: `#${m.dilemma.number} ${m.dilemma.situation}` }),
+      el(
+        "dl",
+        { class: "facts" },
+        el("dt", { text: t("dilemma_harvest.owner") }),
+        el("dd", { text: m.owner || "—" }),
+        el("dt", { text: t("dilemma_harvest.answer") }),
+        el("dd", { text: m.answer || "—" }),
+      ),
+    );
+  // The control page: one line per dilemma, opened to fill in owner and answer.
+  const editable = (m) =>
+    el(
+      "details",
+      { class: "dilemma", "data-management": String(m.dilemma.id) },
+      el("summary", { text: `#${m.dilemma.number} ${m.dilemma.situation.slice(0, 90)}${m.owner ? ` · ${m.owner}` : ""}` }),
+      managementForm(m, ctx),
+    );
   return [
     el(
       "section",
       { class: "harvest harvest-management" },
       el("h3", { text: t("dilemma_harvest.management") }),
       el("p", { class: "hint", text: t("dilemma_harvest.management_hint") }),
-      items.map((m) =>
-        el(
-          "article",
-          { class: "dilemma", "data-management": String(m.dilemma.id) },
-          el("h4", { text: `#${m.dilemma.number} ${m.dilemma.situation}` }),
-          edit
-            ? managementForm(m, ctx)
-            : el(
-                "dl",
-                { class: "facts" },
-                el("dt", { text: t("dilemma_harvest.owner") }),
-                el("dd", { text: m.owner || "—" }),
-                el("dt", { text: t("dilemma_harvest.answer") }),
-                el("dd", { text: m.answer || "—" }),
-              ),
-        ),
-      ),
+      items.map(edit ? editable : shown),
     ),
   ];
 }
