@@ -120,6 +120,29 @@ def test_a_phone_at_a_conference(server: Server, facilitator_token: str, browser
     bob.locator("[data-list=mine]").scroll_into_view_if_needed()
     screenshot(bob, "conference-phone-mine")
 
+    # --- the control page: a file saved by Dutch Excel, and "approve all" ------------------
+    control.locator("summary", has_text="CSV").click()
+    excel = ("situatie;optie A;optie B\r\n"
+             "Een collega deelt cliëntgegevens via de app;Aanspreken;Melden\r\n")
+    control.set_input_files("#dci-file", files=[{
+        "name": "dilemmas.csv", "mimeType": "text/csv", "buffer": excel.encode("utf-8")}])
+    control.wait_for_function(
+        "() => document.querySelector('#dci-text').value.includes('Aanspreken;Melden')")
+    assert control.input_value("#dci-format") == "csv"
+    control.click("[data-form=import] button[type=submit]")
+    control.wait_for_selector("[data-form=import][data-state=sent]")
+    board.wait_for_selector(".dilemma:has-text('deelt cliëntgegevens via de app')")
+    control.check(".dilemma-settings [name=approval]")
+    for i, phone in enumerate(crowd[:3]):
+        assert phone.act("dilemma.submit", {"situation": f"Nog te keuren dilemma {i}",
+                                            "options": ["Ja", "Nee"], "show_name": False})["ok"]
+    control.wait_for_selector("[data-do=approve_all]:not([disabled])")
+    assert board.locator(".dilemma:has-text('Nog te keuren')").count() == 0
+    control.click("[data-do=approve_all]")
+    board.wait_for_selector(".dilemma:has-text('Nog te keuren dilemma 2')")
+    control.wait_for_selector("[data-do=approve_all][disabled]")
+    control.uncheck(".dilemma-settings [name=approval]")
+
     # --- vote: a new budget before voting, results at 360 px ----------------------------
     flow.goto("Choose dilemmas")
     ann.wait_for_selector("[data-field=left]:has-text('Dots left: 3 of 3')")

@@ -36,6 +36,17 @@ function resetForm(form) {
   $("[data-role=cancel]", form).hidden = true;
 }
 
+/** Link an expected dilemma to a brought one, or give it a theme or a kind (one at a time). */
+function sortExpected(ctx, e, change) {
+  press(ctx, "dilemma.expect_sort", {
+    expected_id: e.id,
+    matched_id: e.matched_id,
+    theme_id: e.theme_id,
+    category: e.category || "none",
+    ...change,
+  });
+}
+
 async function withdraw(ctx, form, d, button) {
   if (!window.confirm(t("dilemma_collect.confirm_withdraw"))) return;
   const ack = await press(ctx, "dilemma.withdraw", { dilemma_id: d.id }, button);
@@ -174,13 +185,7 @@ export const control = {
             {
               "aria-label": t("dilemma_collect.expected_match"),
               "data-key": `expm:${e.id}`,
-              onchange: (ev) =>
-                press(ctx, "dilemma.expect_sort", {
-                  expected_id: e.id,
-                  matched_id: ev.target.value ? Number(ev.target.value) : null,
-                  theme_id: e.theme_id,
-                  category: e.category || "none",
-                }),
+              onchange: (ev) => sortExpected(ctx, e, { matched_id: ev.target.value ? Number(ev.target.value) : null }),
             },
             [
               el("option", { value: "", text: t("dilemma_collect.expected_none") }),
@@ -188,6 +193,24 @@ export const control = {
                 .filter((d) => d.approved)
                 .map((d) => el("option", { value: String(d.id), text: `#${d.number} ${d.situation.slice(0, 60)}`, selected: d.id === e.matched_id })),
             ],
+          ),
+          " ",
+          el(
+            "select",
+            { "aria-label": t("dilemma_sort.theme"), "data-key": `expt:${e.id}`, onchange: (ev) => sortExpected(ctx, e, { theme_id: ev.target.value ? Number(ev.target.value) : null }) },
+            [["", t("dilemma_sort.no_theme")], ...(view.themes || []).map((th) => [th.id, th.name])].map(([v, text]) =>
+              el("option", { value: String(v), text, selected: String(v) === String(e.theme_id || "") }),
+            ),
+          ),
+          " ",
+          el(
+            "select",
+            { "aria-label": t("dilemma_sort.category"), "data-key": `expc:${e.id}`, onchange: (ev) => sortExpected(ctx, e, { category: ev.target.value }) },
+            [
+              ["none", t("dilemma_sort.unsorted")],
+              ["content", t("dilemma_collect.content")],
+              ["organisational", t("dilemma_collect.organisational")],
+            ].map(([v, text]) => el("option", { value: v, text, selected: v === (e.category || "none") })),
           ),
           " ",
           el("button", {

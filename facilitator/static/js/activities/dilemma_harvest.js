@@ -110,6 +110,21 @@ export const board = {
   },
 };
 
+/**
+ * A recommendation's item, built again only when the recommendation changed on the
+ * server: a need arriving from a phone rebuilds the lists, not the form being typed in.
+ */
+function cachedRecommendation(root, r, ctx, remove) {
+  root._recs = root._recs || new Map();
+  const key = JSON.stringify(r);
+  const cached = root._recs.get(r.id);
+  if (cached && cached.key === key) return cached.node;
+  const node = recommendationItem(r, ctx);
+  node.append(remove({ recommendation_id: r.id }, `rrm:${r.id}`));
+  root._recs.set(r.id, { key, node });
+  return node;
+}
+
 /** A recommendation's owner (person or role), priority and date, and "make it an agreement". */
 function recommendationItem(r, ctx) {
   const id = r.id;
@@ -233,11 +248,7 @@ export const control = {
       const promote = (data, key) => el("button", { type: "button", class: "link", "data-key": key, text: t("dilemma_harvest.promote"), onclick: (e) => press(ctx, "dilemma_harvest.promote", data, e.currentTarget) });
       const remove = (data, key) => el("button", { type: "button", class: "link", "data-key": key, text: t("dilemma_collect.delete"), onclick: (e) => press(ctx, "dilemma_harvest.remove", data, e.currentTarget) });
       rebuild(b.lists, [
-        part(ctx, "recommendations", h.recommendations, (r) => {
-          const li = recommendationItem(r, ctx);
-          li.append(remove({ recommendation_id: r.id }, `rrm:${r.id}`));
-          return li;
-        }),
+        part(ctx, "recommendations", h.recommendations, (r) => cachedRecommendation(root, r, ctx, remove)),
         part(ctx, "needs", h.needs, (n) => el("li", {}, n.text, " ", promote({ need_id: n.id }, `np:${n.id}`), remove({ need_id: n.id }, `nrm:${n.id}`))),
         part(ctx, "arguments", (h.arguments || []).flatMap((g) => g.arguments), (a) => el("li", {}, a.text, " ", promote({ argument_id: a.id }, `ap:${a.id}`))),
       ]);
