@@ -44,6 +44,15 @@ def submit_many(phones: list[Any], n: int) -> None:
         assert ack["ok"], ack
 
 
+def fac_expects(server: Server, flow: Flow, clients: Any) -> Any:
+    """A manager's expected dilemmas, added through the facilitator's socket here."""
+    fac = clients(server.url, {"kind": "facilitator", "code": flow.code},
+                  {"Cookie": login_cookie(server, "fac@example.nl")})
+    return all(fac.act("dilemma.expect", {"situation": text})["ok"] for text in (
+        "Cliënten die de budgetcoach weigeren", "Delen van gegevens met de wijkagent",
+        "Roosters die niet rond komen in de zomer"))
+
+
 def word_unbroken(page: Any, selector: str, word: str) -> bool:
     """Whether `word` in the element is laid out on one line (one client rect)."""
     return page.evaluate(
@@ -142,6 +151,11 @@ def test_a_phone_at_a_conference(server: Server, facilitator_token: str, browser
     board.wait_for_selector(".dilemma:has-text('Nog te keuren dilemma 2')")
     control.wait_for_selector("[data-do=approve_all][disabled]")
     control.uncheck(".dilemma-settings [name=approval]")
+    assert fac_expects(server, flow, clients)
+    control.click("[data-box=expected] summary")
+    control.wait_for_selector("[data-list=expected] li:has-text('Roosters die niet rond komen')")
+    control.locator("[data-list=expected]").scroll_into_view_if_needed()
+    screenshot(control, "conference-control-collect")
 
     # --- vote: a new budget before voting, results at 360 px ----------------------------
     flow.goto("Choose dilemmas")
@@ -174,6 +188,8 @@ def test_a_phone_at_a_conference(server: Server, facilitator_token: str, browser
     flow.goto("Discuss dilemma 1")
     control.select_option("#dg-mode", "choice")
     control.click(f"[data-key='stage:{long_id}']")
+    control.wait_for_selector(".round-label:has-text('1')")
+    screenshot(control, "conference-control-game")
     ann.wait_for_selector(".choice-buttons button >> nth=2")
     buttons = ann.locator(".choice-buttons button")
     buttons.nth(0).click()
@@ -231,9 +247,6 @@ def test_a_phone_at_a_conference(server: Server, facilitator_token: str, browser
     ids = [r["id"] for r in server.db_rows("SELECT id FROM dilemmas ORDER BY number")]
     for did in ids[2:10]:
         assert fac.act("dilemma.classify", {"dilemma_id": did, "category": "organisational"})["ok"]
-    for text in ("Cliënten die de budgetcoach weigeren", "Delen van gegevens met de wijkagent",
-                 "Roosters die niet rond komen in de zomer"):
-        assert fac.act("dilemma.expect", {"situation": text})["ok"]
     expected_id = server.db_rows("SELECT id FROM dilemma_expected ORDER BY id")[1]["id"]
     assert fac.act("dilemma.expect_sort", {"expected_id": expected_id, "matched_id": long_id,
                                            "theme_id": None, "category": "content"})["ok"]
