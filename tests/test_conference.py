@@ -466,3 +466,26 @@ def test_a_new_dot_budget_reaches_every_phone_before_voting(room: Room) -> None:
     for phone in phones:
         mine = phone.wait_for("me", lambda v: v["view"].get("left") == 5)
         assert mine["view"]["view"]["used"] == 0
+
+
+def test_needs_wait_for_approval_when_asked(room: Room) -> None:
+    ids, phones = sorted_room(room, n=2)
+    item = room.goto("dilemma_harvest")
+    room.ok(room.fac, "dilemma_harvest.settings", {"item_id": item, "need_approval": True})
+    need = room.ok(phones[0], "dilemma_harvest.need",
+                   {"dilemma_id": ids[1], "text": "Tijd in het rooster voor intervisie"})["need_id"]
+    waiting = control_item(room, lambda v: any(h["needs"] for h in v["dilemmas"]))
+    [shown] = [n for h in waiting["dilemmas"] for n in h["needs"]]
+    assert shown == {"id": need, "text": "Tijd in het rooster voor intervisie", "approved": False}
+    mine = phones[0].wait_for("me", lambda v: v["view"].get("needs"))
+    assert mine["view"]["view"]["needs"][0]["approved"] is False
+    board = board_item(room, lambda v: v.get("dilemmas"))
+    assert not any(h["needs"] for h in board["dilemmas"])  # not on the board yet
+    exported = [a for a in room.export()["agenda"] if a["kind"] == "dilemma_harvest"][0]
+    assert "Tijd in het rooster" not in str(exported)  # nor in the report
+    room.refused(phones[0], "dilemma_harvest.approve_need", {"need_id": need}, "forbidden")
+    room.ok(room.fac, "dilemma_harvest.approve_need", {"need_id": need})
+    board = board_item(room, lambda v: any(h["needs"] for h in v["dilemmas"]))
+    assert [n for h in board["dilemmas"] for n in h["needs"]] == [
+        "Tijd in het rooster voor intervisie"]
+    phones[0].wait_for("me", lambda v: v["view"]["needs"][0]["approved"] is True)

@@ -34,8 +34,6 @@ CLIENT_STRINGS = {
     "round_first": _l("Round %(n)s"),
     "round_revote": _l("Round %(n)s: vote again"),
     "round_variation": _l("Round %(n)s: but what if…?"),
-    "before": _l("before"),
-    "after": _l("after"),
     "changed": _l("%(n)s of %(both)s changed their choice"),
     "changed.one": _l("%(n)s of %(both)s changed their choice after the talk"),
     "mean": _l("Average position: %(n)s"),

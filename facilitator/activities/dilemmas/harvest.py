@@ -13,7 +13,8 @@ from facilitator.activities.dilemmas import expected, store
 from facilitator.agreements import store as agreements
 from facilitator.errors import ActionError, not_found
 from facilitator.live.actions import FACILITATOR, PARTICIPANT, ActionSet, Context
-from facilitator.schema import Choice, Int, Text
+from facilitator.room.items import item_of, save_config
+from facilitator.schema import Bool, Choice, Int, Text
 
 KIND = "dilemma_harvest"
 TITLE = _l("Harvest")
@@ -58,7 +59,8 @@ CLIENT_STRINGS = {
 
 
 def default_config() -> dict[str, Any]:
-    return {}
+    # need_approval: what phones send waits for the facilitator before the board shows it.
+    return {"need_approval": False}
 
 
 def _count(ctx: Context, table: str, dilemma_id: int) -> int:
@@ -87,8 +89,10 @@ def notes(ctx: Context, data: dict[str, Any]) -> None:
 )
 def need(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     pid = ctx.actor.participant_id
+    approved = True
     if pid is not None:
-        ctx.current_item(KIND)  # phones add needs while the harvest is on
+        item = ctx.current_item(KIND)  # phones add needs while the harvest is on
+        approved = not item["config"].get("need_approval")
         mine = ctx.one(
             "SELECT COUNT(*) AS n FROM dilemma_needs WHERE workshop_id = ? AND participant_id = ?",
             (ctx.workshop["id"], pid),
@@ -99,12 +103,40 @@ def need(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     if _count(ctx, "dilemma_needs", dilemma["id"]) >= MAX_PER_DILEMMA:
         raise store.too_many()
     cur = ctx.execute(
-        "INSERT INTO dilemma_needs (workshop_id, dilemma_id, participant_id, text, created_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (ctx.workshop["id"], dilemma["id"], pid, data["text"], ctx.now_iso),
+        "INSERT INTO dilemma_needs (workshop_id, dilemma_id, participant_id, text, approved,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (ctx.workshop["id"], dilemma["id"], pid, data["text"], int(approved), ctx.now_iso),
     )
     store.shared_screens_see(ctx)  # needs are not in the phones' shared view
     return {"need_id": cur.lastrowid}
+
+
+@actions(
+    "dilemma_harvest.settings",
+    roles=(FACILITATOR,),
+    schema={"item_id": Int(min=1), "need_approval": Bool()},
+)
+def settings(ctx: Context, data: dict[str, Any]) -> None:
+    item = item_of(ctx, data["item_id"], KIND)
+    save_config(ctx, item, {"need_approval": data["need_approval"]})
+    store.everyone_sees(ctx)
+
+
+@actions(
+    "dilemma_harvest.approve_need",
+    roles=(FACILITATOR,),
+    schema={"need_id": Int(min=1), "approved": Bool(default=True)},
+)
+def approve_need(ctx: Context, data: dict[str, Any]) -> None:
+    row = ctx.one("SELECT id, participant_id FROM dilemma_needs WHERE id = ? AND workshop_id = ?",
+                  (data["need_id"], ctx.workshop["id"]))
+    if row is None:
+        raise not_found()
+    ctx.execute("UPDATE dilemma_needs SET approved = ? WHERE id = ?",
+                (int(data["approved"]), row["id"]))
+    store.everyone_sees(ctx)
+    if row["participant_id"]:
+        ctx.changes.add_personal(row["participant_id"])
 
 
 def _recommend(ctx: Context, dilemma_id: int, text: str, source: str) -> dict[str, Any]:
@@ -294,17 +326,23 @@ def for_management(v: Any) -> list[dict[str, Any]]:
     ]
 
 
-def harvest(v: Any, ids: bool = False, with_arguments: bool = False) -> list[dict[str, Any]]:
+def harvest(v: Any, ids: bool = False, with_arguments: bool = False,
+            pending: bool = False) -> list[dict[str, Any]]:
     """The dilemmas discussed in a game (all approved ones if none was), in rank order,
-    with notes, needs and recommendations. Needs never carry who wrote them."""
+    with notes, needs and recommendations. Needs never carry who wrote them; needs not
+    yet approved only with `pending` (the control page, which also gets `approved`)."""
     wid = v.workshop["id"]
     played = {r["dilemma_id"] for r in v.all(
         "SELECT DISTINCT dilemma_id FROM dilemma_rounds WHERE workshop_id = ?", (wid,))}
     dilemmas = [d for d in store.ranked(v, wid) if not played or d["id"] in played]
     notes = {r["id"]: r["notes"] for r in v.all(
         "SELECT id, notes FROM dilemmas WHERE workshop_id = ?", (wid,))}
-    needs = v.all("SELECT id, dilemma_id, text FROM dilemma_needs WHERE workshop_id = ?"
-                  " ORDER BY id", (wid,))
+    needs = v.all("SELECT id, dilemma_id, text, approved FROM dilemma_needs"
+                  " WHERE workshop_id = ? ORDER BY id", (wid,))
+    if not pending:
+        needs = [n for n in needs if n["approved"]]
+    for n in needs:
+        n["approved"] = bool(n["approved"])
     recs = v.all("SELECT id, dilemma_id, text, source, owner, owner_kind, priority, due_date,"
                  " agreement_id FROM dilemma_recommendations WHERE workshop_id = ? ORDER BY id",
                  (wid,))
@@ -321,13 +359,15 @@ def harvest(v: Any, ids: bool = False, with_arguments: bool = False) -> list[dic
         entry = {
             "dilemma": d,
             "notes": notes.get(d["id"], ""),
-            "needs": [shape(n) for n in needs if n["dilemma_id"] == d["id"]],
+            "needs": [shape(n, ("approved",)) if pending else shape(n)
+                      for n in needs if n["dilemma_id"] == d["id"]],
             "recommendations": [
                 shape(r, RECOMMENDATION_FIELDS) for r in recs if r["dilemma_id"] == d["id"]
             ],
         }
         if with_arguments:
-            entry["arguments"] = store.arguments(v, d["id"], d["options"], ids=True)
+            entry["arguments"] = store.arguments(v, d["id"], d["options"], ids=True,
+                                                 pending=pending)
         out.append(entry)
     return out
 
@@ -338,7 +378,8 @@ def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    return {"dilemmas": harvest(v, ids=True, with_arguments=True),
+    return {"dilemmas": harvest(v, ids=True, with_arguments=True, pending=True),
+            "need_approval": bool(item["config"].get("need_approval")),
             "management": for_management(v),
             "expected": expected.comparison(v, v.workshop["id"])}
 
@@ -355,15 +396,18 @@ def phone(v: Any, item: dict[str, Any]) -> dict[str, Any]:
 
 def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {pid: {"needs": []} for pid in ids}
+    # The author sees their own need at once, with whether it waits for approval.
     if not ids:
         return out
     marks = ",".join("?" * len(ids))
     for r in v.all(
-        f"SELECT participant_id, dilemma_id, text FROM dilemma_needs"
+        f"SELECT participant_id, dilemma_id, text, approved FROM dilemma_needs"
         f" WHERE workshop_id = ? AND participant_id IN ({marks}) ORDER BY id",
         (v.workshop["id"], *ids),
     ):
-        out[r["participant_id"]]["needs"].append({"dilemma_id": r["dilemma_id"], "text": r["text"]})
+        out[r["participant_id"]]["needs"].append(
+            {"dilemma_id": r["dilemma_id"], "text": r["text"], "approved": bool(r["approved"])}
+        )
     return out
 
 

@@ -183,6 +183,7 @@ def m060_conference(db: sqlite_utils.Database) -> None:
         ALTER TABLE dilemma_recommendations ADD COLUMN agreement_id INTEGER
             REFERENCES agreements(id) ON DELETE SET NULL;
         ALTER TABLE dilemma_arguments ADD COLUMN approved INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE dilemma_needs ADD COLUMN approved INTEGER NOT NULL DEFAULT 1;
         CREATE TABLE dilemma_argument_support (
             argument_id INTEGER NOT NULL REFERENCES dilemma_arguments(id) ON DELETE CASCADE,
             participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,

@@ -196,7 +196,10 @@ export const phone = {
     }
     const numbers = Object.fromEntries(view.dilemmas.map((d) => [d.id, d.number]));
     const mine = (ctx.me && ctx.me.needs) || [];
-    rebuild($("[data-list=mine]", root), mine.map((n) => el("li", { text: `#${numbers[n.dilemma_id] ?? "?"}: ${n.text}` })));
+    rebuild(
+      $("[data-list=mine]", root),
+      mine.map((n) => el("li", { text: `#${numbers[n.dilemma_id] ?? "?"}: ${n.text}${n.approved === false ? ` (${t("dilemma_collect.pending")})` : ""}` })),
+    );
     rebuild(
       $("[data-list=dilemmas]", root),
       view.dilemmas
@@ -237,10 +240,17 @@ function block(root, ctx, id) {
 }
 
 export const control = {
-  mount(root) {
+  mount(root, ctx) {
     root.append(fromTemplate("dilemma_harvest-control"));
+    const approval = $("[name=need_approval]", root);
+    approval.addEventListener("change", () =>
+      press(ctx, "dilemma_harvest.settings", { item_id: ctx.item.id, need_approval: approval.checked }),
+    );
   },
   update(root, view, ctx) {
+    $("[name=need_approval]", root).checked = Boolean(view.need_approval);
+    // What waits for approval gets an "approve" button (needs here, arguments as in the game).
+    const approve = (op, data, key) => el("button", { type: "button", "data-key": key, text: t("dilemma_collect.approve"), onclick: (e) => press(ctx, op, data, e.currentTarget) });
     const blocks = view.dilemmas.map((h) => {
       const b = block(root, ctx, h.dilemma.id);
       b.card.replaceChildren(dilemmaCard(h.dilemma, ctx));
@@ -249,8 +259,27 @@ export const control = {
       const remove = (data, key) => el("button", { type: "button", class: "link", "data-key": key, text: t("dilemma_collect.delete"), onclick: (e) => press(ctx, "dilemma_harvest.remove", data, e.currentTarget) });
       rebuild(b.lists, [
         part(ctx, "recommendations", h.recommendations, (r) => cachedRecommendation(root, r, ctx, remove)),
-        part(ctx, "needs", h.needs, (n) => el("li", {}, n.text, " ", promote({ need_id: n.id }, `np:${n.id}`), remove({ need_id: n.id }, `nrm:${n.id}`))),
-        part(ctx, "arguments", (h.arguments || []).flatMap((g) => g.arguments), (a) => el("li", {}, a.text, " ", promote({ argument_id: a.id }, `ap:${a.id}`))),
+        part(ctx, "needs", h.needs, (n) =>
+          el(
+            "li",
+            {},
+            n.text,
+            " ",
+            n.approved === false ? approve("dilemma_harvest.approve_need", { need_id: n.id }, `nok:${n.id}`) : null,
+            promote({ need_id: n.id }, `np:${n.id}`),
+            remove({ need_id: n.id }, `nrm:${n.id}`),
+          ),
+        ),
+        part(ctx, "arguments", (h.arguments || []).flatMap((g) => g.arguments), (a) =>
+          el(
+            "li",
+            {},
+            a.text,
+            " ",
+            a.approved === false ? approve("dilemma_game.approve_argument", { argument_id: a.id }, `aok:${a.id}`) : null,
+            promote({ argument_id: a.id }, `ap:${a.id}`),
+          ),
+        ),
       ]);
       return b.section;
     });
