@@ -177,8 +177,8 @@ def _on_stage(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
     return item, store.open_dilemma(ctx, dilemma_id)
 
 
-def _option_count(dilemma: dict[str, Any], mode: str) -> int:
-    return 2 if mode == "slider" else len(store.public(dilemma)["options"])
+def _option_count(dilemma: dict[str, Any]) -> int:
+    return len(store.public(dilemma)["options"])
 
 
 def _no_option() -> ActionError:
@@ -202,7 +202,7 @@ def choose(ctx: Context, data: dict[str, Any]) -> None:
     if latest["mode"] == "slider":
         if data["value"] is None or data["option"] is not None:
             raise ActionError("invalid", _l("Place the slider to choose."))
-    elif data["option"] is None or data["option"] >= _option_count(dilemma, "choice"):
+    elif data["option"] is None or data["option"] >= _option_count(dilemma):
         raise _no_option()
     # A mis-tap can be put right until the reveal closes the round (issue 17.7).
     ctx.execute(
@@ -224,7 +224,7 @@ def choose(ctx: Context, data: dict[str, Any]) -> None:
 def argue(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     item, dilemma = _on_stage(ctx)
     # An argument names one of the dilemma's own options (a slider's poles included).
-    if data["option"] >= _option_count(dilemma, "choice"):
+    if data["option"] >= _option_count(dilemma):
         raise _no_option()
     mine = ctx.one(
         "SELECT COUNT(*) AS n FROM dilemma_arguments WHERE dilemma_id = ? AND participant_id = ?",
