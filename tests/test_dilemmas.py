@@ -474,7 +474,8 @@ def test_harvest_needs_recommendations_and_export(room: Room) -> None:
     assert entry["notes"] == "Lively discussion."
     assert entry["needs"] == ["Room to decide without a form."]
     mine = bea.wait_for("me", lambda v: v["view"].get("needs"))["view"]["view"]["needs"]
-    assert mine == [{"dilemma_id": anon, "text": "Room to decide without a form."}]
+    assert mine == [{"dilemma_id": anon, "text": "Room to decide without a form.",
+                     "approved": True}]
     exported = [a for a in room.export()["agenda"] if a["kind"] == "dilemma_harvest"][0]
     text = json.dumps(exported, ensure_ascii=False)
     assert "A weekly safety consult." in text and SECRET_NAME not in text
