@@ -87,7 +87,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     sockets.register(socketio)
 
-    from facilitator.web import admin, api, api_agreements, pages, report, review, tables
+    from facilitator.web import admin, api, api_agreements, expected, pages, report, review, tables
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(admin.bp)
@@ -97,6 +97,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(report.bp)
+    app.register_blueprint(expected.bp)
     app.register_blueprint(api_agreements.bp)
     csrf.exempt(api_agreements.bp)
     _register_errors(app)

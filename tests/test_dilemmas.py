@@ -180,8 +180,9 @@ def test_collect_anonymous_and_named_never_leak_the_author(room: Room) -> None:
 
 
 def test_a_submission_pushes_no_phone_but_the_authors(room: Room) -> None:
-    """Fan-out: a dilemma or an argument from one phone goes to the board, the control
-    page and the author's own view, never to every phone's shared view."""
+    """Fan-out: a dilemma from one phone goes to the board, the control page and the
+    author's own view, never to every phone's shared view. An argument does reach the
+    phones (they can support it, issue 17.8), but a support reaches no other phone."""
     room.goto("dilemma_collect")
     # Pushes are throttled: let the move's own push go out before the phones connect, so
     # that anything they receive afterwards was caused by the submission.
@@ -200,8 +201,18 @@ def test_a_submission_pushes_no_phone_but_the_authors(room: Room) -> None:
     room.board.wait_for(
         "board", lambda v: (v["item"]["view"].get("arguments") or [{}])[0].get("arguments"))
     author.wait_for("me", lambda v: v["view"].get("arguments"))
-    assert [p for p in other.pushes if p[0] == "phone"] == shared_before
+    shown = other.wait_for(
+        "phone", lambda v: (v["item"]["view"].get("arguments") or [{}])[0].get("arguments"))
+    assert len([p for p in other.pushes if p[0] == "phone"]) > len(shared_before)
+    argument = shown["view"]["item"]["view"]["arguments"][0]["arguments"][0]
+    assert set(argument) == {"id", "text"}  # no author, no count of support
     assert not [p for p in other.pushes if p[0] == "me" and p[1]["view"]["view"].get("arguments")]
+    shared_before = [p for p in other.pushes if p[0] == "phone"]
+    third = room.phone("Cas")
+    room.ok(third, "dilemma_game.support", {"argument_id": argument["id"]})
+    room.board.wait_for("board", lambda v: v["item"]["view"].get("most_supported"))
+    third.wait_for("me", lambda v: v["view"].get("supported") == [argument["id"]])
+    assert [p for p in other.pushes if p[0] == "phone"] == shared_before
 
 
 def test_collect_bad_input_is_refused_and_changes_nothing(room: Room) -> None:
@@ -370,7 +381,9 @@ def test_dilemma_game_choices_hidden_until_reveal_then_shift(room: Room) -> None
     picks = [0, 0, 1, 2, 1]
     for phone, option in zip(phones, picks, strict=True):
         room.ok(phone, "dilemma_game.choose", {"round_id": round_id, "option": option})
-    room.refused(bea, "dilemma_game.choose", {"round_id": round_id, "option": 1}, "already")
+    # A mis-tap is put right before the reveal: the last choice counts (issue 17.7).
+    room.ok(bea, "dilemma_game.choose", {"round_id": round_id, "option": 1})
+    room.ok(bea, "dilemma_game.choose", {"round_id": round_id, "option": 0})
     extra = room.phone("Late")
     room.refused(extra, "dilemma_game.choose", {"round_id": round_id, "option": 3}, "invalid")
     room.refused(extra, "dilemma_game.choose", {"round_id": round_id}, "invalid")
@@ -403,7 +416,8 @@ def test_dilemma_game_choices_hidden_until_reveal_then_shift(room: Room) -> None
     shown = room.board.wait_for("board", lambda v: rnd(v).get("number") == 2
                                 and rnd(v).get("revealed"))
     rounds = shown["view"]["item"]["view"]["rounds"]
-    assert rounds[1]["shift"] == {"both": 5, "changed": 2}
+    assert rounds[1]["shift"] == {"both": 5, "changed": 2, "moves": [
+        {"from": 0, "to": 1, "count": 1}, {"from": 2, "to": 1, "count": 1}]}
     assert [o["count"] for o in rounds[1]["distribution"]["options"]] == [1, 4, 0]
     # A "but what if...?" variation is a new round with its own text.
     room.refused(room.fac, "dilemma_game.variation", {"item_id": item, "text": ""}, "invalid")
@@ -460,7 +474,8 @@ def test_harvest_needs_recommendations_and_export(room: Room) -> None:
     assert entry["notes"] == "Lively discussion."
     assert entry["needs"] == ["Room to decide without a form."]
     mine = bea.wait_for("me", lambda v: v["view"].get("needs"))["view"]["view"]["needs"]
-    assert mine == [{"dilemma_id": anon, "text": "Room to decide without a form."}]
+    assert mine == [{"dilemma_id": anon, "text": "Room to decide without a form.",
+                     "approved": True}]
     exported = [a for a in room.export()["agenda"] if a["kind"] == "dilemma_harvest"][0]
     text = json.dumps(exported, ensure_ascii=False)
     assert "A weekly safety consult." in text and SECRET_NAME not in text

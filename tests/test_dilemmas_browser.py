@@ -225,7 +225,10 @@ def test_whole_dilemma_workshop(
     control.click("[data-do=reveal]")
     board.wait_for_selector(".shift-summary:has-text('2 of 5 changed their choice')")
     shift = board.inner_text(".shift")
-    assert "before: Round 1" in shift and "after: Round 2: vote again" in shift
+    # Both rounds on one scale per option, and who moved where (counts only).
+    assert "Round 1" in shift and "Round 2: vote again" in shift
+    assert "1 moved from A. Address it myself to B. Tell the team leader" in shift
+    assert "1 moved from C. Let it go to B. Tell the team leader" in shift
     # A "but what if...?" variation.
     control.fill("#dg-variation", "But what if the colleague is also your friend?")
     control.click("[data-form=variation] button[type=submit]")

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from facilitator.activities.dilemmas import importer, store
+from facilitator.activities.dilemmas import expected, importer, store
 from facilitator.activities.dilemmas.store import migrations  # noqa: F401  (applied at start, once)
 from facilitator.db import dumps
 from facilitator.errors import ActionError, not_allowed
@@ -22,6 +22,7 @@ from facilitator.schema import Bool, Choice, Int, Text
 KIND = "dilemma_collect"
 TITLE = _l("Collect dilemmas")
 actions = ActionSet()
+actions.include(expected.actions)  # what managers expect is listed before collecting
 
 AGENDAS = {
     "dilemmas": (
@@ -60,6 +61,17 @@ CLIENT_STRINGS = {
     "by": _l("by %(name)s"),
     "closed": _l("Collecting dilemmas is closed."),
     "confirm_delete": _l("Delete this dilemma?"),
+    "confirm_withdraw": _l("Withdraw this dilemma? Nobody will see it any more."),
+    "withdrawn": _l("Your dilemma was withdrawn."),
+    "merged_into": _l("Merged into #%(n)s"),
+    "approve_all": _l("Approve all"),
+    "approved_all": _l("%(n)s dilemmas approved."),
+    "approved_all.one": _l("%(n)s dilemma approved."),
+    "chars": _l("%(n)s of %(max)s characters"),
+    "chars_over": _l("%(n)s of %(max)s characters: %(over)s too many. Shorten the text."),
+    "expected_match": _l("Brought as"),
+    "expected_none": _l("Not brought (yet)"),
+    "file_read": _l("The file is in the box below. Check it, then import."),
 }
 
 
@@ -176,6 +188,20 @@ def approve(ctx: Context, data: dict[str, Any]) -> None:
         ctx.changes.add_personal(row["author_id"])
 
 
+@actions("dilemma.approve_all", roles=(FACILITATOR,), schema={})
+def approve_all(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    waiting = ctx.all(
+        "SELECT id, author_id FROM dilemmas WHERE workshop_id = ? AND approved = 0",
+        (ctx.workshop["id"],),
+    )
+    ctx.execute(
+        "UPDATE dilemmas SET approved = 1 WHERE workshop_id = ? AND approved = 0",
+        (ctx.workshop["id"],),
+    )
+    store.everyone_sees(ctx, *waiting)
+    return {"approved": len(waiting)}
+
+
 @actions("dilemma.delete", roles=(FACILITATOR,), schema={"dilemma_id": Int(min=1)})
 def delete(ctx: Context, data: dict[str, Any]) -> None:
     row = store.dilemma_of(ctx, data["dilemma_id"])
@@ -235,6 +261,8 @@ def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
         "count": store.count(v, wid),
         "dilemmas": store.all_dilemmas(v, wid, approved_only=False),
         "themes": store.themes(v, wid),
+        "expected": expected.listed(v, wid),
+        "expected_url": f"/w/{v.workshop['code']}/expected",
     }
 
 
@@ -257,9 +285,13 @@ def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str
     out: dict[int, dict[str, Any]] = {pid: {"dilemmas": [], "named": False} for pid in ids}
     for row in named:
         out[row["id"]]["named"] = True
+    merged_into = {r["merged_into"] for r in rows if r["merged_into"]}
+    parents = store.numbers(v, v.workshop["id"]) if merged_into else {}
     for row in rows:
         own = store.public(row)
         own["show_name"] = bool(row["author_name"])
+        # The author sees where their text went: "merged into #4" (issue 17.10).
+        own["merged_into_number"] = parents.get(row["merged_into"])
         out[row["author_id"]]["dilemmas"].append(own)
     return out
 

@@ -135,6 +135,65 @@ def m002_per_person_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m060_stable_numbers(db: sqlite_utils.Database) -> None:
+    # A dilemma keeps the number it got on arrival for the whole workshop: counting the
+    # rows on every read renumbered them after a withdrawal (#6 became #5, issue 17.9).
+    run_script(
+        db,
+        """
+        ALTER TABLE dilemmas ADD COLUMN number INTEGER;
+        UPDATE dilemmas SET number = (SELECT COUNT(*) FROM dilemmas d
+            WHERE d.workshop_id = dilemmas.workshop_id AND d.id <= dilemmas.id);
+        CREATE TABLE dilemma_numbering (
+            workshop_id INTEGER PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+            last INTEGER NOT NULL
+        );
+        INSERT INTO dilemma_numbering (workshop_id, last)
+            SELECT workshop_id, MAX(number) FROM dilemmas GROUP BY workshop_id
+        """,
+    )
+
+
+@migrations()
+def m060_conference(db: sqlite_utils.Database) -> None:
+    # Issue 17.5-8: what managers expect, organisational dilemmas handed to management,
+    # recommendations with an owner, arguments approved and supported, slider poles.
+    run_script(
+        db,
+        """
+        CREATE TABLE dilemma_expected (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            author TEXT NOT NULL DEFAULT '',
+            situation TEXT NOT NULL,
+            theme_id INTEGER REFERENCES dilemma_themes(id) ON DELETE SET NULL,
+            category TEXT CHECK (category IN ('content', 'organisational')),
+            matched_id INTEGER REFERENCES dilemmas(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX dilemma_expected_workshop ON dilemma_expected(workshop_id);
+        ALTER TABLE dilemmas ADD COLUMN management_owner TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dilemmas ADD COLUMN management_answer TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dilemma_recommendations ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dilemma_recommendations ADD COLUMN owner_kind TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dilemma_recommendations ADD COLUMN priority TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dilemma_recommendations ADD COLUMN due_date TEXT;
+        ALTER TABLE dilemma_recommendations ADD COLUMN agreement_id INTEGER
+            REFERENCES agreements(id) ON DELETE SET NULL;
+        ALTER TABLE dilemma_arguments ADD COLUMN approved INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE dilemma_needs ADD COLUMN approved INTEGER NOT NULL DEFAULT 1;
+        CREATE TABLE dilemma_argument_support (
+            argument_id INTEGER NOT NULL REFERENCES dilemma_arguments(id) ON DELETE CASCADE,
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            PRIMARY KEY (argument_id, participant_id)
+        );
+        ALTER TABLE dilemma_rounds ADD COLUMN poles TEXT
+        """,
+    )
+
+
 # --- payload fields shared by several actions ------------------------------------------
 
 DILEMMA_FIELDS: dict[str, Any] = {
@@ -157,16 +216,16 @@ def collection_closed() -> ActionError:
 
 
 def numbers(q: Any, workshop_id: int) -> dict[int, int]:
-    """A short per-workshop number for each dilemma (#1, #2, ...), by order of arrival."""
-    rows = q.all("SELECT id FROM dilemmas WHERE workshop_id = ? ORDER BY id", (workshop_id,))
-    return {r["id"]: i for i, r in enumerate(rows, start=1)}
+    """The short per-workshop number of each dilemma (#1, #2, ...), fixed on arrival."""
+    rows = q.all("SELECT id, number FROM dilemmas WHERE workshop_id = ?", (workshop_id,))
+    return {r["id"]: r["number"] for r in rows}
 
 
 def public(row: dict[str, Any], number: int | None = None) -> dict[str, Any]:
     """What of a dilemma may be shown: never the author's id; the name only if chosen."""
     out = {
         "id": row["id"],
-        "number": number,
+        "number": row.get("number") if number is None else number,
         "situation": row["situation"],
         "options": json.loads(row["options"]),
         "values": row["dilemma_values"] or "",
@@ -183,18 +242,18 @@ def public(row: dict[str, Any], number: int | None = None) -> dict[str, Any]:
 
 def all_dilemmas(q: Any, workshop_id: int, approved_only: bool = True) -> list[dict[str, Any]]:
     """Top-level dilemmas with the ones merged into them under `merged` (both texts kept)."""
-    rows = q.all("SELECT * FROM dilemmas WHERE workshop_id = ? ORDER BY id", (workshop_id,))
-    nums = {r["id"]: i for i, r in enumerate(rows, start=1)}
+    rows = q.all("SELECT * FROM dilemmas WHERE workshop_id = ? ORDER BY number, id",
+                 (workshop_id,))
     if approved_only:
         rows = [r for r in rows if r["approved"]]
-    tops = [public(r, nums[r["id"]]) for r in rows if r["merged_into"] is None]
+    tops = [public(r) for r in rows if r["merged_into"] is None]
     by_id = {d["id"]: d for d in tops}
     for d in tops:
         d["merged"] = []
     for r in rows:
         parent = by_id.get(r["merged_into"]) if r["merged_into"] else None
         if parent is not None:
-            parent["merged"].append(public(r, nums[r["id"]]))
+            parent["merged"].append(public(r))
     return tops
 
 
@@ -265,12 +324,23 @@ def insert(
 ) -> int:
     if count(ctx, ctx.workshop["id"]) >= PER_WORKSHOP:
         raise too_many()
+    # The next number is one past the highest ever given, even if that one was withdrawn:
+    # a gap rather than a renumbering or a number used twice (the room says "dilemma 7").
+    ctx.execute(
+        "INSERT INTO dilemma_numbering (workshop_id, last) VALUES (?, 1)"
+        " ON CONFLICT (workshop_id) DO UPDATE SET last = last + 1",
+        (ctx.workshop["id"],),
+    )
+    number = ctx.one(
+        "SELECT last FROM dilemma_numbering WHERE workshop_id = ?", (ctx.workshop["id"],)
+    )["last"]
     cur = ctx.execute(
-        "INSERT INTO dilemmas (workshop_id, author_id, author_name, situation, options,"
+        "INSERT INTO dilemmas (workshop_id, number, author_id, author_name, situation, options,"
         " dilemma_values, source, approved, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             ctx.workshop["id"],
+            number,
             author_id,
             author_name,
             data["situation"],
@@ -302,16 +372,43 @@ def shared_screens_see(ctx: Context) -> None:
         ctx.changes.add_personal(ctx.actor.participant_id)
 
 
-def arguments(v: Any, dilemma_id: int, labels: list[str], ids: bool = False) -> list[Any]:
-    """The arguments given per option of one dilemma (game and harvest show them)."""
+def arguments(
+    v: Any, dilemma_id: int, labels: list[str], ids: bool = False, pending: bool = False
+) -> list[Any]:
+    """The arguments given per option of one dilemma (game and harvest show them), the
+    most supported first. Only approved ones unless `pending` (the facilitator's view,
+    which also gets each one's `approved`). With `ids` each is {id, text, support}."""
     rows = v.all(
-        "SELECT id, option, text FROM dilemma_arguments WHERE dilemma_id = ? ORDER BY id",
+        "SELECT a.id, a.option, a.text, a.approved, COUNT(s.participant_id) AS support"
+        " FROM dilemma_arguments a LEFT JOIN dilemma_argument_support s ON s.argument_id = a.id"
+        " WHERE a.dilemma_id = ? GROUP BY a.id ORDER BY support DESC, a.id",
         (dilemma_id,),
     )
+    if not pending:
+        rows = [r for r in rows if r["approved"]]
+
+    def shape(r: dict[str, Any]) -> Any:
+        if not ids:
+            return r["text"]
+        out = {"id": r["id"], "text": r["text"], "support": r["support"]}
+        if pending:
+            out["approved"] = bool(r["approved"])
+        return out
+
     return [
-        {"option": i, "label": label, "arguments": [
-            {"id": r["id"], "text": r["text"]} if ids else r["text"]
-            for r in rows if r["option"] == i
-        ]}
+        {"option": i, "label": label,
+         "arguments": [shape(r) for r in rows if r["option"] == i]}
         for i, label in enumerate(labels)
     ]
+
+
+def most_supported(v: Any, dilemma_id: int, labels: list[str]) -> list[dict[str, Any]]:
+    """Per option the approved argument with the most support (ties: the first given);
+    the board shows these. Options without a supported argument are left out."""
+    out = []
+    for group in arguments(v, dilemma_id, labels, ids=True):
+        top = group["arguments"][0] if group["arguments"] else None
+        if top and top["support"] > 0:
+            out.append({"option": group["option"], "label": group["label"],
+                        "text": top["text"], "support": top["support"]})
+    return out

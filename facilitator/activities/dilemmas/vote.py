@@ -15,7 +15,7 @@ from facilitator.activities.dilemmas import store
 from facilitator.errors import ActionError
 from facilitator.live.actions import FACILITATOR, PARTICIPANT, ActionSet, Context
 from facilitator.room.items import item_of, save_config
-from facilitator.schema import Int
+from facilitator.schema import Bool, Int
 
 KIND = "dilemma_vote"
 TITLE = _l("Choose dilemmas")
@@ -38,7 +38,9 @@ CLIENT_STRINGS = {
 
 
 def default_config() -> dict[str, Any]:
-    return {"budget": 3, "per_dilemma": 0, "state": "ready", "revealed": False}
+    # organisational_out: organisational dilemmas go to management, not to the vote.
+    return {"budget": 3, "per_dilemma": 0, "state": "ready", "revealed": False,
+            "organisational_out": False}
 
 
 def _cfg(item: dict[str, Any]) -> dict[str, Any]:
@@ -52,6 +54,7 @@ def _cfg(item: dict[str, Any]) -> dict[str, Any]:
         "item_id": Int(min=1),
         "budget": Int(min=1, max=MAX_BUDGET),
         "per_dilemma": Int(min=0, max=MAX_BUDGET),
+        "organisational_out": Bool(default=False),
     },
 )
 def configure(ctx: Context, data: dict[str, Any]) -> None:
@@ -60,8 +63,11 @@ def configure(ctx: Context, data: dict[str, Any]) -> None:
         raise ActionError("started", _l("Voting has started; the dots can no longer change."))
     if data["per_dilemma"] > data["budget"]:
         raise ActionError("invalid", _l("The limit per dilemma cannot exceed the budget."))
-    save_config(ctx, item, {"budget": data["budget"], "per_dilemma": data["per_dilemma"]})
+    save_config(ctx, item, {"budget": data["budget"], "per_dilemma": data["per_dilemma"],
+                            "organisational_out": data["organisational_out"]})
     store.everyone_sees(ctx)
+    # Every phone's "dots left: n of budget" is its own view: all of them change.
+    ctx.changes.personal = None
 
 
 def _set_state(ctx: Context, item_id: int, state: str, reveal: bool = False) -> None:
@@ -111,6 +117,10 @@ def _mine(ctx: Context, item_id: int) -> dict[int, int]:
 def add(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     item, config = _voting(ctx)
     dilemma = store.open_dilemma(ctx, data["dilemma_id"])
+    if config["organisational_out"] and dilemma["category"] == "organisational":
+        raise ActionError(
+            "invalid", _l("This dilemma goes to management; it is not part of the vote.")
+        )
     mine = _mine(ctx, item["id"])
     if sum(mine.values()) >= config["budget"]:
         raise ActionError(
@@ -170,7 +180,7 @@ def _voters(v: Any, item_id: int) -> int:
     return row["n"] if row else 0
 
 
-def _results(v: Any, item_id: int) -> list[dict[str, Any]]:
+def _results(v: Any, item_id: int, config: dict[str, Any]) -> list[dict[str, Any]]:
     """Dots per dilemma in this round, ranked. Only ever called after the reveal."""
     rows = v.all(
         "SELECT COALESCE(d.merged_into, d.id) AS did, SUM(v.dots) AS dots,"
@@ -181,13 +191,21 @@ def _results(v: Any, item_id: int) -> list[dict[str, Any]]:
     )
     counts = {r["did"]: r for r in rows}
     out = []
-    for d in store.all_dilemmas(v, v.workshop["id"]):
+    for d in candidates(v, config):
         row = counts.get(d["id"])
         out.append({**d, "dots": row["dots"] if row else 0, "voters": row["voters"] if row else 0})
     out.sort(key=lambda d: (-d["dots"], d["number"]))
     for rank, d in enumerate(out, start=1):
         d["rank"] = rank
     return out
+
+
+def candidates(v: Any, config: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dilemmas on the ballot: organisational ones left out when the setting says so."""
+    dilemmas = store.all_dilemmas(v, v.workshop["id"])
+    if config.get("organisational_out"):
+        dilemmas = [d for d in dilemmas if d["category"] != "organisational"]
+    return dilemmas
 
 
 def _shared(v: Any, item: dict[str, Any]) -> dict[str, Any]:
@@ -197,12 +215,13 @@ def _shared(v: Any, item: dict[str, Any]) -> dict[str, Any]:
         "revealed": bool(config["revealed"]),
         "budget": config["budget"],
         "per_dilemma": config["per_dilemma"],
+        "organisational_out": bool(config["organisational_out"]),
         "voters": _voters(v, item["id"]),
     }
     if config["revealed"]:
-        out["results"] = _results(v, item["id"])
+        out["results"] = _results(v, item["id"], config)
     else:
-        out["dilemmas"] = store.all_dilemmas(v, v.workshop["id"])
+        out["dilemmas"] = candidates(v, config)
     return out
 
 
@@ -252,6 +271,6 @@ def export(v: Any, item: dict[str, Any]) -> dict[str, Any]:
         out["results"] = [
             {"id": d["id"], "number": d["number"], "situation": d["situation"],
              "options": d["options"], "dots": d["dots"], "voters": d["voters"], "rank": d["rank"]}
-            for d in _results(v, item["id"])
+            for d in _results(v, item["id"], config)
         ]
     return out

@@ -17,6 +17,7 @@ export function dilemmaCard(d, ctx, extra = {}) {
   if (d.category) meta.push(el("span", { class: `badge cat-${d.category}`, text: t(`dilemma_collect.${d.category}`) }));
   if (d.author) meta.push(el("span", { class: "dilemma-author", text: t("dilemma_collect.by", { name: d.author }) }));
   if (d.approved === false) meta.push(el("span", { class: "badge", text: t("dilemma_collect.pending") }));
+  if (d.merged_into_number) meta.push(el("span", { class: "badge", text: t("dilemma_collect.merged_into", { n: d.merged_into_number }) }));
   const merged = (d.merged || []).length
     ? el(
         "details",
@@ -28,7 +29,7 @@ export function dilemmaCard(d, ctx, extra = {}) {
   return el(
     "article",
     { class: "dilemma", "data-dilemma": String(d.id), ...(extra.attrs || {}) },
-    el("h3", { class: "dilemma-situation" }, el("span", { class: "dilemma-number", text: `#${d.number} ` }), d.situation),
+    el("h3", { class: "dilemma-situation" }, d.number ? el("span", { class: "dilemma-number", text: `#${d.number} ` }) : null, d.situation),
     options,
     d.values ? el("p", { class: "dilemma-values" }, el("strong", { text: `${t("dilemma_collect.values")}: ` }), d.values) : null,
     meta.length ? el("p", { class: "dilemma-meta" }, meta) : null,
@@ -44,9 +45,18 @@ function fill(percent) {
   return node;
 }
 
-/** Horizontal bars with their numbers written out (colour never carries meaning alone). */
-export function bars(rows, total, label = (r) => r.label) {
+/**
+ * Horizontal bars with their numbers written out (colour never carries meaning alone).
+ * With `share` each row carries its `percent` (of its own round's participants) and the
+ * bar is that share: rounds compared on one scale. Otherwise the longest bar is full.
+ */
+export function bars(rows, total, label = (r) => r.label, { share = false } = {}) {
   const max = Math.max(1, ...rows.map((r) => r.count));
+  const width = (r) => (share ? r.percent : Math.round((100 * r.count) / max));
+  const value = (r) => {
+    if (share) return `${r.count} (${r.percent}%)`;
+    return total ? `${r.count} (${Math.round((100 * r.count) / total)}%)` : String(r.count);
+  };
   return el(
     "ul",
     { class: "bars" },
@@ -55,18 +65,30 @@ export function bars(rows, total, label = (r) => r.label) {
         "li",
         { class: "bar-row" },
         el("span", { class: "bar-label", text: label(r) }),
-        el(
-          "span",
-          { class: "bar-track", "aria-hidden": "true" },
-          fill(Math.round((100 * r.count) / max)),
-        ),
-        el("span", {
-          class: "bar-value",
-          text: total ? `${r.count} (${Math.round((100 * r.count) / total)}%)` : String(r.count),
-        }),
+        el("span", { class: "bar-track", "aria-hidden": "true" }, fill(width(r))),
+        el("span", { class: "bar-value", text: value(r) }),
       ),
     ),
   );
+}
+
+/**
+ * A live "n of max characters" under a text field (its data-max). The field has no
+ * maxlength on purpose: that cut a pasted text without a word. Over the limit the
+ * counter says by how much, and the server refuses it with the text kept in the field.
+ */
+export function charCounter(field, node) {
+  const max = Number(field.dataset.max);
+  const show = () => {
+    const n = field.value.length;
+    const key = n > max ? "dilemma_collect.chars_over" : "dilemma_collect.chars";
+    node.textContent = t(key, { n, max, over: n - max });
+    node.classList.toggle("warning", n > max);
+    field.setAttribute("aria-invalid", String(n > max));
+  };
+  field.addEventListener("input", show);
+  show();
+  return show;
 }
 
 /** Options typed into a form's option fields, empty ones left out. */

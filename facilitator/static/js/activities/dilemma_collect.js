@@ -3,7 +3,7 @@
 import { $, el, fromTemplate, rebuild } from "../core/dom.js";
 import { press, sendForm } from "../core/send.js";
 import { t } from "../core/strings.js";
-import { LETTERS, dilemmaCard, formOptions, manageList } from "./_dilemmas.js";
+import { LETTERS, charCounter, dilemmaCard, formOptions, manageList } from "./_dilemmas.js";
 
 export const board = {
   mount(root) {
@@ -24,6 +24,7 @@ function fillForm(form, d) {
   });
   form.elements.values.value = d.values || "";
   form.elements.show_name.checked = Boolean(d.show_name);
+  form.elements.situation.dispatchEvent(new Event("input"));
   $("[data-role=cancel]", form).hidden = false;
   form.elements.situation.focus();
 }
@@ -31,7 +32,28 @@ function fillForm(form, d) {
 function resetForm(form) {
   form.reset();
   form.elements.dilemma_id.value = "";
+  form.elements.situation.dispatchEvent(new Event("input"));
   $("[data-role=cancel]", form).hidden = true;
+}
+
+/** Link an expected dilemma to a brought one, or give it a theme or a kind (one at a time). */
+function sortExpected(ctx, e, change) {
+  press(ctx, "dilemma.expect_sort", {
+    expected_id: e.id,
+    matched_id: e.matched_id,
+    theme_id: e.theme_id,
+    category: e.category || "none",
+    ...change,
+  });
+}
+
+async function withdraw(ctx, form, d, button) {
+  if (!window.confirm(t("dilemma_collect.confirm_withdraw"))) return;
+  const ack = await press(ctx, "dilemma.withdraw", { dilemma_id: d.id }, button);
+  if (ack && ack.ok) {
+    if (form.elements.dilemma_id.value === String(d.id)) resetForm(form);
+    $("[data-status]", form).textContent = t("dilemma_collect.withdrawn");
+  }
 }
 
 export const phone = {
@@ -43,6 +65,7 @@ export const phone = {
     form.addEventListener("draft-restored", () => {
       $("[data-role=cancel]", form).hidden = !form.elements.dilemma_id.value;
     });
+    charCounter(form.elements.situation, $("[data-field=situation-count]", form));
     let editing = "";
     sendForm(
       form,
@@ -100,7 +123,7 @@ export const phone = {
                     type: "button",
                     "data-key": `${d.id}:withdraw`,
                     text: t("dilemma_collect.withdraw"),
-                    onclick: (e) => press(ctx, "dilemma.withdraw", { dilemma_id: d.id }, e.currentTarget),
+                    onclick: (e) => withdraw(ctx, form, d, e.currentTarget),
                   }),
                 )
               : null,
@@ -128,6 +151,22 @@ export const control = {
       { situation: f.elements.situation.value, options: formOptions(f), values: f.elements.values.value },
     ]);
     const imp = $("[data-form=import]", root);
+    // A file is read here and put in the box: the facilitator sees what is imported.
+    imp.elements.file.addEventListener("change", async () => {
+      const file = imp.elements.file.files[0];
+      if (!file) return;
+      imp.elements.text.value = await file.text();
+      imp.elements.format.value = /\.(md|markdown)$/i.test(file.name) ? "markdown" : "csv";
+      $("[data-status]", imp).textContent = t("dilemma_collect.file_read");
+    });
+    const approveAll = $("[data-do=approve_all]", root);
+    approveAll.addEventListener("click", async () => {
+      const ack = await press(ctx, "dilemma.approve_all", {}, approveAll);
+      if (ack && ack.ok) $("[data-field=approve-status]", root).textContent = t("dilemma_collect.approved_all", { n: ack.result.approved });
+    });
+    const expect = $("[data-form=expect]", root);
+    sendForm(expect, ctx, () => ["dilemma.expect", { situation: expect.elements.situation.value }]);
+
     sendForm(imp, ctx, () => ["dilemma.import", { text: imp.elements.text.value, format: imp.elements.format.value }], {
       after: (ack) => {
         if (!ack.ok) return;
@@ -139,6 +178,62 @@ export const control = {
   update(root, view, ctx) {
     for (const name of ["open", "show_texts", "approval"]) root.querySelector(`.dilemma-settings [name=${name}]`).checked = view[name];
     $("[data-field=count]", root).textContent = t("dilemma_collect.count", { n: view.count });
+    const link = $("[data-field=expected-link]", root);
+    link.href = view.expected_url;
+    link.textContent = new URL(view.expected_url, location.href).href;
+    $("[data-do=approve_all]", root).disabled = !view.dilemmas.some((d) => d.approved === false);
+    rebuild(
+      $("[data-list=expected]", root),
+      (view.expected || []).map((e) =>
+        el(
+          "li",
+          {},
+          e.situation,
+          e.author ? el("span", { class: "dilemma-author", text: ` (${e.author})` }) : null,
+          " ",
+          el(
+            "select",
+            {
+              "aria-label": t("dilemma_collect.expected_match"),
+              "data-key": `expm:${e.id}`,
+              onchange: (ev) => sortExpected(ctx, e, { matched_id: ev.target.value ? Number(ev.target.value) : null }),
+            },
+            [
+              el("option", { value: "", text: t("dilemma_collect.expected_none") }),
+              ...view.dilemmas
+                .filter((d) => d.approved)
+                .map((d) => el("option", { value: String(d.id), text: `#${d.number} ${d.situation.slice(0, 60)}`, selected: d.id === e.matched_id })),
+            ],
+          ),
+          " ",
+          el(
+            "select",
+            { "aria-label": t("dilemma_sort.theme"), "data-key": `expt:${e.id}`, onchange: (ev) => sortExpected(ctx, e, { theme_id: ev.target.value ? Number(ev.target.value) : null }) },
+            [["", t("dilemma_sort.no_theme")], ...(view.themes || []).map((th) => [th.id, th.name])].map(([v, text]) =>
+              el("option", { value: String(v), text, selected: String(v) === String(e.theme_id || "") }),
+            ),
+          ),
+          " ",
+          el(
+            "select",
+            { "aria-label": t("dilemma_sort.category"), "data-key": `expc:${e.id}`, onchange: (ev) => sortExpected(ctx, e, { category: ev.target.value }) },
+            [
+              ["none", t("dilemma_sort.unsorted")],
+              ["content", t("dilemma_collect.content")],
+              ["organisational", t("dilemma_collect.organisational")],
+            ].map(([v, text]) => el("option", { value: v, text, selected: v === (e.category || "none") })),
+          ),
+          " ",
+          el("button", {
+            type: "button",
+            class: "link",
+            "data-key": `exp:${e.id}`,
+            text: t("dilemma_collect.delete"),
+            onclick: (ev) => press(ctx, "dilemma.expect_remove", { expected_id: e.id }, ev.currentTarget),
+          }),
+        ),
+      ),
+    );
     rebuild($("[data-list=manage]", root), manageList(view, ctx));
   },
 };

@@ -16,29 +16,74 @@ function distributionNodes(round, view, ctx) {
   if (round.mode === "slider") {
     return [
       el("p", { class: "poles-legend", text: `0 = ${view.labels[0]} · 100 = ${view.labels[1]}` }),
-      bars(d.bands.map((count, i) => ({ label: BANDS[i], count })), d.total),
+      bars(d.bands.map((count, i) => ({ label: BANDS[i], count, percent: d.total ? Math.round((100 * count) / d.total) : 0 })), d.total, undefined, { share: true }),
       d.mean === null ? null : el("p", { text: t("dilemma_game.mean", { n: d.mean }) }),
     ].filter(Boolean);
   }
-  return [bars(d.options.map((o, i) => ({ label: `${LETTERS[i]}. ${o.label}`, count: o.count })), d.total)];
+  // The share of the participants, as in the shift chart: 35 % is never drawn full width.
+  return [bars(d.options.map((o, i) => ({ label: `${LETTERS[i]}. ${o.label}`, count: o.count, percent: o.percent })), d.total, undefined, { share: true })];
 }
 
-/** Before and after of the latest revealed pair of rounds, and how many changed. */
+/** An option (or a slider band) by its letter and label. */
+function optionName(view, i) {
+  return view.mode === "slider" ? view.shift_chart.rows[i].label : `${LETTERS[i]}. ${view.labels[i]}`;
+}
+
+/**
+ * Every revealed round on one scale (the share of that round's participants), per
+ * option one bar per round; below it how many moved from which option to which.
+ * The server computes it all (shift_chart, shift.moves): counts, never names.
+ */
 function shiftNodes(view, ctx) {
+  const chart = view.shift_chart;
+  if (!chart) return [];
   const rounds = view.rounds || [];
-  const i = rounds.map((r) => Boolean(r.shift)).lastIndexOf(true);
-  if (i < 1) return [];
-  const before = rounds[i - 1];
-  const after = rounds[i];
+  const byNumber = Object.fromEntries(rounds.map((r) => [r.number, r]));
+  const latest = rounds.filter((r) => r.shift).pop();
+  const moves = latest ? latest.shift.moves : [];
   return [
     el(
       "div",
-      { class: "shift" },
-      el("section", {}, el("h3", { text: `${t("dilemma_game.before")}: ${roundLabel(before, ctx)}` }), distributionNodes(before, view, ctx)),
-      el("section", {}, el("h3", { text: `${t("dilemma_game.after")}: ${roundLabel(after, ctx)}` }), distributionNodes(after, view, ctx)),
-      el("p", { class: "shift-summary", text: t("dilemma_game.changed", { n: after.shift.changed, both: after.shift.both }) }),
+      { class: "shift shift-chart" },
+      chart.rows.map((row) =>
+        el(
+          "section",
+          {},
+          el("h3", { text: optionName(view, row.option) }),
+          bars(
+            row.shares.map((share) => ({ label: roundLabel(byNumber[share.number], ctx), count: share.count, percent: share.percent })),
+            null,
+            (r) => r.label,
+            { share: true },
+          ),
+        ),
+      ),
+      latest
+        ? el("p", { class: "shift-summary", text: t("dilemma_game.changed", { n: latest.shift.changed, both: latest.shift.both }) })
+        : null,
+      moves.length
+        ? el(
+            "ul",
+            { class: "shift-moves" },
+            moves.map((m) => el("li", { text: t("dilemma_game.moved", { n: m.count, from: optionName(view, m.from), to: optionName(view, m.to) }) })),
+          )
+        : null,
     ),
   ];
+}
+
+/** Per option the argument the room supports most (the board). */
+function mostSupportedNodes(view, ctx) {
+  return (view.most_supported || []).map((m) =>
+    el(
+      "li",
+      {},
+      el("strong", { text: `${LETTERS[m.option]}. ${m.label}: ` }),
+      m.text,
+      " ",
+      el("span", { class: "support-count", text: t("dilemma_game.support_count", { n: m.support }) }),
+    ),
+  );
 }
 
 function argumentNodes(view, ctx, remove) {
@@ -56,6 +101,10 @@ function argumentNodes(view, ctx, remove) {
                 "li",
                 {},
                 typeof a === "string" ? a : a.text,
+                remove && a.support ? el("span", { class: "support-count", text: ` ${t("dilemma_game.support_count", { n: a.support })}` }) : null,
+                remove && a.approved === false
+                  ? el("button", { type: "button", "data-key": `argok:${a.id}`, text: t("dilemma_collect.approve"), onclick: (e) => press(ctx, "dilemma_game.approve_argument", { argument_id: a.id }, e.currentTarget) })
+                  : null,
                 remove && typeof a !== "string"
                   ? el("button", { type: "button", class: "link", "data-key": `arg:${a.id}`, text: t("dilemma_collect.delete"), onclick: (e) => press(ctx, "dilemma_game.remove_argument", { argument_id: a.id }, e.currentTarget) })
                   : null,
@@ -87,9 +136,44 @@ export const board = {
     showStage(root, view, ctx);
     rebuild($("[data-list=shift]", root), shiftNodes(view, ctx));
     rebuild($("[data-list=arguments]", root), view.dilemma ? argumentNodes(view, ctx, false) : []);
+    rebuild($("[data-list=most-supported]", root), mostSupportedNodes(view, ctx));
     $(".arguments", root).hidden = !view.dilemma;
   },
 };
+
+/** The phone's list of approved arguments, each with a "support" button (once each). */
+function supportNodes(view, ctx) {
+  const supported = new Set((ctx.me && ctx.me.supported) || []);
+  return (view.arguments || [])
+    .filter((g) => g.arguments.length)
+    .map((g) =>
+      el(
+        "section",
+        { class: "argument-column" },
+        el("h3", { text: `${LETTERS[g.option]}. ${g.label}` }),
+        el(
+          "ul",
+          { class: "plain-list" },
+          g.arguments.map((a) => {
+            const done = supported.has(a.id);
+            return el(
+              "li",
+              {},
+              el("p", { text: a.text }),
+              el("button", {
+                type: "button",
+                "data-key": `support:${a.id}`,
+                "aria-pressed": String(done),
+                disabled: done,
+                text: done ? t("dilemma_game.supported") : t("dilemma_game.support"),
+                onclick: (e) => press(ctx, "dilemma_game.support", { argument_id: a.id }, e.currentTarget),
+              }),
+            );
+          }),
+        ),
+      ),
+    );
+}
 
 export const phone = {
   mount(root, ctx) {
@@ -115,7 +199,8 @@ export const phone = {
     root.dataset.round = round ? String(round.id) : "";
     const slider = round && round.mode === "slider";
     $("[data-box=slider]", root).hidden = !slider;
-    $("[data-do=slide]", root).disabled = Boolean(mine);
+    // Until the reveal a choice can be changed: the chosen option is marked, none is disabled.
+    $("[data-do=slide]", root).textContent = mine ? t("dilemma_game.change_position") : t("dilemma_game.send_position");
     if (slider) {
       $("[data-field=slider-label]", root).textContent = `${labels[0]} ↔ ${labels[1]}`;
       $("[data-field=pole-a]", root).textContent = labels[0];
@@ -130,7 +215,6 @@ export const phone = {
               class: mine && mine.option === i ? "choice primary" : "choice",
               "aria-pressed": String(Boolean(mine && mine.option === i)),
               "data-key": `choice:${round.id}:${i}`,
-              disabled: Boolean(mine),
               text: `${LETTERS[i]}. ${label}`,
               onclick: (e) => press(ctx, "dilemma_game.choose", { round_id: round.id, option: i }, e.currentTarget),
             }),
@@ -138,19 +222,30 @@ export const phone = {
         : [],
     );
     let mineText = "";
-    if (mine) mineText = t("dilemma_game.your_choice", { choice: mine.option !== null ? `${LETTERS[mine.option]}. ${labels[mine.option]}` : `${mine.value}` });
+    if (mine) {
+      const choice = mine.option !== null ? `${LETTERS[mine.option]}. ${labels[mine.option]}` : `${mine.value}`;
+      mineText = `${t("dilemma_game.your_choice", { choice })} ${round.state === "open" ? t("dilemma_game.can_change") : ""}`.trim();
+    }
     else if (round && round.state !== "open") mineText = t("dilemma_game.closed_round");
     $("[data-field=mine]", root).textContent = mineText;
     const form = $("[data-form=argue]", root);
     form.hidden = !view.dilemma;
     const select = form.elements.option;
-    const wanted = labels.map((l, i) => `${LETTERS[i]}. ${l}`).join("|");
+    // An argument names one of the dilemma's own options (all of them, with a slider too).
+    const options = view.dilemma ? view.dilemma.options : [];
+    const wanted = options.map((l, i) => `${LETTERS[i]}. ${l}`).join("|");
     if (select.dataset.labels !== wanted) {
-      select.replaceChildren(...labels.map((l, i) => el("option", { value: String(i), text: `${LETTERS[i]}. ${l}` })));
+      select.replaceChildren(...options.map((l, i) => el("option", { value: String(i), text: `${LETTERS[i]}. ${l}` })));
       select.dataset.labels = wanted;
     }
     const own = (ctx.me && ctx.me.arguments) || [];
-    rebuild($("[data-list=my-arguments]", root), own.map((a) => el("li", { text: `${LETTERS[a.option]}: ${a.text}` })));
+    rebuild(
+      $("[data-list=my-arguments]", root),
+      own.map((a) => el("li", { text: `${LETTERS[a.option]}: ${a.text}${a.approved === false ? ` (${t("dilemma_collect.pending")})` : ""}` })),
+    );
+    const supportable = supportNodes(view, ctx);
+    $("[data-box=support]", root).hidden = !supportable.length;
+    rebuild($("[data-list=support]", root), supportable);
   },
 };
 
@@ -162,12 +257,25 @@ export const control = {
     }
     const form = $("[data-form=variation]", root);
     sendForm(form, ctx, () => ["dilemma_game.variation", { item_id: ctx.item.id, text: form.elements.text.value }]);
+    const mode = $("[name=mode]", root);
+    mode.addEventListener("change", () => ($("[data-box=poles]", root).hidden = mode.value !== "slider"));
+    const approval = $("[name=argument_approval]", root);
+    approval.addEventListener("change", () =>
+      press(ctx, "dilemma_game.settings", { item_id: ctx.item.id, argument_approval: approval.checked }),
+    );
     // The control page's "r" shortcut, for as long as this item is shown.
     ctx.on(document, "facilitator:reveal", () => press(ctx, "dilemma_game.reveal", { item_id: ctx.item.id }));
   },
   update(root, view, ctx) {
     showStage(root, view, ctx);
     const mode = $("[name=mode]", root);
+    $("[name=argument_approval]", root).checked = Boolean(view.argument_approval);
+    // A slider fits two options; for more, it runs between the two poles chosen here.
+    const stageData = (d) => {
+      const data = { item_id: ctx.item.id, dilemma_id: d.id, mode: mode.value };
+      if (mode.value === "slider" && d.options.length > 2) data.poles = [Number(root.querySelector("[name=pole_a]").value), Number(root.querySelector("[name=pole_b]").value)];
+      return data;
+    };
     rebuild(
       $("[data-list=candidates]", root),
       view.candidates.map((d) =>
@@ -182,7 +290,7 @@ export const control = {
             "data-key": `stage:${d.id}`,
             "aria-current": view.dilemma && view.dilemma.id === d.id ? "true" : false,
             text: t("dilemma_game.stage"),
-            onclick: (e) => press(ctx, "dilemma_game.stage", { item_id: ctx.item.id, dilemma_id: d.id, mode: mode.value }, e.currentTarget),
+            onclick: (e) => press(ctx, "dilemma_game.stage", stageData(d), e.currentTarget),
           }),
         ),
       ),

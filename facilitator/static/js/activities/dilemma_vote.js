@@ -39,7 +39,9 @@ export const phone = {
     root.append(fromTemplate("dilemma_vote-phone"));
   },
   update(root, view, ctx) {
-    const me = ctx.me && ctx.me.dots ? ctx.me : { dots: {}, used: 0, left: view.budget };
+    const own = ctx.me && ctx.me.dots ? ctx.me : { dots: {}, used: 0 };
+    // What is left follows the budget this view carries: never an old budget's count.
+    const me = { ...own, left: view.budget - own.used };
     const open = view.state === "open";
     $("[data-field=state]", root).textContent = stateText(view, ctx);
     $("[data-field=left]", root).textContent = view.revealed ? "" : t("dilemma_vote.dots_left", { n: me.left, budget: view.budget });
@@ -87,11 +89,17 @@ export const control = {
       ctx,
       () => [
         "dilemma_vote.configure",
-        { item_id: ctx.item.id, budget: Number(form.elements.budget.value), per_dilemma: Number(form.elements.per_dilemma.value || 0) },
+        {
+          item_id: ctx.item.id,
+          budget: Number(form.elements.budget.value),
+          per_dilemma: Number(form.elements.per_dilemma.value || 0),
+          organisational_out: form.elements.organisational_out.checked,
+        },
       ],
       { draft: "", after: () => (form.dataset.dirty = "") },
     );
     form.addEventListener("input", () => (form.dataset.dirty = "1"));
+    form.addEventListener("change", () => (form.dataset.dirty = "1"));
     for (const button of root.querySelectorAll("[data-do]")) {
       button.addEventListener("click", () => press(ctx, `dilemma_vote.${button.dataset.do}`, { item_id: ctx.item.id }, button));
     }
@@ -103,6 +111,7 @@ export const control = {
     if (!form.dataset.dirty) {
       form.elements.budget.value = view.budget;
       form.elements.per_dilemma.value = view.per_dilemma;
+      form.elements.organisational_out.checked = view.organisational_out;
     }
     for (const field of form.elements) field.disabled = view.state !== "ready";
     $("[data-do=open]", root).disabled = view.revealed || view.state === "open";
