@@ -11,10 +11,13 @@ _INLINE = re.compile(r"([\\`*_\[\]<>|~])")
 _START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
 
 
-def escape(text: object) -> str:
-    """Escape Markdown syntax and fold newlines, so a text stays one list item."""
+def escape(text: object, line_start: bool = True) -> str:
+    """Escape Markdown syntax and fold newlines, so a text stays one list item.
+    `line_start=False` for a text that cannot start a line (a table cell)."""
     value = " ".join(str(text or "").split())
     value = _INLINE.sub(r"\\\1", value)
+    if not line_start:
+        return value
     match = _START.match(value)
     if match and match.group(1).isdigit():
         n = len(match.group(1))

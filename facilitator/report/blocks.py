@@ -111,12 +111,12 @@ class Report:
     language: str
     anonymous: bool
     footer: str  # the running footer of every printed page
-    labels: dict[str, str]  # the few words renderers need ("Page", "Contents")
+    labels: dict[str, Any]  # the few words renderers need ("Page", "Contents")
 
     def texts(self) -> list[str]:
         """Every text the report holds (the tests compare formats with it)."""
-        out = [self.cover.title, self.cover.organisation, self.cover.team, self.cover.place,
-               self.cover.facilitator]
+        out = [self.cover.title, self.cover.eyebrow, self.cover.anonymous_note,
+               *(v for row in self.cover.rows for v in row)]
         for section in self.sections:
             out.append(section.title)
             for b in section.blocks:

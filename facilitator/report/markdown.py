@@ -10,7 +10,7 @@ from facilitator.report.blocks import Report
 
 
 def _cell(text: Any) -> str:
-    return escape(text) or " "
+    return escape(text, line_start=False) or " "
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:

@@ -126,7 +126,7 @@ def percent(count: int, total: int) -> float:
 
 
 def percent_text(value: float) -> str:
-    return format_decimal(round(value), format="#,##0") + " %"
+    return format_decimal(round(value), format="#,##0") + "\u00a0%"  # never "59 / %"
 
 
 def kind_label(category: str | None) -> str:
@@ -164,7 +164,7 @@ def split(rnd: dict[str, Any], labels: list[str]) -> Chart | None:
 def split_text(chart: Chart | None) -> str:
     if chart is None:
         return ""
-    return " · ".join(f"{bar.label.split('.')[0]} {percent_text(bar.percent)}"
+    return " · ".join(f"{bar.label.split('.')[0]}\u00a0{percent_text(bar.percent)}"
                       for bar in chart.bars)
 
 
@@ -380,10 +380,13 @@ def vote_section(src: Source, item: dict[str, Any], content: dict[str, Any]) -> 
     section.add(Facts(facts))
     results = content.get("results") if content.get("revealed") else None
     if results:
-        total = sum(int(r.get("dots") or 0) for r in results)
-        section.add(Chart(_("Dots per dilemma"), [
-            Bar(ref(r), int(r.get("dots") or 0), percent(int(r.get("dots") or 0), total))
-            for r in results], total))
+        dotted = [r for r in results if r.get("dots")]
+        total = sum(int(r["dots"]) for r in dotted)
+        section.add(Chart(_("Dots per dilemma (share of all dots)"), [
+            Bar(ref(r), int(r["dots"]), percent(int(r["dots"]), total)) for r in dotted], total))
+        rest = [f"#{r['number']}" for r in results if not r.get("dots")]
+        if rest:
+            section.add(Items(_("No dots"), [", ".join(rest)]))
     else:
         section.add(Text(_("The results were not revealed."), role="note"))
     return section
@@ -589,5 +592,7 @@ def build(db: Store, workshop: dict[str, Any]) -> Report:
         language=workshop["language"],
         anonymous=src.anonymous,
         footer=footer,
-        labels={"page": _("Page"), "contents": _("Contents")},
+        labels={"page": _("Page"), "contents": _("Contents"),
+                # "Page 3 of 12" around the two numbers, for the printed footer
+                "page_of": (_("Page") + " ", " " + _("of") + " ")},
     )

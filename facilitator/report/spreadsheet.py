@@ -25,7 +25,7 @@ assert set(COLUMNS) <= set(KEYS)
 def _headers() -> list[str]:
     names = {
         "section": _("Part"), "about": _("About"), "what": _("What it is"),
-        "dilemma": _("Dilemma"), "text": _("Text"), "count": _("Number"),
+        "dilemma": _("Dilemma"), "text": _("Text"), "count": _("How many"),
         "percent": _("Percentage"), "first": _("First round"), "last": _("Last round"),
         "shift": _("Shift"), "who": _("Who"), "with": _("With whom"), "date": _("Due date"),
         "check": _("How and when checked"), "status": _("Status"), "note": _("Note"),
@@ -35,8 +35,12 @@ def _headers() -> list[str]:
 
 def _rows(report: Report) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for label, value in report.cover.rows:
-        out.append({"section": report.cover.title, "what": label, "text": value})
+    cover = report.cover
+    out.append({"section": cover.title, "what": cover.eyebrow})
+    for label, value in cover.rows:
+        out.append({"section": cover.title, "what": label, "text": value})
+    if cover.anonymous_note:
+        out.append({"section": cover.title, "what": _("Note"), "text": cover.anonymous_note})
     for section in report.sections:
         about = ""
         base = {"section": section.title}

@@ -106,6 +106,30 @@ def download_route(code: str, fmt: str) -> Any:
     return download(_workshop(code), fmt)
 
 
+def css_string(text: str) -> str:
+    """Text as a CSS string: every character that could end or bend it escaped."""
+    return '"' + "".join(c if c.isalnum() or c in " ·-" else f"\\{ord(c):06x}"
+                         for c in text) + '"'
+
+
+@bp.get("/w/<code>/report-print.css")
+@login_required
+def print_css(code: str) -> Any:
+    """The running footer and page numbers of the printed report: CSS margin boxes,
+    whose text cannot come from the page (no inline styles under the CSP)."""
+    report = model.build(current_store(), _workshop(code))
+    page = report.labels["page_of"]
+    css = (
+        "@media print {\n"
+        f"  @page {{ @bottom-left {{ content: {css_string(report.footer)}; }}\n"
+        f"    @bottom-right {{ content: {css_string(page[0])} counter(page)"
+        f" {css_string(page[1])} counter(pages); }} }}\n"
+        "  @page :first { @bottom-left { content: none; } @bottom-right { content: none; } }\n"
+        "}\n"
+    )
+    return Response(css, mimetype="text/css", headers={"Cache-Control": "private, no-cache"})
+
+
 @bp.get("/report/logo")
 @login_required
 def logo() -> Any:
