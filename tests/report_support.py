@@ -29,6 +29,7 @@ AGREEMENT = "Zoë plant één casusoverleg per maand met het wijkteam"
 RECOMMENDATION = "Geef teams ruimte om af te wijken van het protocol, met een vast overleg"
 NEED = "Duidelijkheid wie beslist als de cliënt en de regels botsen"
 VALUES = "autonomie tegenover veiligheid"
+ARGUMENT = "Veiligheid <b>eerst</b> | en *daarna* de [wens](x)"  # typed, never markup
 THEMES = ["Veiligheid", "Privacy en gegevens", "Werkdruk", "Samenwerking met ketenpartners",
           "Regels en protocollen", "Cliëntwens", "Collegialiteit", "Organisatie en roosters"]
 NEVER = (HIDDEN_DILEMMA, ANONYMOUS_AUTHOR, PERSONAL_AGREEMENT, PRIVATE_FEEDBACK,
@@ -156,7 +157,8 @@ class Conference:
             self.ok(self.fac, "dilemma_game.reveal", item_id=game)
             for i, phone in enumerate(self.phones[:6]):
                 self.ok(phone, "dilemma_game.argue", option=i % 2,
-                        text=f"Argument {i} voor optie {'AB'[i % 2]}: de cliënt kent zichzelf")
+                        text=ARGUMENT if i == 0 else
+                        f"Argument {i} voor optie {'AB'[i % 2]}: de cliënt kent zichzelf")
             self.ok(self.fac, "dilemma_game.revote", item_id=game)
             self.choose_all(game, lambda i: 0 if i % 7 < 3 else 1)
             self.ok(self.fac, "dilemma_game.reveal", item_id=game)

@@ -18,6 +18,7 @@ import pytest
 from flask import g
 from report_support import (
     AGREEMENT,
+    ARGUMENT,
     NAMED_AUTHOR,
     NEED,
     NEVER,
@@ -139,6 +140,13 @@ def test_the_documents_read_as_documents(app: Any, conference: Any):
     for dump in ("- id:", "theme_id", "approved", "True", "merged_into", "- dilemmas:"):
         assert dump not in md, dump
     assert re.search(r"^\| #1 \| ", md, flags=re.M)  # "#" is escaped only where it counts
+    # What a participant typed shows as typed: never markup, in Markdown or on the page.
+    assert r"Veiligheid \<b\>eerst\</b\> \| en \*daarna\* de \[wens\](x)" in md
+    page = _client(app, "fac@example.nl").get(f"/w/{code}/report").text
+    assert "Veiligheid &lt;b&gt;eerst&lt;/b&gt;" in page and ARGUMENT in formats["docx"]
+    article = page.split("<article", 1)[1].split("</article>", 1)[0]
+    assert "<script" not in article and "style=" not in article  # CSP: no inline anything
+    assert article.count('class="bar-fill"') >= 10
     # Word: real headings a facilitator can navigate, tables, a footer with a page field.
     document = formats["docx_doc"]
     headings = [(p.style.name, p.text) for p in document.paragraphs

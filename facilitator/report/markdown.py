@@ -37,7 +37,7 @@ def _block(b: Any) -> list[str]:
             ["", "n", "%"], [[bar.label, str(bar.count), f"{round(bar.percent)}"]
                              for bar in b.bars])
     if b.kind == "table":
-        return [f"**{escape(b.caption)}**", ""] + _table(
+        return ([f"**{escape(b.caption)}**", ""] if b.caption else []) + _table(
             [label for _, label in b.columns],
             [[row.get(key, "") for key, _ in b.columns] for row in b.rows])
     raise ValueError(f"unknown block {b.kind}")

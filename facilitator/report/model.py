@@ -192,10 +192,11 @@ def dots(src: Source) -> dict[int, int]:
 
 
 def agreements(src: Source) -> tuple[list[dict[str, Any]], int]:
-    """This workshop's agreements managers may see, and how many others were made."""
+    """This workshop's agreements managers may see, and how many others the room made
+    (an intervision takeaway kept private is the case-holder's: not even counted)."""
     rows = agreements_store.of_workshop(src.v, src.workshop["id"])
     shown = [r for r in rows if r["manager_visible"]]
-    return shown, len(rows) - len(shown)
+    return shown, sum(1 for r in rows if not r["manager_visible"] and r["source"] == "workshop")
 
 
 def personal_note(count: int) -> Text | None:
@@ -373,11 +374,13 @@ def dilemma_blocks(src: Source, d: dict[str, Any], themes: dict[int, str]) -> li
 
 def vote_section(src: Source, item: dict[str, Any], content: dict[str, Any]) -> Section:
     section = Section(f"item-{item['id']}", item["title"])
-    facts = [(_("Dots per person"), str(content.get("budget", "")))]
+    section.add(Facts([(_("Dots per person"), str(content.get("budget", "")))]))
     if content.get("per_dilemma"):
-        facts.append((_("At most on one dilemma"), str(content["per_dilemma"])))
-    facts.append((_("Voted"), str(content.get("voters", 0))))
-    section.add(Facts(facts))
+        section.add(Text(ngettext("At most %(num)s dot on one dilemma.",
+                                  "At most %(num)s dots on one dilemma.",
+                                  int(content["per_dilemma"]))))
+    section.add(Text(ngettext("%(num)s has voted", "%(num)s have voted",
+                              int(content.get("voters") or 0))))
     results = content.get("results") if content.get("revealed") else None
     if results:
         dotted = [r for r in results if r.get("dots")]
@@ -485,7 +488,7 @@ def agreements_section(src: Source) -> Section | None:
     shown, personal = agreements(src)
     section = Section("agreements", _("Agreements"))
     if shown:
-        section.add(Table(_("Agreements"), [
+        section.add(Table("", [  # the section's heading says it
             ("who", _("Who")), ("text", _("What")), ("with", _("With whom")),
             ("date", _("Due date")), ("check", _("How and when checked")),
             ("status", _("Status"))], [{

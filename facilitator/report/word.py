@@ -85,7 +85,8 @@ def _block(doc: Any, b: Any) -> None:
             [bar.label, str(bar.count), f"{round(bar.percent)}",
              "█" * round(bar.percent * BAR_BLOCKS / 100)] for bar in b.bars])
     elif b.kind == "table":
-        doc.add_paragraph().add_run(b.caption).bold = True
+        if b.caption:
+            doc.add_paragraph().add_run(b.caption).bold = True
         _table(doc, [label for _, label in b.columns],
                [[row.get(key, "") for key, _ in b.columns] for row in b.rows])
     else:
