@@ -146,7 +146,7 @@ class Conference:
         favourites = [ids[0], ids[4], ids[1]]
         for i, phone in enumerate(self.phones):
             for k in range(3):
-                choice = favourites[(i + k) % 3] if i % 4 else ids[(i + k) % 30]
+                choice = favourites[(i + k) % 3] if i % 4 else ids[(i + k) % min(30, len(ids) - 2)]
                 self.ok(phone, "dilemma_vote.add", dilemma_id=choice)
         self.ok(self.fac, "dilemma_vote.reveal", item_id=vote)
         # Three games: a first round, a revote with a shift, and a variation on the first.

@@ -191,6 +191,24 @@ def test_the_printed_eindrapport_of_a_conference(server, facilitator_token, brow
     body = page.inner_text("article")
     for secret in NEVER:
         assert secret not in body
+    # Charts as printed: every label whole (never cut, never over its bar), every count
+    # right of its bar, and the bars of a round on one scale (a full bar is everyone).
+    bars = page.evaluate("""() => [...document.querySelectorAll('.bars li')].map(li => {
+        const box = (sel) => li.querySelector(sel).getBoundingClientRect();
+        const label = li.querySelector('.bar-label'), l = box('.bar-label');
+        const b = box('.bar'), c = box('.bar-count');
+        return {text: label.textContent, cut: label.scrollWidth > label.clientWidth + 1,
+                labelAbove: l.bottom <= b.top + 1, countRight: c.left >= b.right,
+                countInside: c.top < b.bottom && c.bottom > b.top,
+                fill: +li.querySelector('.bar-fill').getAttribute('width')};
+    })""")
+    assert len(bars) > 40
+    assert all(not b["cut"] and b["labelAbove"] and b["countRight"] and b["countInside"]
+               for b in bars), [b for b in bars if b["cut"] or not b["countRight"]][:3]
+    assert any(len(b["text"]) > 80 and not b["text"].endswith("……") for b in bars)
+    sums = page.evaluate("""() => [...document.querySelectorAll('.report-chart')].map(f =>
+        [...f.querySelectorAll('.bar-fill')].reduce((s, r) => s + +r.getAttribute('width'), 0))""")
+    assert len(sums) >= 8 and all(abs(total - 100) < 1 for total in sums), sums
     pdf = page.pdf(format="A4", print_background=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pdf.startswith(b"%PDF") and pages >= 8, pages

@@ -255,3 +255,67 @@ def test_a_workshop_with_nothing_to_report_leaves_the_empty_parts_out(app: Any, 
     for name in TEXT_FORMATS:
         assert "Nog geen afspraken" not in formats[name] and "Afspraken" not in formats[name]
         assert "Welkom" in formats[name]  # the programme
+
+
+def _png(width: int = 8, height: int = 4) -> bytes:
+    """A small valid PNG (python-docx reads its size from the header)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"".join(b"\x00" + b"\x0b\x4f\x8a" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_the_organisation_and_its_logo_are_settings(tmp_path: Any):
+    from facilitator import create_app
+
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(_png())
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "ASYNC_MODE": "threading",
+                      "TESTING": True, "WTF_CSRF_ENABLED": False, "PUSH_DELAY": 0,
+                      "ORGANISATION_NAME": "Gemeente Zwolle, sociaal domein",
+                      "ORGANISATION_LOGO": str(logo)})
+    try:
+        store = app.extensions["facilitator.store"]
+        _user(store, "fac@example.nl", "facilitator", "Wijkteam Noord", "Fatima")
+        conference = Conference(app, "fac@example.nl", TITLE, team="Wijkteam Noord",
+                                people=12, dilemmas=10)
+        client = _client(app, "fac@example.nl")
+        code = conference.workshop["code"]
+        formats = _formats(client, code)
+        for name in TEXT_FORMATS:  # the organisation, and the team beside it
+            flat = _flat(formats[name])
+            assert "Gemeente Zwolle, sociaal domein" in flat and "Wijkteam Noord" in flat, name
+        assert '<img class="report-logo" src="/report/logo"' in client.get(
+            f"/w/{code}/report").text
+        served = client.get("/report/logo")
+        assert served.status_code == 200 and served.data == logo.read_bytes()
+        assert len(formats["docx_doc"].inline_shapes) == 1  # the logo on the Word cover
+        css = client.get(f"/w/{code}/report-print.css").text
+        assert "Gemeente Zwolle\\00002c  sociaal domein" in css  # escaped inside a CSS string
+        logo.write_bytes(b"<svg>not a png</svg>")  # not an image: left out, nothing breaks
+        assert 'class="report-logo"' not in client.get(f"/w/{code}/report").text
+        assert client.get("/report/logo").status_code == 404
+        assert client.get(f"/w/{code}/report.docx").status_code == 200
+    finally:
+        store.close()
+
+
+def test_an_english_workshop_gets_an_english_report(app: Any, store: Any):
+    _user(store, "fac@example.nl", "facilitator", None, "Fatima")
+    with app.test_request_context():
+        from facilitator.room.workshops import create_workshop
+
+        owner = store.one("SELECT id FROM users WHERE email = 'fac@example.nl'")
+        ws = create_workshop(store, owner["id"], "Dilemma day", "en", None, "dilemmas")
+    formats = _formats(_client(app, "fac@example.nl"), ws["code"])
+    for name in TEXT_FORMATS:
+        assert "Final report" in formats[name] and "Summary" in formats[name], name
+        assert "Samenvatting" not in formats[name], name
+    assert formats["csv_rows"][0][0] == "Part"

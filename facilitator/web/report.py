@@ -107,8 +107,9 @@ def download_route(code: str, fmt: str) -> Any:
 
 
 def css_string(text: str) -> str:
-    """Text as a CSS string: every character that could end or bend it escaped."""
-    return '"' + "".join(c if c.isalnum() or c in " ·-" else f"\\{ord(c):06x}"
+    """Text as a CSS string: every character that could end or bend it escaped (the
+    space after an escape ends it, so a space that follows the character stays)."""
+    return '"' + "".join(c if c.isalnum() or c in " ·-" else f"\\{ord(c):06x} "
                          for c in text) + '"'
 
 
