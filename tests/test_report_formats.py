@@ -319,3 +319,27 @@ def test_an_english_workshop_gets_an_english_report(app: Any, store: Any):
         assert "Final report" in formats[name] and "Summary" in formats[name], name
         assert "Samenvatting" not in formats[name], name
     assert formats["csv_rows"][0][0] == "Part"
+
+
+def test_recommendations_show_an_owner_priority_and_date_once_the_harvest_has_them(app: Any):
+    """The colleague's harvest adds owner, priority and due date to a recommendation; the
+    model shows a column for each only when some recommendation has it, and an anonymous
+    report keeps a role but not a participant's name."""
+    harvest = {"dilemmas": [{"dilemma": {"id": 1, "number": 4}, "recommendations": [
+        {"text": "Een vast overleg", "owner": "het management", "priority": "hoog",
+         "due_date": "2027-03-01"},
+        {"text": "Een protocol", "owner": "Ann de Vries"}]}]}
+    with app.test_request_context():
+        g.workshop_language = "nl"
+        src = model.Source(None, {}, False, [], [({"kind": "dilemma_harvest"}, harvest)],
+                           {"ann de vries"})
+        (table,) = model.recommendations(src)
+        assert [key for key, _ in table.columns] == ["dilemma", "text", "who", "priority", "date"]
+        assert table.rows[0]["who"] == "het management" and table.rows[0]["priority"] == "hoog"
+        assert table.rows[0]["date"].endswith("1 maart")
+        src.anonymous = True
+        (table,) = model.recommendations(src)
+        assert [r["who"] for r in table.rows] == ["het management", "een deelnemer"]
+        harvest["dilemmas"][0]["recommendations"] = [{"text": "Alleen tekst"}]
+        (table,) = model.recommendations(src)
+        assert [key for key, _ in table.columns] == ["dilemma", "text"]

@@ -57,8 +57,8 @@ class Chart:
 
 
 # The columns a table may have: their keys are the CSV's columns too (spreadsheet.py).
-COLUMNS = ("dilemma", "text", "count", "first", "last", "shift", "who", "with", "date",
-           "check", "status", "note")
+COLUMNS = ("dilemma", "text", "count", "first", "last", "shift", "who", "with", "priority",
+           "date", "check", "status", "note")
 
 
 @dataclass

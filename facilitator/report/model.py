@@ -323,16 +323,17 @@ def recommendations(src: Source) -> list[Any]:
     for h in _harvested(src):
         for r in h.get("recommendations", []):
             r = r if isinstance(r, dict) else {"text": r}
+            # Owner, priority and date: read when the harvest's export carries them.
             rows.append({"dilemma": f"#{h['dilemma']['number']}", "text": r.get("text", ""),
                          "who": src.person(str(r.get("owner") or "")),
+                         "priority": str(r.get("priority_label") or r.get("priority") or ""),
                          "date": format_day(r["due_date"]) if r.get("due_date") else ""})
     if not rows:
         return []
     columns = [("dilemma", "#"), ("text", _("Recommendation"))]
-    if any(r["who"] for r in rows):  # an owner, once recommendations have one
-        columns.append(("who", _("Who")))
-    if any(r["date"] for r in rows):
-        columns.append(("date", _("Due date")))
+    for key, label in (("who", _("Who")), ("priority", _("Priority")), ("date", _("Due date"))):
+        if any(r[key] for r in rows):  # a column only when some recommendation has it
+            columns.append((key, label))
     return [Table(_("Recommendations"), columns, rows)]
 
 

@@ -18,7 +18,7 @@ from facilitator.report.blocks import COLUMNS, Report
 
 # Where a row belongs, then every column a table may have (blocks.COLUMNS), in this order.
 KEYS = ("section", "about", "what", "dilemma", "text", "count", "percent", "first", "last",
-        "shift", "who", "with", "date", "check", "status", "note")
+        "shift", "who", "with", "priority", "date", "check", "status", "note")
 assert set(COLUMNS) <= set(KEYS)
 
 
@@ -27,7 +27,8 @@ def _headers() -> list[str]:
         "section": _("Part"), "about": _("About"), "what": _("What it is"),
         "dilemma": _("Dilemma"), "text": _("Text"), "count": _("How many"),
         "percent": _("Percentage"), "first": _("First round"), "last": _("Last round"),
-        "shift": _("Shift"), "who": _("Who"), "with": _("With whom"), "date": _("Due date"),
+        "shift": _("Shift"), "who": _("Who"), "with": _("With whom"),
+        "priority": _("Priority"), "date": _("Due date"),
         "check": _("How and when checked"), "status": _("Status"), "note": _("Note"),
     }
     return [names[k] for k in KEYS]
