@@ -61,7 +61,8 @@ class Conference:
     from start to finish by `people` participants."""
 
     def __init__(self, app: Any, owner_email: str, title: str, team: str | None = None,
-                 people: int = 60, dilemmas: int = 40):
+                 people: int = 60, dilemmas: int = 40, argument: str = ARGUMENT):
+        self.argument = argument  # the first argument: markup typed as text, or plain
         self.app = app
         self.store = app.extensions["facilitator.store"]
         self.dispatcher = app.extensions["facilitator.dispatcher"]
@@ -157,7 +158,7 @@ class Conference:
             self.ok(self.fac, "dilemma_game.reveal", item_id=game)
             for i, phone in enumerate(self.phones[:6]):
                 self.ok(phone, "dilemma_game.argue", option=i % 2,
-                        text=ARGUMENT if i == 0 else
+                        text=self.argument if i == 0 else
                         f"Argument {i} voor optie {'AB'[i % 2]}: de cliënt kent zichzelf")
             self.ok(self.fac, "dilemma_game.revote", item_id=game)
             self.choose_all(game, lambda i: 0 if i % 7 < 3 else 1)

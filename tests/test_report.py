@@ -172,7 +172,8 @@ def test_the_printed_eindrapport_of_a_conference(server, facilitator_token, brow
     server.store()  # the in-process app on the server's database
     server.add_user("teamleider@example.nl", "manager", teams=("Wijkteam Noord",))
     conference = Conference(server._app, "fac@example.nl",
-                            "Werkconferentie dilemma's in de wijkzorg", team="Wijkteam Noord")
+                            "Werkconferentie dilemma's in de wijkzorg", team="Wijkteam Noord",
+                            argument="Ze is volwassen en overziet de gevolgen zelf")
     code = conference.workshop["code"]
     context = browser.new_context(viewport={"width": 1000, "height": 1400})
     page = context.new_page()

@@ -406,8 +406,8 @@ def game_section(src: Source, item: dict[str, Any], content: dict[str, Any]) -> 
         if g.get("mode") == "slider" and len(labels) >= 2:
             section.add(Text(f"0 = {labels[0]} · 100 = {labels[1]}"))
         for rnd in g.get("rounds", []):
-            if rnd.get("variation"):
-                section.add(Text(f"{round_title(rnd)}: {rnd['variation']}", role="quote"))
+            if rnd.get("variation"):  # the caption below names the round
+                section.add(Text(rnd["variation"], role="quote"))
             chart = split(rnd, labels)
             section.add(chart or Text(f"{round_title(rnd)}: "
                                       + _("The choices of this round were not revealed."),
@@ -415,7 +415,7 @@ def game_section(src: Source, item: dict[str, Any], content: dict[str, Any]) -> 
             mean = (rnd.get("distribution") or {}).get("mean")
             if mean is not None:
                 section.add(Text(_("Average position: %(n)s", n=mean)))
-            if rnd.get("shift"):
+            if rnd.get("shift") and rnd.get("kind") == "revote":  # a variation is another case
                 section.add(Text(changed_text(rnd["shift"])))
         for group in g.get("arguments", []):
             texts = [a if isinstance(a, str) else a.get("text", "") for a in group["arguments"]]
