@@ -343,3 +343,25 @@ def test_recommendations_show_an_owner_priority_and_date_once_the_harvest_has_th
         harvest["dilemmas"][0]["recommendations"] = [{"text": "Alleen tekst"}]
         (table,) = model.recommendations(src)
         assert [key for key, _ in table.columns] == ["dilemma", "text"]
+
+
+def test_the_phone_says_where_a_shown_name_appears(app: Any, store: Any):
+    """Names by consent: the box "show my name" is described by where the name goes."""
+    from facilitator.live.sockets import PARTICIPANT_COOKIE
+    from facilitator.room import participants
+
+    _user(store, "fac@example.nl", "facilitator", None, "Fatima")
+    conference = Conference(app, "fac@example.nl", TITLE, people=8, dilemmas=8)
+    with app.test_request_context():
+        token, ack = participants.join_phone(conference.dispatcher, conference.workshop,
+                                             "join-ann-1", "Ann de Vries", False)
+    assert ack["ok"]
+    phone = app.test_client()
+    code = conference.workshop["code"]
+    phone.set_cookie(PARTICIPANT_COOKIE + code, token)
+    page = phone.get(f"/w/{code}/phone").text
+    box = re.search(r'<input type="checkbox" name="show_name" aria-describedby="([^"]+)">', page)
+    assert box, "the box has no description"
+    hint = re.search(rf'id="{box.group(1)}">([^<]+)<', page).group(1)
+    assert "op het scherm in de zaal en in het verslag" in html.unescape(hint)
+    assert "anoniem" in hint
