@@ -153,7 +153,9 @@ def test_the_documents_read_as_documents(app: Any, conference: Any):
                 if p.style.name.startswith(("Heading", "Title"))]
     assert headings[0] == ("Title", TITLE)
     assert ("Heading 1", "Samenvatting") in headings and ("Heading 1", "Afspraken") in headings
-    assert len(document.tables) >= 5
+    assert len(document.tables) >= 5 and {t.style.name for t in document.tables} == {"Table Grid"}
+    styles = {p.style.name for p in document.paragraphs}
+    assert {"List Bullet", "List Number", "Quote"} <= styles  # Word's own, editable styles
     footer = document.sections[0].footer.paragraphs[0]
     assert footer.text.startswith(TITLE) and "Pagina" in footer.text
     assert 'instrText' in footer._p.xml and "PAGE" in footer._p.xml

@@ -46,7 +46,7 @@ def _page_field(paragraph: Any) -> None:
 
 def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
     table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
+    table._tbl.tblPr.style = STYLE_IDS["Table Grid"]
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
@@ -61,12 +61,22 @@ def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
     doc.add_paragraph()
 
 
+# The ids of the default template's styles. python-docx looks a style up by its name on
+# every paragraph, which took two seconds for a conference's report; by id it is direct.
+STYLE_IDS = {"Quote": "Quote", "List Number": "ListNumber", "List Bullet": "ListBullet",
+             "Table Grid": "TableGrid"}
+
+
+def _styled(doc: Any, text: str, style: str) -> None:
+    doc.add_paragraph(text)._p.style = STYLE_IDS[style]
+
+
 def _block(doc: Any, b: Any) -> None:
     if b.kind == "heading":
         doc.add_heading(b.text, level=2)
     elif b.kind == "text":
         if b.role == "quote":
-            doc.add_paragraph(b.text, style="Quote")
+            _styled(doc, b.text, "Quote")
         else:
             doc.add_paragraph().add_run(b.text).italic = b.role == "note"
     elif b.kind == "facts":
@@ -78,7 +88,7 @@ def _block(doc: Any, b: Any) -> None:
         if b.label:
             doc.add_paragraph().add_run(b.label).bold = True
         for text in b.items:
-            doc.add_paragraph(text, style="List Number" if b.numbered else "List Bullet")
+            _styled(doc, text, "List Number" if b.numbered else "List Bullet")
     elif b.kind == "chart":
         doc.add_paragraph().add_run(b.caption).bold = True
         _table(doc, ["", "n", "%", ""], [
