@@ -187,6 +187,13 @@ def test_the_printed_eindrapport_of_a_conference(server, facilitator_token, brow
     css = page.request.get(f"{server.url}/w/{code}/report-print.css").text()
     assert "counter(page)" in css and "counter(pages)" in css
     assert "Werkconferentie dilemma" in css  # the running footer, letters as they are
+    # A manager opens it on a phone: nothing wider than the screen at 360 px.
+    page.set_viewport_size({"width": 360, "height": 740})
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > 361)
+        .slice(0, 5).map(e => e.tagName + '.' + e.className)""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide
+    page.set_viewport_size({"width": 1000, "height": 1400})
     page.emulate_media(media="print")
     assert not page.locator(".report-tools").is_visible()
     body = page.inner_text("article")
