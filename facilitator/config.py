@@ -53,6 +53,10 @@ DEFAULTS: dict[str, Any] = {
     "TIMEZONE": "Europe/Amsterdam",
     # Hours a one-time link to set a password (new account, reset) stays valid.
     "PASSWORD_LINK_HOURS": 72,
+    # The organisation on the report's cover (empty: the workshop's team).
+    "ORGANISATION_NAME": "",
+    # A PNG or JPEG file for the report's cover and the Word file (empty: no logo).
+    "ORGANISATION_LOGO": "",
 }
 
 # The type of every setting that is not text; the derived ones have no default here.
@@ -65,7 +69,7 @@ FLOATS = ("PUSH_DELAY", "HTTP_TIMEOUT")
 TEXTS = ("DATA_DIR", "DATABASE", "SECRET_KEY", "ASYNC_MODE", "PUBLIC_URL", "ACTION_RATE",
          "SYNC_RATE",
          "RATELIMIT_JOIN", "RATELIMIT_JOIN_FLOOD", "RATELIMIT_LOGIN", "RATELIMIT_LOGIN_FLOOD",
-         "RATELIMIT_API", "TIMEZONE")
+         "RATELIMIT_API", "TIMEZONE", "ORGANISATION_NAME", "ORGANISATION_LOGO")
 
 TRUE = ("1", "true", "yes", "on")
 FALSE = ("0", "false", "no", "off", "")

@@ -503,37 +503,3 @@ def test_acting_on_another_workshops_dilemma_is_refused(room: Room, clients: Any
     # And an agenda item of another workshop.
     other.refused(other.fac, "dilemma_vote.reveal", {"item_id": room.item("dilemma_vote")},
                   "not_found")
-
-
-def test_report_partials_render_the_export(room: Room, app: Any) -> None:
-    """Each kind's report/<kind>.html renders its export: semantic HTML, SVG bars, no script."""
-    bea, cor, anon, named = collect_two(room)
-    room.ok(room.fac, "dilemma.theme_add", {"name": "Safety"})
-    room.ok(room.fac, "dilemma.classify", {"dilemma_id": anon, "category": "content"})
-    vote = room.goto("dilemma_vote")
-    room.ok(room.fac, "dilemma_vote.open", {"item_id": vote})
-    room.ok(bea, "dilemma_vote.add", {"dilemma_id": anon})
-    room.ok(room.fac, "dilemma_vote.reveal", {"item_id": vote})
-    game = room.goto("dilemma_game")
-    room.ok(room.fac, "dilemma_game.stage",
-            {"item_id": game, "dilemma_id": anon, "mode": "choice"})
-    rid = room.rows("SELECT id FROM dilemma_rounds")[0]["id"]
-    room.ok(cor, "dilemma_game.choose", {"round_id": rid, "option": 1})
-    room.ok(cor, "dilemma_game.argue", {"option": 1, "text": "Better safe <b>than</b> sorry"})
-    room.ok(room.fac, "dilemma_game.reveal", {"item_id": game})
-    room.goto("dilemma_harvest")
-    room.ok(room.fac, "dilemma_harvest.recommend", {"dilemma_id": anon, "text": "Consult weekly"})
-    from flask import render_template
-
-    html: dict[str, str] = {}
-    with app.test_request_context("/"):
-        for entry in room.export()["agenda"]:
-            if entry["kind"].startswith("dilemma_"):
-                html[entry["kind"]] = html.get(entry["kind"], "") + render_template(
-                    f"report/{entry['kind']}.html", item=entry, content=entry["content"])
-    assert "Cor Zichtbaar" in html["dilemma_collect"]
-    assert SECRET_NAME not in "".join(html.values())
-    assert "<svg" in html["dilemma_vote"] and "<svg" in html["dilemma_game"]
-    assert "&lt;b&gt;than&lt;/b&gt;" in html["dilemma_game"]  # participant text escaped
-    assert "Consult weekly" in html["dilemma_harvest"]
-    assert "<script" not in "".join(html.values())

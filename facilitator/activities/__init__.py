@@ -17,8 +17,8 @@ Optional:
     table(v, item, number) -> dict | None  what table screen `number` shows
     export(v, item) -> dict                what may leave the room: the API export and
                                            the report (never anonymous authors, never
-                                           intervision content)
-    report_markdown(content) -> str        the export as a Markdown section
+                                           intervision content); facilitator/report/model.py
+                                           makes the report's section of it
     CLIENT_STRINGS: {key: lazy string}     texts its client module needs ("KIND.key")
     AGENDAS: {key: (label, [(kind, title or None), ...])}   ready-made agendas
     migrations: sqlite_utils Migrations    its own tables (a set named after the kind)
@@ -62,7 +62,6 @@ class Activity:
     personal: View
     table: View | None = None
     export: View | None = None
-    report_markdown: Callable[[dict[str, Any]], str] | None = None
     client_strings: Mapping[str, Any] = field(default_factory=dict)
     agendas: Mapping[str, Any] = field(default_factory=dict)
     migrations: Any = None
@@ -83,7 +82,6 @@ class Activity:
             personal=module.personal,
             table=getattr(module, "table", None),
             export=getattr(module, "export", None),
-            report_markdown=getattr(module, "report_markdown", None),
             client_strings=getattr(module, "CLIENT_STRINGS", {}),
             agendas=getattr(module, "AGENDAS", {}),
             migrations=getattr(module, "migrations", None),

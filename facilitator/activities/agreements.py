@@ -15,9 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from facilitator.agreements import store
 from facilitator.errors import ActionError, not_allowed, not_found
-from facilitator.i18n import format_day
 from facilitator.live.actions import FACILITATOR, MANAGER, PARTICIPANT, ActionSet, Context
-from facilitator.markdown import escape
 from facilitator.schema import Bool, Choice, Int, ListOf, Text
 
 KIND = "agreements"
@@ -343,15 +341,3 @@ def export(v: Any, item: dict[str, Any]) -> dict[str, Any]:
             for r in rows
         ]
     }
-
-
-def report_markdown(content: dict[str, Any]) -> str:
-    lines = []
-    for a in content.get("agreements", []):
-        names = ", ".join(escape(n) for n in a["with"])
-        with_part = f" ({_l('with %(names)s', names=names)})" if names else ""
-        lines.append(
-            f"- **{escape(a['owner'])}**{with_part}: {escape(a['what'])}"
-            f" — {format_day(a['due_date'])} — {store.STATUS_LABELS[a['status']]}"
-        )
-    return "\n".join(lines) or str(_l("No agreements yet."))

@@ -14,9 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from facilitator.agreements import store
 from facilitator.errors import not_found
-from facilitator.i18n import format_day
 from facilitator.live.actions import FACILITATOR, ActionSet, Context
-from facilitator.markdown import escape
 from facilitator.schema import Choice, Int, Text
 
 KIND = "open_agreements"
@@ -143,17 +141,9 @@ def export(v: Any, item: dict[str, Any]) -> dict[str, Any]:
                 "status": a["status"],
                 "note": a["note"],
                 "from_workshop": a["workshop_title"],
+                "person": a["owner_id"] is not None,  # an anonymous report names no person
             }
             for a in view["agreements"]
             if a["manager_visible"]
         ]
     }
-
-
-def report_markdown(content: dict[str, Any]) -> str:
-    lines = [
-        f"- **{escape(a['owner'])}**: {escape(a['what'])} — {format_day(a['due_date'])} —"
-        f" {store.STATUS_LABELS[a['status']]}" + (f" — {escape(a['note'])}" if a["note"] else "")
-        for a in content.get("agreements", [])
-    ]
-    return "\n".join(lines) or str(_l("No open agreements from earlier workshops of this team."))

@@ -176,14 +176,10 @@ def join() -> Any:
 @limiter.limit(_api_limit, exempt_when=_limits_off)
 def report_markdown(code: str) -> Any:
     """The report as Markdown, for a client that holds a token instead of a login."""
-    from facilitator.web import report  # the page's own builder: one report, two doors
+    from facilitator.web import report  # the page's own renderers: one report, two doors
 
     workshop = workshops.by_code(current_store(), code)
     if workshop is None or not g.api_user.may_run(workshop):
         return error(404, "not_found", _("This page does not exist."))
     g.workshop_language = workshop["language"]  # as the report page: the room's language
-    return current_app.response_class(
-        report.markdown(report.build(current_store(), workshop)).encode("utf-8"),
-        mimetype="text/markdown",
-        headers={"Content-Disposition": f'attachment; filename="report-{workshop["code"]}.md"'},
-    )
+    return report.download(workshop, "md")

@@ -14,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 from facilitator.activities.feedback import store
 from facilitator.errors import ActionError, not_found
 from facilitator.live.actions import FACILITATOR, PARTICIPANT, ActionSet, Context
-from facilitator.markdown import escape
 from facilitator.schema import Bool, Choice, Int, Text
 
 KIND = "feedback"
@@ -206,17 +205,3 @@ def export(v: Any, item: dict[str, Any]) -> dict[str, Any]:
             for f in store.team_feedback(v, item["id"], shown_only=True)
         ],
     }
-
-
-def report_markdown(content: dict[str, Any]) -> str:
-    counts = content.get("counts", {})
-    lines = [
-        str(_l("%(people)s to colleagues · %(team)s to the team",
-               people=counts.get("to_people", 0), team=counts.get("to_team", 0)))
-    ]
-    for f in content.get("team_feedback", []):
-        lines.append("")
-        for key, label in PARTS.items():
-            if f.get(key):
-                lines.append(f"- {escape(label)}: {escape(f[key])}")
-    return "\n".join(lines)
