@@ -34,7 +34,7 @@ from facilitator.live.ratelimit import SlidingWindow
 from facilitator.live.screens import Views
 from facilitator.room import participants, table_screens
 from facilitator.room.table_screens import TABLE
-from facilitator.security import join_failure_allowed
+from facilitator.security import join_code_answered
 
 log = logging.getLogger(__name__)
 
@@ -120,11 +120,10 @@ def _authenticate(store: Store, auth: Any) -> tuple[Actor, str, dict[str, Any] |
     # Telling a valid code from an invalid one counts in the join limit, as on /join; a
     # logged-in facilitator's control page is not held up by guessers on the same address.
     signed_in = kind == FACILITATOR and current_user.is_authenticated
-    if not signed_in and not join_failure_allowed(count=False):
-        raise _refuse(_l("Too many attempts. Wait a minute and try again."), "rate_limited")
     row = store.one("SELECT * FROM workshops WHERE code = ?", (code,))
+    if not signed_in and not join_code_answered(row is not None):
+        raise _refuse(_l("Too many attempts. Wait a minute and try again."), "rate_limited")
     if row is None:
-        join_failure_allowed(count=True)
         raise _refuse(_l("There is no workshop with this code. Check the code."), "bad_code")
     if kind == PARTICIPANT:
         token = auth.get("token") or request.cookies.get(PARTICIPANT_COOKIE + code)
