@@ -230,6 +230,22 @@ def m004_user_sessions(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m010_login_sockets_and_table_keys(db: sqlite_utils.Database) -> None:
+    # Issue 12, item 2: which login session a facilitator's socket came from, so that
+    # logging out (or a new password) disconnects the sockets already open. Item 17: a
+    # workshop's own key for its table links, renewed to end the old links.
+    run_script(
+        db,
+        """
+        ALTER TABLE presence ADD COLUMN login_session TEXT;
+        CREATE INDEX presence_login_session ON presence(login_session)
+            WHERE login_session IS NOT NULL;
+        ALTER TABLE workshops ADD COLUMN table_key TEXT NOT NULL DEFAULT ''
+        """,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 

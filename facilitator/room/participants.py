@@ -110,14 +110,21 @@ def clear_presence(store: Store) -> None:
 
 
 def connected(
-    store: Store, sid: str, workshop_id: int, audience: str, participant_id: int | None
+    store: Store,
+    sid: str,
+    workshop_id: int,
+    audience: str,
+    participant_id: int | None,
+    login_session: str | None = None,
 ) -> None:
+    """A socket connected; `login_session` is the hash of a facilitator's login session,
+    so that its end disconnects this socket (auth.end_session)."""
     now = iso(utcnow())
     with store.write() as db:
         db.execute(
             "INSERT OR REPLACE INTO presence (sid, process, workshop_id, participant_id, audience,"
-            " connected_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (sid, PROCESS_ID, workshop_id, participant_id, audience, now),
+            " connected_at, login_session) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (sid, PROCESS_ID, workshop_id, participant_id, audience, now, login_session),
         )
         if participant_id:
             db.execute(
