@@ -246,6 +246,19 @@ def m010_login_sockets_and_table_keys(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m011_retention_from(db: sqlite_utils.Database) -> None:
+    # Issue 12, item 12: when a workshop's retention clock started (its first close not
+    # yet purged). closed_at is cleared by a reopen; this is not.
+    run_script(
+        db,
+        """
+        ALTER TABLE workshops ADD COLUMN retention_from TEXT;
+        UPDATE workshops SET retention_from = closed_at WHERE status = 'closed'
+        """,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 
