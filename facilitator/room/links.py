@@ -1,10 +1,16 @@
-"""Addresses that phones and screens can reach."""
+"""Addresses that phones and screens can reach, and renewing the secret ones."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import current_app, request, url_for
+
+from facilitator.live.actions import FACILITATOR, ActionSet, Context
+from facilitator.room import table_screens
+
+actions = ActionSet()
 
 
 def public_base() -> str:
@@ -37,3 +43,16 @@ def board_url(workshop: Any) -> str:
 def control_url(workshop: Any) -> str:
     return public_base() + url_for("pages.control", code=workshop["code"])
 
+
+
+@actions("workshop.renew_links", roles=(FACILITATOR,), any_status=True)
+def renew(ctx: Context, data: dict[str, Any]) -> None:
+    """New board and table links (issue 12, item 17): the old ones stop working, and the
+    board and table screens open on them are disconnected once this commits (a board
+    link seen on a photo of the beamer, a tablet left behind)."""
+    ctx.changes.sockets.update(table_screens.screens(ctx, ctx.workshop["id"]))
+    ctx.execute(
+        "UPDATE workshops SET board_token = ?, table_key = ? WHERE id = ?",
+        (secrets.token_urlsafe(24), secrets.token_urlsafe(16), ctx.workshop["id"]),
+    )
+    ctx.changes.control = True
