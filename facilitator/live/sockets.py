@@ -20,7 +20,7 @@ from socketio import packet
 from socketio.exceptions import ConnectionRefusedError
 
 from facilitator.db import Store, current_store, iso, utcnow
-from facilitator.errors import ActionError
+from facilitator.errors import ActionError, not_allowed
 from facilitator.i18n import locale_of
 from facilitator.live.actions import (
     BOARD,
@@ -301,6 +301,15 @@ def register(socketio: SocketIO) -> None:
                 return _logged_out()
             return sync_payload(current_store(), actor)
 
+    @socketio.on("people")
+    def on_people(_: Any = None) -> dict[str, Any]:
+        actor = _actor()
+        with _screen_language():
+            if not _sync_limiter().hit(request.sid):
+                slow = _l("Slow down a little, then try again.")
+                return refusal(ActionError("rate_limited", slow))
+            return people_payload(current_store(), actor)
+
     @socketio.on_error_default
     def on_error(exc: Exception) -> dict[str, Any] | bool:
         log.exception("socket handler failed", exc_info=exc)
@@ -341,3 +350,26 @@ def sync_payload(store: Store, actor: Actor | None) -> dict[str, Any]:
             out["phone"] = views.phone()
             out["me"] = views.me(participant or {})
     return out
+
+
+def people_payload(store: Store, actor: Actor | None) -> dict[str, Any]:
+    """The named participants, for a phone whose current activity offers a choice of
+    colleagues (its phone view carries `people_rev`); asked for when that changes."""
+    if actor is None or actor.kind != PARTICIPANT:
+        return refusal(ActionError("bad_auth", _l("Please reload the page.")))
+    row = store.one("SELECT * FROM workshops WHERE id = ?", (actor.workshop_id,))
+    if row is None or not store.one(
+        "SELECT 1 FROM participants WHERE id = ? AND workshop_id = ? AND token_hash = ?",
+        (actor.participant_id, actor.workshop_id, actor.token_hash),
+    ):
+        return refusal(ActionError("gone", _l("Please join the workshop again.")))
+    with force_locale(locale_of(row["language"])):
+        item = Views(store, dict(row)).phone()["item"]
+    view = item["view"] if item else None
+    if not isinstance(view, dict) or "people_rev" not in view:
+        return refusal(not_allowed())
+    return {
+        "ok": True,
+        "rev": view["people_rev"],
+        "people": participants.named(store, actor.workshop_id),
+    }

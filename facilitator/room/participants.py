@@ -191,3 +191,28 @@ def join_phone(
         Actor(GUEST, workshop["id"]), envelope, {"token_hash": hash_token(token)}
     )
     return token, ack
+
+
+def named(q: Any, workshop_id: int) -> list[dict[str, Any]]:
+    """Everyone here who joined with a name, to choose a colleague from (by name)."""
+    return [
+        dict(r)
+        for r in q.all(
+            "SELECT id, name FROM participants WHERE workshop_id = ? AND name IS NOT NULL"
+            " ORDER BY name COLLATE NOCASE, id",
+            (workshop_id,),
+        )
+    ]
+
+
+def named_rev(q: Any, workshop_id: int) -> str:
+    """Changes whenever `named` does: a join adds a higher id (ids are never reused), a
+    removal lowers the count. Phone views carry this instead of the list itself, which
+    they ask for (the socket's `people`) only when it changed: every name in every push
+    to every phone was O(N^2) bytes per push (issue 12, item 7)."""
+    row = q.one(
+        "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS top FROM participants"
+        " WHERE workshop_id = ? AND name IS NOT NULL",
+        (workshop_id,),
+    )
+    return f"{row['n']}-{row['top']}"
