@@ -147,8 +147,10 @@ def purge(args: argparse.Namespace) -> None:
 
     app = _app(args)
     days = app.config["INTERVISION_RETENTION_DAYS"]
-    counts = retention.purge(app.extensions["facilitator.store"], utcnow(), days)
-    print(f"purged intervision content older than {days} days: {counts}")
+    idle = app.config["RETENTION_IDLE_DAYS"]
+    counts = retention.purge(app.extensions["facilitator.store"], utcnow(), days, idle)
+    print(f"purged personal content older than {days} days"
+          f" (and workshops idle for {idle} days): {counts}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -26,7 +26,7 @@ from facilitator.live.pusher import Pusher
 from facilitator.live.socket_context import App, SocketAwareSessionInterface
 from facilitator.migrations import migrate
 from facilitator.report import settings as report_settings
-from facilitator.room import agenda, archive, participants, timer, workshops
+from facilitator.room import agenda, archive, links, participants, timer, workshops
 from facilitator.security import init_security
 
 socketio = SocketIO()
@@ -79,7 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["facilitator.dispatcher"] = Dispatcher(
         store,
         [workshops.actions, archive.actions, agenda.actions, timer.actions, participants.actions,
-         report_settings.actions]
+         links.actions, report_settings.actions]
         + [a.actions for a in ACTIVITIES],
         on_commit=pusher.schedule,
         rate=app.config["ACTION_RATE"],

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from flask import has_request_context
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -76,7 +77,9 @@ def end_session(store: Store, user: Any) -> None:
     """Logging out ends this login session on every copy of its cookie."""
     session_id = getattr(user, "session_id", None)
     if session_id:
-        store.run("DELETE FROM user_sessions WHERE id = ?", (hash_token(session_id),))
+        ended = hash_token(session_id)
+        store.run("DELETE FROM user_sessions WHERE id = ?", (ended,))
+        _close_sockets_of(store, [ended])
 
 
 def load_session_user(store: Store, cookie_id: str) -> User | None:
@@ -107,7 +110,23 @@ def set_password(store: Store, user_id: int, password: str) -> None:
             "UPDATE users SET password_hash = ? WHERE id = ?",
             (generate_password_hash(password), user_id),
         )
+        ended = [
+            r["id"]
+            for r in db.execute("SELECT id FROM user_sessions WHERE user_id = ?", (user_id,))
+        ]
         db.execute("DELETE FROM user_sessions WHERE user_id = ?", (user_id,))
+    _close_sockets_of(store, ended)
+
+
+def _close_sockets_of(store: Store, session_hashes: list[str]) -> None:
+    """The control pages already open under these login sessions are disconnected now,
+    so nothing pushed after a logout reaches them (issue 12, item 2). Only the serving
+    process holds sockets; elsewhere (`run.py user password`) their next action or sync
+    is refused instead (live/sockets.py checks the login session each time)."""
+    if session_hashes and has_request_context():
+        from facilitator.live.sockets import close_login_sockets  # the engine, lazily
+
+        close_login_sockets(store, session_hashes)
 
 
 def add_user(

@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_MESSAGE_BYTES": 64 * 1024,
     # Days after a workshop closes before intervision group content is deleted.
     "INTERVISION_RETENTION_DAYS": 30,
+    # Days after its last action before a workshop never closed is closed and purged.
+    "RETENTION_IDLE_DAYS": 90,
     # Participants per workshop: one address could otherwise add hundreds a minute.
     "MAX_PARTICIPANTS": 2000,
     # Seconds an HTTP request may take to arrive (established websockets are exempt).
@@ -63,7 +65,8 @@ DEFAULTS: dict[str, Any] = {
 BOOLS = ("TRUST_PROXY", "RATELIMIT_ENABLED", "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE",
          "SESSION_COOKIE_HTTPONLY")
 INTS = ("MAX_MESSAGE_BYTES", "INTERVISION_RETENTION_DAYS", "MAX_CONTENT_LENGTH",
-        "MAX_PARTICIPANTS", "PASSWORD_LINK_HOURS")
+        "MAX_PARTICIPANTS", "PASSWORD_LINK_HOURS",
+        "RETENTION_IDLE_DAYS")
 FLOATS = ("PUSH_DELAY", "HTTP_TIMEOUT")
 # Text settings: JSON parsing must not turn a key like "12345" into a number.
 TEXTS = ("DATA_DIR", "DATABASE", "SECRET_KEY", "ASYNC_MODE", "PUBLIC_URL", "ACTION_RATE",

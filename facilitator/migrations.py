@@ -254,6 +254,35 @@ def m040_accounts_and_archive(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m010_login_sockets_and_table_keys(db: sqlite_utils.Database) -> None:
+    # Issue 12, item 2: which login session a facilitator's socket came from, so that
+    # logging out (or a new password) disconnects the sockets already open. Item 17: a
+    # workshop's own key for its table links, renewed to end the old links.
+    run_script(
+        db,
+        """
+        ALTER TABLE presence ADD COLUMN login_session TEXT;
+        CREATE INDEX presence_login_session ON presence(login_session)
+            WHERE login_session IS NOT NULL;
+        ALTER TABLE workshops ADD COLUMN table_key TEXT NOT NULL DEFAULT ''
+        """,
+    )
+
+
+@migrations()
+def m011_retention_from(db: sqlite_utils.Database) -> None:
+    # Issue 12, item 12: when a workshop's retention clock started (its first close not
+    # yet purged). closed_at is cleared by a reopen; this is not.
+    run_script(
+        db,
+        """
+        ALTER TABLE workshops ADD COLUMN retention_from TEXT;
+        UPDATE workshops SET retention_from = closed_at WHERE status = 'closed'
+        """,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 

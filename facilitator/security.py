@@ -49,25 +49,40 @@ def same_site_path(target: Any) -> str | None:
     return target
 
 
-JOIN_FAILURES = "join-failures"  # the shared limit's scope (web/pages.py join_failures)
+JOIN_FAILURES = "join-failures"  # the failed-code count's scope, per address
+JOIN_OVER = "join-over-failures"  # lookups while that count is over its limit
 
 
-def join_failure_allowed(count: bool) -> bool:
-    """For the Socket.IO handshake, which Flask-Limiter does not see: whether this address
-    is still under the limit of failed join codes, counting one more failure if `count`.
+def _limit_key(scope: str) -> list[str]:
+    args = [get_remote_address(), scope]
+    if limiter._key_prefix:  # Flask-Limiter builds its keys the same way
+        args.insert(0, limiter._key_prefix)
+    return args
 
-    The same storage entry as the HTTP routes' shared limit (key: address, scope), so
-    guessing codes over the socket and over HTTP add up (issue 12, item 14)."""
+
+def join_code_answered(found: bool) -> bool:
+    """Whether this address may be told the outcome of one join-code lookup; call it
+    after the lookup, on every route and handshake that tells a valid code from an
+    invalid one (the join pages, the QR code, the phone page, the API, the socket),
+    so guessing on any of them adds up in one count (issue 12, item 14).
+
+    Under the limit of failed codes (RATELIMIT_JOIN per address) every answer is
+    given and a wrong code counts one more failure. Over it a wrong code is refused,
+    but a correct one still gets in: a venue behind one NAT address keeps joining
+    while one phone (or a script) floods wrong codes (item 15). Every lookup over the
+    limit, right or wrong, counts in a second budget (RATELIMIT_JOIN_FLOOD), so
+    guessing on past the limit stays bounded: over both, nothing is answered."""
     app = current_app
     if not app.config.get("RATELIMIT_ENABLED", True) or not limiter.enabled:
         return True
-    item = parse(app.config["RATELIMIT_JOIN"])
-    args = [get_remote_address(), JOIN_FAILURES]
-    if limiter._key_prefix:  # Flask-Limiter builds its keys the same way
-        args.insert(0, limiter._key_prefix)
-    if count:
-        return limiter.limiter.hit(item, *args)
-    return limiter.limiter.test(item, *args)
+    failures = parse(app.config["RATELIMIT_JOIN"])
+    key = _limit_key(JOIN_FAILURES)
+    if limiter.limiter.test(failures, *key):
+        if not found:
+            limiter.limiter.hit(failures, *key)
+        return True
+    over = parse(app.config["RATELIMIT_JOIN_FLOOD"])
+    return limiter.limiter.hit(over, *_limit_key(JOIN_OVER)) and found
 
 
 class BoundedJSONProvider(DefaultJSONProvider):

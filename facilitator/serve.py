@@ -254,13 +254,13 @@ def serve(host: str, port: int, data_dir: str, mode: str) -> None:
     config: dict[str, Any] = {"DATA_DIR": data_dir, "ASYNC_MODE": mode}
     shown_host = host
     if host in ("0.0.0.0", "::"):
-        lan = lan_address()
-        if lan:
-            config["LAN_URL"] = f"http://{lan}:{port}"
-            shown_host = lan
+        shown_host = lan_address() or "127.0.0.1"
+    # The server's own address, for links when no public URL is set (room/links.py).
+    shown = f"[{shown_host}]" if ":" in shown_host else shown_host
+    config["LAN_URL"] = f"http://{shown}:{port}"
     app = create_app(config)
     store = app.extensions["facilitator.store"]
-    base = app.config["PUBLIC_URL"].rstrip("/") or f"http://{shown_host}:{port}"
+    base = app.config["PUBLIC_URL"].rstrip("/") or app.config["LAN_URL"]
     print(f"Facilitator ({mode}) serving on http://{host}:{port}", flush=True)
     print(f"  facilitators log in at  {base}/login", flush=True)
     print(f"  participants join at    {base}/join", flush=True)

@@ -23,8 +23,14 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 stamp=".venv/.installed${extras:+-$extras}"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
+# Exactly what was tested: every package, the transitive ones and the build backend
+# included, at the versions and hashes of a lock file (README: "Updating the locks").
+lock="requirements.lock"
+[ "$extras" = test ] && lock="requirements-test.lock"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --require-hashes --no-deps -r "$lock"
+  # The project itself, from this checkout, without resolving anything more.
+  .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+  .venv/bin/python -m pip check
   touch "$stamp"
 fi

@@ -147,7 +147,10 @@ def test_confidentiality_of_what_travels(room, server, facilitator_token, client
     room.ok(holder, "intervision.note", group_id=g2["id"], text="PRIVATENOTE only for me")
     room.ok(room.fac, "intervision.settings", content_visible=True, auto_advance=False)
     view = room.control()
-    assert secret2 in str(view["groups"][1]["content"])
+    # Reading applies from the moment it is turned on (issue 12, item 10): the round
+    # group 2 held before stays theirs (tests/test_hardening3_content.py reads after it).
+    assert view["groups"][1]["content"]["contributions"] == []
+    assert secret2 not in str(view["groups"][1]["content"])
     # The note's push reached its author; a sync on each other screen then comes after
     # anything sent to it in the same push (one socket delivers in order).
     holder.wait_for("me", lambda v: "PRIVATENOTE" in json.dumps(v))

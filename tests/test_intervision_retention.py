@@ -82,9 +82,10 @@ def test_purge_after_retention_keeps_kept_takeaways(app, store):
     assert purge(store, utcnow() + timedelta(days=31), days=30)["groups"] == 0
 
 
-def test_open_workshops_are_never_purged(app, store):
+def test_open_workshops_are_not_purged_while_in_use(app, store):
+    # Until RETENTION_IDLE_DAYS after their last action (tests/test_hardening3_retention.py).
     _round(app, store)
-    assert purge(store, utcnow() + timedelta(days=400), days=30)["groups"] == 0
+    assert purge(store, utcnow() + timedelta(days=80), days=30, idle_days=90)["groups"] == 0
     assert store.scalar("SELECT COUNT(*) FROM intervision_contributions") == 2
 
 

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from facilitator.agreements import store
 from facilitator.errors import ActionError, not_allowed, not_found
 from facilitator.live.actions import FACILITATOR, MANAGER, PARTICIPANT, ActionSet, Context
+from facilitator.room import participants
 from facilitator.schema import Bool, Choice, Int, ListOf, Text
 
 KIND = "agreements"
@@ -298,9 +299,11 @@ def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def phone(v: Any, item: dict[str, Any]) -> dict[str, Any]:
+    # The names to choose from are asked for when `people_rev` changes (as in feedback):
+    # every name in every push to every phone was O(N^2) bytes per push.
     return {
         "agreements": _list(v),
-        "colleagues": _colleagues(v),
+        "people_rev": participants.named_rev(v, v.workshop["id"]),
         "today": store.today(v.now).isoformat(),
     }
 

@@ -60,6 +60,8 @@ class Views:
     def _item(self, part: str) -> dict[str, Any] | None:
         if self.item is None or self.activity is None:
             return None
+        if part == "board" and self.workshop["status"] == "closed":
+            return None  # a closed workshop's beamer shows no names (issue 12, item 17)
         return {
             "id": self.item["id"],
             "kind": self.item["kind"],
@@ -116,7 +118,9 @@ class Views:
         activity draws no table view (the screen then says to follow the main screen)."""
         draw = self.activity.table if self.activity else None
         item = None
-        if self.item is not None:
+        if self.workshop["status"] == "closed":
+            draw = None  # as the board: a closed workshop's table screens show no names
+        elif self.item is not None:
             item = {"id": self.item["id"], "kind": self.item["kind"], "title": self.item["title"]}
         return {
             "workshop": header(self.workshop),

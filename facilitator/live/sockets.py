@@ -20,9 +20,16 @@ from socketio import packet
 from socketio.exceptions import ConnectionRefusedError
 
 from facilitator.db import Store, current_store, iso, utcnow
-from facilitator.errors import ActionError
+from facilitator.errors import ActionError, not_allowed
 from facilitator.i18n import locale_of
-from facilitator.live.actions import BOARD, FACILITATOR, PARTICIPANT, Actor, Changes, refusal
+from facilitator.live.actions import (
+    BOARD,
+    FACILITATOR,
+    PARTICIPANT,
+    Actor,
+    Changes,
+    refusal,
+)
 from facilitator.live.pusher import (
     room_board,
     room_control,
@@ -34,7 +41,7 @@ from facilitator.live.ratelimit import SlidingWindow
 from facilitator.live.screens import Views
 from facilitator.room import participants, table_screens
 from facilitator.room.table_screens import TABLE
-from facilitator.security import join_failure_allowed
+from facilitator.security import hash_token, join_code_answered
 
 log = logging.getLogger(__name__)
 
@@ -120,11 +127,10 @@ def _authenticate(store: Store, auth: Any) -> tuple[Actor, str, dict[str, Any] |
     # Telling a valid code from an invalid one counts in the join limit, as on /join; a
     # logged-in facilitator's control page is not held up by guessers on the same address.
     signed_in = kind == FACILITATOR and current_user.is_authenticated
-    if not signed_in and not join_failure_allowed(count=False):
-        raise _refuse(_l("Too many attempts. Wait a minute and try again."), "rate_limited")
     row = store.one("SELECT * FROM workshops WHERE code = ?", (code,))
+    if not signed_in and not join_code_answered(row is not None):
+        raise _refuse(_l("Too many attempts. Wait a minute and try again."), "rate_limited")
     if row is None:
-        join_failure_allowed(count=True)
         raise _refuse(_l("There is no workshop with this code. Check the code."), "bad_code")
     if kind == PARTICIPANT:
         token = auth.get("token") or request.cookies.get(PARTICIPANT_COOKIE + code)
@@ -163,6 +169,51 @@ def _actor() -> Actor | None:
     return Actor(**data) if data else None
 
 
+def _login_session(actor: Actor, auth: Any) -> str | None:
+    """The hash of the login session a facilitator's browser connected with (None for
+    an API token, a board, a table or a phone): its end ends this socket too."""
+    if actor.kind != FACILITATOR or auth.get("token") is not None:
+        return None
+    session_id = getattr(current_user, "session_id", None)
+    return hash_token(session_id) if session_id else None
+
+
+def _login_holds() -> bool:
+    """Whether this socket's login session still exists (checked on every act and sync:
+    a logout in another process cannot disconnect this socket itself)."""
+    login = session.get("login")
+    if not login:
+        return True
+    return current_store().one("SELECT 1 FROM user_sessions WHERE id = ?", (login,)) is not None
+
+
+def _logged_out() -> dict[str, Any]:
+    """Refuse, and disconnect this socket once the refusal has gone out."""
+    socketio = current_app.extensions["socketio"]
+    sid = request.sid
+
+    def later() -> None:
+        socketio.sleep(0.2)
+        socketio.server.disconnect(sid, namespace="/")
+
+    socketio.start_background_task(later)
+    return refusal(ActionError("login", _l("Please log in again.")))
+
+
+def close_login_sockets(store: Store, session_hashes: list[str]) -> None:
+    """Disconnect every socket opened under these (ended) login sessions."""
+    marks = ",".join("?" * len(session_hashes))
+    rows = store.all(
+        f"SELECT sid FROM presence WHERE login_session IN ({marks})", tuple(session_hashes)
+    )
+    server = current_app.extensions["socketio"].server
+    for sid in sorted({r["sid"] for r in rows}):
+        try:
+            server.disconnect(sid, namespace="/")
+        except Exception:  # one broken connection must not keep the others open
+            log.exception("could not disconnect %s", sid)
+
+
 def _screen_language() -> Any:
     """Messages in the language this socket's screen was opened in (set at connect)."""
     return force_locale(locale_of(session.get("lang", "nl")))
@@ -195,6 +246,8 @@ def register(socketio: SocketIO) -> None:
         actor, lang, participant = _authenticate(store, auth)
         session["actor"] = actor.__dict__
         session["lang"] = lang
+        login = _login_session(actor, auth)
+        session["login"] = login
         rooms = {
             BOARD: [room_board(actor.workshop_id)],
             FACILITATOR: [room_control(actor.workshop_id)],
@@ -207,7 +260,7 @@ def register(socketio: SocketIO) -> None:
             join_room(room)
         audience = table_screens.audience(actor.table) if actor.table else actor.kind
         participants.connected(
-            store, request.sid, actor.workshop_id, audience, actor.participant_id
+            store, request.sid, actor.workshop_id, audience, actor.participant_id, login
         )
         current_app.extensions["facilitator.pusher"].schedule(
             actor.workshop_id, Changes(board=True, control=True)
@@ -231,6 +284,8 @@ def register(socketio: SocketIO) -> None:
         with _screen_language():
             if actor is None:
                 return refusal(ActionError("bad_auth", _l("Please reload the page.")))
+            if not _login_holds():
+                return _logged_out()
             return current_app.extensions["facilitator.dispatcher"].dispatch(actor, envelope)
 
     @socketio.on("sync")
@@ -242,7 +297,18 @@ def register(socketio: SocketIO) -> None:
             if not _sync_limiter().hit(request.sid):
                 slow = _l("Slow down a little, then try again.")
                 return refusal(ActionError("rate_limited", slow))
+            if not _login_holds():
+                return _logged_out()
             return sync_payload(current_store(), actor)
+
+    @socketio.on("people")
+    def on_people(_: Any = None) -> dict[str, Any]:
+        actor = _actor()
+        with _screen_language():
+            if not _sync_limiter().hit(request.sid):
+                slow = _l("Slow down a little, then try again.")
+                return refusal(ActionError("rate_limited", slow))
+            return people_payload(current_store(), actor)
 
     @socketio.on_error_default
     def on_error(exc: Exception) -> dict[str, Any] | bool:
@@ -284,3 +350,26 @@ def sync_payload(store: Store, actor: Actor | None) -> dict[str, Any]:
             out["phone"] = views.phone()
             out["me"] = views.me(participant or {})
     return out
+
+
+def people_payload(store: Store, actor: Actor | None) -> dict[str, Any]:
+    """The named participants, for a phone whose current activity offers a choice of
+    colleagues (its phone view carries `people_rev`); asked for when that changes."""
+    if actor is None or actor.kind != PARTICIPANT:
+        return refusal(ActionError("bad_auth", _l("Please reload the page.")))
+    row = store.one("SELECT * FROM workshops WHERE id = ?", (actor.workshop_id,))
+    if row is None or not store.one(
+        "SELECT 1 FROM participants WHERE id = ? AND workshop_id = ? AND token_hash = ?",
+        (actor.participant_id, actor.workshop_id, actor.token_hash),
+    ):
+        return refusal(ActionError("gone", _l("Please join the workshop again.")))
+    with force_locale(locale_of(row["language"])):
+        item = Views(store, dict(row)).phone()["item"]
+    view = item["view"] if item else None
+    if not isinstance(view, dict) or "people_rev" not in view:
+        return refusal(not_allowed())
+    return {
+        "ok": True,
+        "rev": view["people_rev"],
+        "people": participants.named(store, actor.workshop_id),
+    }

@@ -110,14 +110,21 @@ def clear_presence(store: Store) -> None:
 
 
 def connected(
-    store: Store, sid: str, workshop_id: int, audience: str, participant_id: int | None
+    store: Store,
+    sid: str,
+    workshop_id: int,
+    audience: str,
+    participant_id: int | None,
+    login_session: str | None = None,
 ) -> None:
+    """A socket connected; `login_session` is the hash of a facilitator's login session,
+    so that its end disconnects this socket (auth.end_session)."""
     now = iso(utcnow())
     with store.write() as db:
         db.execute(
             "INSERT OR REPLACE INTO presence (sid, process, workshop_id, participant_id, audience,"
-            " connected_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (sid, PROCESS_ID, workshop_id, participant_id, audience, now),
+            " connected_at, login_session) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (sid, PROCESS_ID, workshop_id, participant_id, audience, now, login_session),
         )
         if participant_id:
             db.execute(
@@ -184,3 +191,28 @@ def join_phone(
         Actor(GUEST, workshop["id"]), envelope, {"token_hash": hash_token(token)}
     )
     return token, ack
+
+
+def named(q: Any, workshop_id: int) -> list[dict[str, Any]]:
+    """Everyone here who joined with a name, to choose a colleague from (by name)."""
+    return [
+        dict(r)
+        for r in q.all(
+            "SELECT id, name FROM participants WHERE workshop_id = ? AND name IS NOT NULL"
+            " ORDER BY name COLLATE NOCASE, id",
+            (workshop_id,),
+        )
+    ]
+
+
+def named_rev(q: Any, workshop_id: int) -> str:
+    """Changes whenever `named` does: a join adds a higher id (ids are never reused), a
+    removal lowers the count. Phone views carry this instead of the list itself, which
+    they ask for (the socket's `people`) only when it changed: every name in every push
+    to every phone was O(N^2) bytes per push (issue 12, item 7)."""
+    row = q.one(
+        "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS top FROM participants"
+        " WHERE workshop_id = ? AND name IS NOT NULL",
+        (workshop_id,),
+    )
+    return f"{row['n']}-{row['top']}"

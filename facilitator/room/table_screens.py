@@ -30,16 +30,20 @@ MAX_TABLE = 40  # as many as the most groups an item can have
 MAC_CHARS = 22  # 132 bits of the HMAC-SHA256, url-safe
 
 
-def _mac(secret: str, workshop_id: int, number: int) -> str:
+def _mac(secret: str, workshop: dict[str, Any], number: int) -> str:
     # A key of its own, so a table mac can never stand in for a session signature.
     key = hmac.new(secret.encode(), b"facilitator table screen", hashlib.sha256).digest()
-    digest = hmac.new(key, f"{workshop_id}:{number}".encode(), hashlib.sha256).digest()
+    # The workshop's table_key is '' until its links are renewed (links.renew): then every
+    # earlier table link of it stops working.
+    renewed = workshop.get("table_key") or ""
+    message = f"{workshop['id']}:{number}" + (f":{renewed}" if renewed else "")
+    digest = hmac.new(key, message.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode()[:MAC_CHARS]
 
 
 def token_for(secret: str, workshop: dict[str, Any], number: int) -> str:
     """The table link's token; `secret` is the app's SECRET_KEY."""
-    return f"{workshop['code']}-{number}-{_mac(secret, workshop['id'], number)}"
+    return f"{workshop['code']}-{number}-{_mac(secret, workshop, number)}"
 
 
 def token(workshop: dict[str, Any], number: int) -> str:
@@ -64,7 +68,7 @@ def lookup(store: Store, raw: Any) -> tuple[dict[str, Any], int] | None:
     if row is None:
         return None
     workshop = dict(row)
-    expected = _mac(current_app.config["SECRET_KEY"], workshop["id"], number)
+    expected = _mac(current_app.config["SECRET_KEY"], workshop, number)
     if not hmac.compare_digest(expected.encode(), mac.encode()):
         return None
     return workshop, number
@@ -88,6 +92,16 @@ def connected(store: Store, workshop_id: int) -> list[int]:
         (workshop_id, *_AUDIENCES),
     )
     return sorted(int(r["audience"].split(":", 1)[1]) for r in rows)
+
+
+def screens(q: Any, workshop_id: int) -> list[str]:
+    """Inside an action: the socket ids of this workshop's board and table screens."""
+    rows = q.all(
+        "SELECT sid FROM presence WHERE workshop_id = ?"
+        " AND (audience = 'board' OR (audience >= ? AND audience < ?))",
+        (workshop_id, *_AUDIENCES),
+    )
+    return [r["sid"] for r in rows]
 
 
 def any_connected(q: Any, workshop_id: int) -> bool:

@@ -13,6 +13,7 @@ from facilitator.activities import registry as activity_registry
 from facilitator.db import Store, dumps, iso, utcnow
 from facilitator.i18n import LANGUAGES  # noqa: F401  (workshops.LANGUAGES is used by the API)
 from facilitator.live.actions import FACILITATOR, ActionSet, Context
+from facilitator.room import closing
 from facilitator.room.agenda import choices, preset
 from facilitator.room.items import TITLE_MAX
 from facilitator.schema import Bool, Text
@@ -126,10 +127,13 @@ def open_workshop(ctx: Context, data: dict[str, Any]) -> None:
 
 @actions("workshop.close", roles=(FACILITATOR,))
 def close_workshop(ctx: Context, data: dict[str, Any]) -> None:
+    # retention_from: the first close not yet purged ('' once purged); a reopen keeps it.
     ctx.execute(
-        "UPDATE workshops SET status = 'closed', closed_at = ? WHERE id = ?",
-        (ctx.now_iso, ctx.workshop["id"]),
+        "UPDATE workshops SET status = 'closed', closed_at = ?,"
+        " retention_from = COALESCE(NULLIF(retention_from, ''), ?) WHERE id = ?",
+        (ctx.now_iso, ctx.now_iso, ctx.workshop["id"]),
     )
+    closing.unlink_authors(ctx.db, ctx.workshop["id"])
     _everyone(ctx)
 
 

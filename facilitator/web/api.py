@@ -15,7 +15,7 @@ from facilitator.db import Store, current_store, utcnow
 from facilitator.live.screens import ViewContext
 from facilitator.room import links, participants, workshops
 from facilitator.room.items import agenda_of
-from facilitator.security import limiter
+from facilitator.security import join_code_answered, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -135,17 +135,14 @@ def export(store: Store, workshop: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/join")
-# Failed joins (unknown, closed, locked codes) count as on the join page: no guessing here.
-@limiter.limit(
-    lambda: current_app.config["RATELIMIT_JOIN"],
-    exempt_when=_limits_off,
-    deduct_when=lambda response: response.status_code == 404,
-)
 @limiter.limit(lambda: current_app.config["RATELIMIT_JOIN_FLOOD"], exempt_when=_limits_off)
 def join() -> Any:
     """Join as a participant without a browser (kiosks, load tests): returns the token."""
     body = _json_body()
     workshop = workshops.by_code(current_store(), str(body.get("code", "")))
+    # Failed codes count in the one join limit of the pages and the socket (item 14).
+    if not join_code_answered(workshop is not None):
+        return error(429, "rate_limited", _("Too many attempts. Wait a minute and try again."))
     if workshop is not None:
         g.workshop_language = workshop["language"]
     refusal = participants.join_refusal(workshop)

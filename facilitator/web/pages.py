@@ -33,7 +33,7 @@ from facilitator.room import archive, links, participants, workshops
 from facilitator.room.agenda import choices as agenda_choices
 from facilitator.room.items import TITLE_MAX
 from facilitator.room.workshops import by_code
-from facilitator.security import JOIN_FAILURES, limiter, same_site_path
+from facilitator.security import join_code_answered, limiter, same_site_path
 
 bp = Blueprint("pages", __name__)
 
@@ -43,10 +43,6 @@ def _owned_workshop(code: str) -> dict[str, Any]:
     if workshop is None or not current_user.may_run(workshop):
         abort(404)
     return workshop
-
-
-def _join_limit() -> str:
-    return current_app.config["RATELIMIT_JOIN"]
 
 
 def _join_flood_limit() -> str:
@@ -314,24 +310,17 @@ def board(token: str) -> Any:
     )
 
 
-def _failed(response: Response) -> bool:
-    # Only unknown, closed or locked codes count: that is what guessing looks like.
-    # A room of 200 phones behind one venue NAT address must still all get in.
-    return response.status_code == 404
-
-
-# One count of failed codes per address over every route that tells a valid join code
-# from an invalid one (issue 12, item 14): guessing on /w/<code>/qr.svg or
-# /w/<code>/phone used to be free.
-join_failures = limiter.shared_limit(
-    _join_limit, scope=JOIN_FAILURES, exempt_when=_limits_on, deduct_when=_failed
-)
+def _answer_lookup(workshop: dict[str, Any] | None) -> None:
+    """Refuse (429) when this address may not learn whether the code it tried is valid:
+    one count over every route that tells codes apart (security.join_code_answered)."""
+    if not join_code_answered(workshop is not None):
+        abort(429)
 
 
 @bp.route("/w/<code>/qr.svg")
-@join_failures
 def qr(code: str) -> Any:
     workshop = by_code(current_store(), code)
+    _answer_lookup(workshop)
     if workshop is None:
         abort(404)
     buffer = io.BytesIO()
@@ -354,13 +343,13 @@ def _participant_cookie(code: str) -> str:
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@join_failures
 def join() -> Any:
     error = None
     code = ""
     if request.method == "POST":
         code = workshops.normalise_code(request.form.get("code", ""))
         workshop = by_code(current_store(), code)
+        _answer_lookup(workshop)
         refusal = participants.join_refusal(workshop)
         if refusal is None:
             return redirect(url_for("pages.join_code", code=code))
@@ -369,11 +358,11 @@ def join() -> Any:
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
-@join_failures
 @limiter.limit(_join_flood_limit, methods=["POST"], exempt_when=_limits_on)
 def join_code(code: str) -> Any:
     code = workshops.normalise_code(code)
     workshop = by_code(current_store(), code)
+    _answer_lookup(workshop)
     if workshop is not None:
         g.workshop_language = workshop["language"]
         known = participants.by_token(
@@ -419,10 +408,10 @@ def join_code(code: str) -> Any:
 
 
 @bp.route("/w/<code>/phone")
-@join_failures
 def phone(code: str) -> Any:
     code = workshops.normalise_code(code)
     workshop = by_code(current_store(), code)
+    _answer_lookup(workshop)
     if workshop is None:
         abort(404)
     g.workshop_language = workshop["language"]

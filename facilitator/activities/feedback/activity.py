@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from facilitator.activities.feedback import store
 from facilitator.errors import ActionError, not_found
 from facilitator.live.actions import FACILITATOR, PARTICIPANT, ActionSet, Context
+from facilitator.room import participants
 from facilitator.schema import Bool, Choice, Int, Text
 
 KIND = "feedback"
@@ -183,12 +184,9 @@ def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def phone(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    colleagues = v.all(
-        "SELECT id, name FROM participants WHERE workshop_id = ? AND name IS NOT NULL"
-        " ORDER BY name COLLATE NOCASE",
-        (v.workshop["id"],),
-    )
-    return {**_structure(), "colleagues": colleagues}
+    # The colleagues to choose from are asked for by the phone when `people_rev` changes
+    # (participants.named_rev), not sent to every phone in every push.
+    return {**_structure(), "people_rev": participants.named_rev(v, v.workshop["id"])}
 
 
 def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str, Any]]:

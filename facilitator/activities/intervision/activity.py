@@ -57,6 +57,12 @@ AGENDAS = {
 }
 
 CLIENT_STRINGS = {
+    # Every phone says whether the facilitator may read what the groups share.
+    "reads_on": _l("The facilitator may read what your group shares (never private notes)."),
+    "reads_off": _l("The facilitator does not read what your group writes."),
+    "joined_late": _l(
+        "You joined this group during the round: you see what is written from now on."
+    ),
     "case_holder": _l("Case-holder"),
     "process_guide": _l("Process guide"),
     "note_taker": _l("Note-taker"),
@@ -267,10 +273,16 @@ def settings(ctx: Context, data: dict[str, Any]) -> None:
     """Whether the facilitator may read the groups' content, and whether phases move on
     by themselves when their time is up. Both off by default."""
     current = json.loads(ctx.workshop["settings"] or "{}")
+    before = st.settings(ctx.workshop)
+    # Turning reading on applies from this moment: what the groups wrote before stays
+    # theirs (issue 12, item 10). Turned off and on again, the moment moves on.
+    since = before["content_since"] if before["content_visible"] else ctx.now_iso
     current["intervision"] = {
         "content_visible": data["content_visible"],
         "auto_advance": data["auto_advance"],
     }
+    if data["content_visible"]:
+        current["intervision"]["content_since"] = since
     ctx.execute(
         "UPDATE workshops SET settings = ? WHERE id = ?", (dumps(current), ctx.workshop["id"])
     )

@@ -124,10 +124,15 @@ def new_group(ctx: Context, item: dict[str, Any], number: int) -> int:
     return cur.lastrowid
 
 
-def _add_member(ctx: Context, group_id: int, item_id: int, participant_id: int) -> None:
+def _add_member(
+    ctx: Context, group_id: int, item_id: int, participant_id: int, since: str | None = None
+) -> None:
+    """`since`: the moment someone joins a group that has started; they see what is
+    written from then on, not the group's history (issue 12, item 10)."""
     ctx.execute(
-        "INSERT INTO intervision_members (group_id, item_id, participant_id) VALUES (?, ?, ?)",
-        (group_id, item_id, participant_id),
+        "INSERT INTO intervision_members (group_id, item_id, participant_id, visible_from)"
+        " VALUES (?, ?, ?, ?)",
+        (group_id, item_id, participant_id, since),
     )
     # The first member guides until someone else takes the role; a guide may rotate.
     ctx.execute(
@@ -237,7 +242,11 @@ def assign(ctx: Context, data: dict[str, Any]) -> None:
             raise ActionError("not_found", _l("That group does not exist."))
     _leave(ctx, item["id"], data["participant_id"])
     if target is not None:
-        _add_member(ctx, target["id"], item["id"], data["participant_id"])
+        # Moved into a round under way (a latecomer; or the facilitator, joined as a
+        # participant, putting themselves in): what the group said before stays with the
+        # people who were there. Refusing the move would leave a latecomer outside.
+        since = ctx.now_iso if _group_started(ctx, target) else None
+        _add_member(ctx, target["id"], item["id"], data["participant_id"], since)
         touch(ctx, target, content=False, board=True)
     ctx.changes.phones = True
 

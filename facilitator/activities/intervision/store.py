@@ -161,6 +161,8 @@ def settings(workshop: dict[str, Any]) -> dict[str, Any]:
     return {
         "content_visible": bool(raw.get("content_visible", False)),
         "auto_advance": bool(raw.get("auto_advance", False)),
+        # When the facilitator was allowed to read: only what is written after that.
+        "content_since": raw.get("content_since") if raw.get("content_visible") else None,
     }
 
 
@@ -193,3 +195,10 @@ def resolve_method(q: Any, ref: str, user_id: int | None) -> dict[str, Any] | No
 def m002_takeaway_agreement(db: sqlite_utils.Database) -> None:
     # A kept takeaway becomes the case-holder's agreement (issue 4, closing).
     db.execute("ALTER TABLE intervision_takeaways ADD COLUMN agreement_id INTEGER")
+
+
+@migrations()
+def m010_member_visible_from(db: sqlite_utils.Database) -> None:
+    # Issue 12, item 10: someone moved into a group that has started sees only what is
+    # written from then on (NULL: a member from the start).
+    db.execute("ALTER TABLE intervision_members ADD COLUMN visible_from TEXT")

@@ -81,6 +81,8 @@ def phone(v: Any, item: dict[str, Any]) -> dict[str, Any]:
     choose = item["config"].get("grouping") == "choose"
     return {
         "choose": choose,
+        # Every phone says whether the facilitator may read what the group shares.
+        "facilitator_reads": st.settings(v.workshop)["content_visible"],
         "groups": [
             {
                 "id": g["id"],
@@ -138,15 +140,22 @@ def _entry(
 
 
 def _content(
-    v: Any, group: dict[str, Any], rows: list[dict], names: dict, pid: int | None, size: int
+    v: Any, group: dict[str, Any], rows: list[dict], names: dict, pid: int | None, size: int,
+    since: str | None = None,
 ) -> dict:
+    """What a reader sees of a group; with `since`, only what was written after it (a
+    member moved in mid-round, a facilitator allowed to read from some moment on)."""
     lang = _lang(v)
-    case = next((c for c in rows if c["id"] == group["case_id"]), None)
-    takeaway = _public_takeaway(v, group)
     # The case vote is like the room's votes: counts show once the case is chosen or
     # everyone has voted, so the first votes don't steer the rest.
     voters = sum(c["votes"] for c in rows if c["kind"] == "case")
     votes_open = group["case_id"] is not None or (size > 0 and voters >= size)
+    if since is not None:
+        rows = [c for c in rows if c["created_at"] > since]
+    case = next((c for c in rows if c["id"] == group["case_id"]), None)
+    takeaway = _public_takeaway(v, group)
+    if takeaway is not None and since is not None and takeaway["updated_at"] <= since:
+        takeaway = None
     return {
         "case": case["text"] if case else None,
         "contributions": [
@@ -174,7 +183,9 @@ def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
         if settings["content_visible"]:
             names = {m["id"]: m["name"] for m in people}
             # The facilitator reads what the group shares, never private notes or drafts.
-            summary["content"] = _content(v, g, rows[g["id"]], names, None, len(people))
+            summary["content"] = _content(
+                v, g, rows[g["id"]], names, None, len(people), settings["content_since"]
+            )
         out_groups.append(summary)
     in_groups = {m["id"] for people in members.values() for m in people}
     everyone = v.all(
@@ -280,18 +291,29 @@ def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str
         g for g in _groups(v, item) if any(m["id"] in wanted for m in members.get(g["id"], []))
     ]
     rows = _contributions(v, [g["id"] for g in groups])
+    since = {
+        r["participant_id"]: r["visible_from"]
+        for r in v.all(
+            "SELECT participant_id, visible_from FROM intervision_members"
+            " WHERE item_id = ? AND visible_from IS NOT NULL",
+            (item["id"],),
+        )
+    }
     out: dict[int, dict[str, Any]] = {pid: {"group": None} for pid in ids}
     for g in groups:
         people = members.get(g["id"], [])
         names = {m["id"]: m["name"] for m in people}
         for m in people:
             if m["id"] in wanted:
-                out[m["id"]] = _member_view(v, g, people, rows[g["id"]], names, m["id"])
+                out[m["id"]] = _member_view(
+                    v, g, people, rows[g["id"]], names, m["id"], since.get(m["id"])
+                )
     return out
 
 
 def _member_view(
-    v: Any, g: dict[str, Any], people: list[dict], rows: list[dict], names: dict, pid: int
+    v: Any, g: dict[str, Any], people: list[dict], rows: list[dict], names: dict, pid: int,
+    since: str | None = None,
 ) -> dict[str, Any]:
     lang = _lang(v)
     role = st.role_of(g, pid)
@@ -344,7 +366,8 @@ def _member_view(
             "takeaway_phase": (phase["takeaway"] and g["state"] != "ready") or g["state"] == "done",
             "next_phase": method_library.text(nxt["title"], lang) if nxt else None,
             "auto": st.settings(v.workshop)["auto_advance"],
-            **_content(v, g, rows, names, pid, len(people)),
+            **_content(v, g, rows, names, pid, len(people), since),
+            "joined_late": since is not None,
             "my_vote": vote["contribution_id"] if vote else None,
             "notes": note["text"] if note else "",
             "my_takeaway": mine,

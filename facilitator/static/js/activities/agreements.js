@@ -1,5 +1,6 @@
 // Agreements: propose on a phone, confirm or decline when named; the board shows them as
 // they are made; the facilitator edits, merges, withdraws.
+import { known, people } from "../core/people.js";
 import { press, sendForm } from "../core/send.js";
 import { el, fromTemplate, keyed } from "../core/dom.js";
 import { scoped } from "../core/strings.js";
@@ -122,12 +123,24 @@ export const phone = {
     root.append(fromTemplate("agreements-phone"));
     mountForm(root.querySelector("[data-slot=form]"), ctx, "ag-phone");
     // Someone may have joined since this view: refresh the names when choosing.
-    root.querySelector("[data-part=new]").addEventListener("toggle", () => ctx.live.sync());
+    root.querySelector("[data-part=new]").addEventListener("toggle", () => this.fill(root, ctx));
+  },
+  /** The names to choose from, asked for when they changed (core/people.js). */
+  async fill(root, ctx) {
+    const rev = this.rev;
+    const colleagues = await people(ctx.live, rev);
+    if (!colleagues || rev !== this.rev) return;
+    fillPeople(root.querySelector("[data-form=agreement]"), ctx, colleagues, this.today);
   },
   update(root, view, ctx) {
     const me = ctx.me || {};
     const pending = new Set(me.to_answer || []);
-    fillPeople(root.querySelector("[data-form=agreement]"), ctx, view.colleagues, view.today);
+    this.rev = view.people_rev;
+    this.today = view.today;
+    const form = root.querySelector("[data-form=agreement]");
+    form.elements.due_date.min = view.today;
+    // The names once, then again when choosing: a join does not make every phone ask.
+    if (!form.dataset.people || known(this.rev)) this.fill(root, ctx);
     const toAnswer = view.agreements.filter((a) => pending.has(a.id));
     root.querySelector("[data-part=answer]").hidden = toAnswer.length === 0;
     keyed(

@@ -1,5 +1,6 @@
 // Feedback practice (4G): the phone gives and receives; the board shows the shape,
 // counts, and team feedback the facilitator chose to show (never names).
+import { known, people } from "../core/people.js";
 import { press, sendForm } from "../core/send.js";
 import { el, fromTemplate, keyed } from "../core/dom.js";
 import { scoped, t } from "../core/strings.js";
@@ -29,11 +30,29 @@ function replyLine(ctx, reply, own) {
 }
 
 export const phone = {
+  /** The colleagues to choose from, asked for when they changed (core/people.js). */
+  async fill(root, ctx) {
+    const rev = this.rev;
+    const colleagues = await people(ctx.live, rev);
+    const select = root.querySelector("[data-form=give] select");
+    if (!colleagues || !select || rev !== this.rev) return;
+    const mine = ctx.me && ctx.me.self_id;
+    const key = JSON.stringify([mine, colleagues]);
+    if (select.dataset.people === key) return;
+    const chosen = select.value;
+    select.dataset.people = key;
+    select.replaceChildren(
+      el("option", { value: "0", text: S("team") }),
+      ...colleagues.filter((c) => c.id !== mine).map((c) => el("option", { value: String(c.id), text: c.name })),
+    );
+    select.value = chosen || "0";
+    if (!select.value) select.value = "0";
+  },
   mount(root, ctx) {
     root.append(fromTemplate("feedback-phone"));
     const form = root.querySelector("[data-form=give]");
     // Someone may have joined since this view: refresh the names when choosing.
-    form.elements.to_id.addEventListener("focus", () => ctx.live.sync());
+    form.elements.to_id.addEventListener("focus", () => this.fill(root, ctx));
     const f = form.elements;
     sendForm(
       form,
@@ -53,19 +72,11 @@ export const phone = {
   update(root, view, ctx) {
     const ex = root.querySelector("[data-list=example]");
     if (!ex.children.length) ex.replaceChildren(...fourG(ctx, view.example).children);
+    this.rev = view.people_rev;
     const select = root.querySelector("[data-form=give] select");
-    const key = JSON.stringify(view.colleagues);
-    if (select.dataset.people !== key) {
-      const chosen = select.value;
-      select.dataset.people = key;
-      const mine = ctx.me && ctx.me.self_id;
-      select.replaceChildren(
-        el("option", { value: "0", text: S("team") }),
-        ...view.colleagues.filter((c) => c.id !== mine).map((c) => el("option", { value: String(c.id), text: c.name })),
-      );
-      select.value = chosen || "0";
-      if (!select.value) select.value = "0";
-    }
+    // The names once, then again when choosing (focus): a join does not make every
+    // phone ask at once.
+    if (!select.dataset.people || known(this.rev)) this.fill(root, ctx);
     const me = ctx.me || {};
     const received = me.received || [];
     const sent = me.sent || [];

@@ -127,6 +127,7 @@ export const phone = {
   update(root, view, ctx) {
     const mine = (ctx.me && ctx.me.group) || null;
     root._group = mine;
+    $("[data-field=reads]", root).textContent = s(view.facilitator_reads ? "reads_on" : "reads_off");
     $("[data-part=nogroup]", root).hidden = Boolean(mine);
     $("[data-part=group]", root).hidden = !mine;
     if (!mine) {
@@ -167,6 +168,9 @@ function renderGroup(root, g, ctx) {
     next_label: g.next_phase ? s("next", { title: g.next_phase }) : s("finish"),
     contribute_label: s(`kind_${g.contribution}`),
   });
+  const late = $("[data-part=joined_late]", root);
+  late.hidden = !g.joined_late;
+  late.textContent = g.joined_late ? s("joined_late") : "";
   const section = $("[data-part=group]", root);
   section.dataset.phase = String(g.phase.index);
   section.dataset.state = g.timer.state;

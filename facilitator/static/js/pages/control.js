@@ -83,6 +83,11 @@ function toggleTimer() {
 
 $("#open").addEventListener("click", () => press(ctx, "workshop.open"));
 $("#close").addEventListener("click", () => press(ctx, "workshop.close"));
+// New board and table links: the page reloads to show the new board link.
+$("#renew-links").addEventListener("click", async (e) => {
+  const ack = await press(ctx, "workshop.renew_links", {}, e.currentTarget);
+  if (ack && ack.ok) window.location.reload();
+});
 $("#lock").addEventListener("click", () =>
   press(ctx, "workshop.lock", { locked: !(current && current.workshop.locked) }),
 );
