@@ -193,6 +193,7 @@ sendForm($("#agenda-add"), ctx, (form) => {
 
 sendForm($("#template-save"), ctx, (form) => ["agenda.save_template", { name: form.elements.name.value }], {
   draft: "",
+  okText: texts.templateSaved,
   after: () => {},
 });
 
