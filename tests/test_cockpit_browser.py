@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import requests
 from a11y_states import (
     collect_submitted,
     game_revealed,
@@ -22,7 +23,16 @@ from a11y_states import (
     vote_open,
     vote_revealed,
 )
-from a11y_support import Room, Workshop, context, room, settle, wait_live
+from a11y_support import (
+    Room,
+    Workshop,
+    blocking_violations,
+    context,
+    report,
+    room,
+    settle,
+    wait_live,
+)
 from playwright.sync_api import expect
 from support import screenshot
 
@@ -204,11 +214,16 @@ def test_build_a_four_item_agenda_from_welcome_only_and_run_it(browser: Any, roo
         titles = page.locator("#agenda button")
         expect(titles).to_have_text(["Welkom", "Stippen plakken", "Afspraken maken", "Aanspreken",
                                      "Per ongeluk"], timeout=WAIT)
+        # The open editor passes the same audit as the rest of the page.
+        violations = blocking_violations(page)
+        assert not violations, report(violations)
 
         # Remove the mistake (the dialog asks, by name), move feedback up, rename the vote.
         page.get_by_role("button", name="Verwijderen: Per ongeluk").click()
         expect(page.locator("#confirm")).to_be_visible()
         expect(page.locator("#confirm-title")).to_have_text("“Per ongeluk” van de agenda halen?")
+        violations = blocking_violations(page)  # and so does the open dialog
+        assert not violations, report(violations)
         page.locator("#confirm-yes").click()
         expect(titles).to_have_count(4, timeout=WAIT)
         page.get_by_role("button", name="Omhoog: Aanspreken").click()
@@ -378,6 +393,9 @@ def test_closing_asks_says_what_happens_and_reads_coherently(browser: Any, room:
     try:
         phone.goto(room.url + f"/w/{ws.code}/phone")
         expect(phone.locator("#activity-title")).to_have_text("Werkvorm welcome", timeout=WAIT)
+        board = ctx.new_page()
+        board.goto(ws.info["board_url"])
+        expect(board.locator("#activity-title")).to_have_text("Werkvorm welcome", timeout=WAIT)
         page.goto(room.url + ws.path("control_url"))
         wait_live(page, "Werkvorm welcome")
         expect(page.locator("#lock-state")).to_have_text("open voor nieuwe deelnemers")
@@ -404,6 +422,12 @@ def test_closing_asks_says_what_happens_and_reads_coherently(browser: Any, room:
         expect(page.locator("#close")).to_be_disabled()
         expect(phone.locator("#closed")).to_be_visible(timeout=WAIT)
         expect(phone.locator("#closed")).to_contain_text("Bedankt voor je deelname")
+        expect(board.locator("#closed")).to_be_visible(timeout=WAIT)
+        expect(board.locator("#closed")).to_contain_text("Deze sessie is gesloten.")
+        # No new joins.
+        response = requests.post(room.url + "/api/v1/join", json={
+            "code": ws.code, "name": "Laatkomer", "anonymous": False}, timeout=10)
+        assert response.status_code != 201 and response.json()["error"]["code"] == "closed"
     finally:
         phone_ctx.close()
         ctx.close()
