@@ -286,7 +286,8 @@ def cancel(page: Any, reasons: list[str]) -> None:
 def test_leaving_work_in_progress_asks_and_idle_does_not(browser: Any, room: Room) -> None:
     ws, people = full_room(room, "dilemma_vote")
     vote = ws.item_id
-    after = ws.act("agenda.add", {"kind": "welcome", "title": "Pauze"})["result"]["item_id"]
+    after = ws.act("agenda.add", {"kind": "welcome", "title": "Pauze",
+                                  "position": 2})["result"]["item_id"]  # right after the vote
     ctx = context(browser, room, "nl", **LAPTOP)
     page = ctx.new_page()
     page.add_init_script(COUNT_DIALOGS)
