@@ -43,6 +43,9 @@ LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 WAIT = 20_000
 PEOPLE = 60
+# A long title (they are, in the room) that takes two lines at the top of the control page.
+TITLE = ("Werkconferentie Wijkteam Noord en Zuid: dilemma's in de wijkzorg, de jeugdhulp en"
+         " de Wmo-toegang")
 # Every control that moves the room on, whatever the activity: the agenda's steps and the timer.
 ALWAYS = ["#prev", "#next", "#timer-form button[type=submit]"]
 
@@ -73,7 +76,7 @@ def situation(n: int) -> str:
 def full_room(room: Room, kind: str) -> tuple[Workshop, list[Any]]:
     """A workshop on `kind` with 60 joined people (3 of them with sockets, to act) and, for
     dilemma activities, 40 prepared dilemmas."""
-    ws = room.workshop(kind, "nl", title="Werkconferentie Wijkteam Noord: dilemma's in de wijkzorg")
+    ws = room.workshop(kind, "nl", title=TITLE)
     for title in ("Nieuwe afspraken", "Afsluiting en evaluatie"):  # an agenda after this one
         ws.act("agenda.add", {"kind": "welcome", "title": title})
     people = [ws.participant(ws.join(long_name(n))) for n in range(3)]
