@@ -26,7 +26,15 @@ from facilitator.live.pusher import Pusher
 from facilitator.live.socket_context import App, SocketAwareSessionInterface
 from facilitator.migrations import migrate
 from facilitator.report import settings as report_settings
-from facilitator.room import agenda, archive, links, participants, timer, workshops
+from facilitator.room import (
+    agenda,
+    agenda_templates,
+    archive,
+    links,
+    participants,
+    timer,
+    workshops,
+)
 from facilitator.security import init_security
 
 socketio = SocketIO()
@@ -78,8 +86,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["facilitator.pusher"] = pusher
     app.extensions["facilitator.dispatcher"] = Dispatcher(
         store,
-        [workshops.actions, archive.actions, agenda.actions, timer.actions, participants.actions,
-         links.actions, report_settings.actions]
+        [workshops.actions, archive.actions, agenda.actions, agenda_templates.actions,
+         timer.actions, participants.actions, links.actions, report_settings.actions]
         + [a.actions for a in ACTIVITIES],
         on_commit=pusher.schedule,
         rate=app.config["ACTION_RATE"],

@@ -283,6 +283,25 @@ def m011_retention_from(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m030_agenda_templates(db: sqlite_utils.Database) -> None:
+    # A facilitator's own agendas (issue 15, point 2): kinds, titles and settings as JSON,
+    # never content; deleted with the user.
+    run_script(
+        db,
+        """
+        CREATE TABLE agenda_templates (
+            id INTEGER PRIMARY KEY,
+            owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            items TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (owner_id, name)
+        )
+        """,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 

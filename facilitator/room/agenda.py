@@ -1,6 +1,7 @@
 """The agenda: ready-made agendas for a new workshop, and the agenda.* actions that move
-the room and add or rename items. Reading and saving one item is in `items`, which
-the activities use."""
+the room and build it (add at any place, rename, move, remove). Reading and saving one
+item is in `items`, which the activities use; a facilitator's own agenda templates are
+in `agenda_templates`."""
 
 from __future__ import annotations
 
@@ -36,6 +37,20 @@ def preset(key: str) -> list[tuple[str, Any]]:
 
 actions = ActionSet()
 
+ITEMS_MAX = 30
+# Config keys that hold where an item's work stands, not how it is set up: a template or a
+# duplicated workshop starts them afresh (the activity's defaults).
+RUNTIME_KEYS = frozenset({"state", "revealed", "dilemma_id", "open", "show_texts"})
+
+
+def reusable_config(activity: Any, config: dict[str, Any]) -> dict[str, Any]:
+    """An item's settings without its progress, for a template or a duplicate: only the
+    keys the activity's default config has, with RUNTIME_KEYS reset to their defaults."""
+    defaults = activity.default_config()
+    return {
+        key: (default if key in RUNTIME_KEYS else config.get(key, default))
+        for key, default in defaults.items()
+    }
 
 
 def _positions(ctx: Context) -> list[int]:
@@ -81,18 +96,27 @@ def prev_item(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     return _step(ctx, -1)
 
 
+def _renumber(ctx: Context, ids: list[int]) -> None:
+    for position, item_id in enumerate(ids):
+        ctx.execute("UPDATE agenda_items SET position = ? WHERE id = ?", (position, item_id))
+
+
 @actions(
     "agenda.add",
     roles=(FACILITATOR,),
-    schema={"kind": Text(max_len=32), "title": Text(max_len=TITLE_MAX, required=False)},
+    schema={
+        "kind": Text(max_len=32),
+        "title": Text(max_len=TITLE_MAX, required=False),
+        "position": Int(min=0, max=ITEMS_MAX, required=False),
+    },
 )
 def add_item(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     activity = registry().get(data["kind"])
     if activity is None:
         raise ActionError("invalid", _l("That is not one of the choices."))
-    count = len(_positions(ctx))
-    if count >= 30:
-        raise ActionError("invalid", _l("At most %(max)s items."), max=30)
+    ids = _positions(ctx)
+    if len(ids) >= ITEMS_MAX:
+        raise ActionError("invalid", _l("At most %(max)s items."), max=ITEMS_MAX)
     # The default title is shown to the room: in the workshop's language, not the actor's.
     with force_locale(ctx.workshop["language"]):
         title = data["title"] or str(activity.title)
@@ -101,15 +125,69 @@ def add_item(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         " VALUES (?, ?, ?, ?, ?)",
         (
             ctx.workshop["id"],
-            count,
+            len(ids),
             activity.kind,
             title,
             dumps(activity.default_config()),
         ),
     )
+    position = data.get("position")
+    if position is not None and position < len(ids):
+        ids.insert(position, cur.lastrowid)
+        _renumber(ctx, ids)
     # Board and phones show "step N of TOTAL": their views changed too.
     ctx.changes.board = ctx.changes.control = ctx.changes.phones = True
     return {"item_id": cur.lastrowid}
+
+
+@actions(
+    "agenda.move",
+    roles=(FACILITATOR,),
+    schema={"item_id": Int(min=1), "position": Int(min=0, max=ITEMS_MAX)},
+)
+def move_item(ctx: Context, data: dict[str, Any]) -> None:
+    item = item_of(ctx, data["item_id"])
+    ids = [i for i in _positions(ctx) if i != item["id"]]
+    ids.insert(min(data["position"], len(ids)), item["id"])
+    _renumber(ctx, ids)
+    ctx.changes.everything()
+
+
+def _holds_content(ctx: Context, item_id: int) -> bool:
+    """Whether any table that belongs to agenda items has rows of this one. Read from the
+    schema's foreign keys, so an activity added later is covered without naming it."""
+    tables = ctx.all("SELECT name FROM sqlite_master WHERE type = 'table'")
+    for table in (t["name"] for t in tables):
+        keys = ctx.all("SELECT * FROM pragma_foreign_key_list(?)", (table,))
+        for key in keys:
+            if key["table"] != "agenda_items":
+                continue
+            row = ctx.one(f'SELECT 1 FROM "{table}" WHERE "{key["from"]}" = ? LIMIT 1', (item_id,))
+            if row is not None:
+                return True
+    return False
+
+
+@actions("agenda.remove", roles=(FACILITATOR,), schema={"item_id": Int(min=1)})
+def remove_item(ctx: Context, data: dict[str, Any]) -> None:
+    item = item_of(ctx, data["item_id"])
+    ids = _positions(ctx)
+    if len(ids) == 1:
+        raise ActionError("invalid", _l("An agenda keeps at least one item."))
+    # Removing would delete what people wrote in it (ON DELETE CASCADE): refuse instead.
+    if _holds_content(ctx, item["id"]):
+        raise ActionError(
+            "has_content",
+            _l("This item already holds what people contributed; it cannot be removed."),
+        )
+    index = ids.index(item["id"])
+    ids.remove(item["id"])
+    if ctx.workshop["current_item_id"] == item["id"]:
+        # The room moves to the item that takes its place (or the one before the last).
+        _go(ctx, ids[min(index, len(ids) - 1)])
+    ctx.execute("DELETE FROM agenda_items WHERE id = ?", (item["id"],))
+    _renumber(ctx, ids)
+    ctx.changes.everything()
 
 
 @actions(

@@ -1,5 +1,6 @@
-"""Workshops: creation, lookup by code, and the lifecycle actions (open, close, lock,
-rename). The agenda and its actions are in `agenda`."""
+"""Workshops: creation (from a ready-made agenda, an own template, or as a duplicate of
+another workshop), lookup by code, and the lifecycle actions (open, close, lock, rename).
+The agenda and its actions are in `agenda`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from facilitator.i18n import LANGUAGES  # noqa: F401  (workshops.LANGUAGES is us
 from facilitator.live.actions import FACILITATOR, ActionSet, Context
 from facilitator.room import closing
 from facilitator.room.agenda import choices, preset
+from facilitator.room.agenda_templates import items_of as agenda_items
 from facilitator.room.items import TITLE_MAX
 from facilitator.schema import Bool, Text
 
@@ -34,10 +36,16 @@ def normalise_code(raw: str) -> str:
 
 
 def check_new(
-    title: Any, language: Any, agenda: Any, team_id: Any, team_ids: set[int]
+    title: Any,
+    language: Any,
+    agenda: Any,
+    team_id: Any,
+    team_ids: set[int],
+    own_agendas: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Validate a new workshop's fields (the form and the API): the cleaned fields, and
-    per field a message in the current language for what is wrong."""
+    per field a message in the current language for what is wrong. `own_agendas` are the
+    keys of the user's own templates, allowed besides the ready-made agendas."""
     errors: dict[str, str] = {}
     title = " ".join(title.split()) if isinstance(title, str) else ""
     if not title:
@@ -46,7 +54,7 @@ def check_new(
         errors["title"] = _("Too long: at most %(max)s characters.", max=TITLE_MAX)
     if language not in LANGUAGES:
         errors["language"] = _("That is not one of the choices.")
-    if agenda not in dict(choices()):
+    if agenda not in dict(choices()) and agenda not in own_agendas:
         errors["agenda"] = _("That is not one of the choices.")
     if team_id is not None and team_id not in team_ids:
         errors["team"] = _("That is not one of the choices.")
@@ -61,10 +69,12 @@ def create_workshop(
     language: str = "nl",
     team_id: int | None = None,
     agenda: str = "welcome",
+    items: list[tuple[Any, ...]] | None = None,
 ) -> dict[str, Any]:
-    """Create a draft workshop with a ready-made agenda; returns the workshop row."""
+    """Create a draft workshop with a ready-made agenda, or with `items` ((kind, title,
+    config) each: an own template or a duplicate); returns the workshop row."""
     kinds = activity_registry()
-    items = preset(agenda)
+    items = preset(agenda) if items is None else items
     now = iso(utcnow())
     with store.write() as db:
         for _ in range(20):
@@ -103,6 +113,22 @@ def create_workshop(
             ),
         )
     return dict(store.one("SELECT * FROM workshops WHERE id = ?", (workshop_id,)))
+
+
+def duplicate(store: Store, workshop: dict[str, Any], owner_id: int) -> dict[str, Any]:
+    """A new draft workshop with this one's agenda and settings (language, team, the items'
+    settings) but none of its content or participants: next month's meeting, the next
+    group. Its title says it is a copy until the facilitator renames it."""
+    with force_locale(workshop["language"]):
+        title = _("%(title)s (copy)", title=workshop["title"])
+    title = title if len(title) <= TITLE_MAX else workshop["title"]
+    items = [(i["kind"], i["title"], i["config"]) for i in agenda_items(store, workshop["id"])]
+    copy = create_workshop(
+        store, owner_id, title, workshop["language"], workshop["team_id"], "duplicate", items
+    )
+    # Workshop-wide settings (e.g. intervision's) travel too; the lock and status do not.
+    store.run("UPDATE workshops SET settings = ? WHERE id = ?", (workshop["settings"], copy["id"]))
+    return {**copy, "settings": workshop["settings"]}
 
 
 def by_code(store: Store, code: str) -> dict[str, Any] | None:

@@ -13,6 +13,8 @@ from facilitator.security import limiter
 from facilitator.web.api import _api_limit, _limits_off, error, token_required
 
 bp = Blueprint("api_agreements", __name__, url_prefix="/api/v1")
+# An id SQLite can hold: a larger one in the path is a 404, not an OverflowError (a 500).
+ID_MAX = 2**63 - 1
 
 
 def _refused(err: access.AccessError) -> Any:
@@ -65,7 +67,7 @@ def agreements_ics() -> Any:
     )
 
 
-@bp.get("/agreements/<int:agreement_id>")
+@bp.get(f"/agreements/<int(max={ID_MAX}):agreement_id>")
 @token_required
 @limiter.limit(_api_limit, exempt_when=_limits_off)
 def get_agreement(agreement_id: int) -> Any:
@@ -79,7 +81,7 @@ def get_agreement(agreement_id: int) -> Any:
     ]})
 
 
-@bp.patch("/agreements/<int:agreement_id>")
+@bp.patch(f"/agreements/<int(max={ID_MAX}):agreement_id>")
 @token_required
 @limiter.limit(_api_limit, exempt_when=_limits_off)
 def patch_agreement(agreement_id: int) -> Any:

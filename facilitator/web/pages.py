@@ -25,11 +25,12 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from facilitator import auth
+from facilitator.activities import ACTIVITIES
 from facilitator.db import current_store
 from facilitator.i18n import LANGUAGES
 from facilitator.live.actions import FACILITATOR, Actor
 from facilitator.live.sockets import PARTICIPANT_COOKIE
-from facilitator.room import archive, links, participants, workshops
+from facilitator.room import agenda_templates, archive, links, participants, workshops
 from facilitator.room.agenda import choices as agenda_choices
 from facilitator.room.items import TITLE_MAX
 from facilitator.room.workshops import by_code
@@ -257,7 +258,9 @@ def workshop_delete(code: str) -> Any:
 def workshop_new() -> Any:
     if not current_user.may_facilitate:
         abort(403)
-    teams = auth.teams_of(current_store(), current_user)
+    store = current_store()
+    teams = auth.teams_of(store, current_user)
+    own = agenda_templates.choices(store, current_user.id)
     errors: dict[str, str] = {}
     form = request.form
     if request.method == "POST":
@@ -268,14 +271,18 @@ def workshop_new() -> Any:
             form.get("agenda", "welcome"),
             int(team_raw) if team_raw.isdigit() else None,
             {t["id"] for t in teams},
+            {key for key, _name in own},
         )
         if not errors:
-            workshop = workshops.create_workshop(current_store(), current_user.id, **fields)
+            # An own template's items, or None for a ready-made agenda.
+            items = agenda_templates.items(store, current_user.id, fields["agenda"])
+            workshop = workshops.create_workshop(store, current_user.id, **fields, items=items)
             return redirect(url_for("pages.control", code=workshop["code"]))
     return render_template(
         "workshop_new.html",
         teams=teams,
         agendas=agenda_choices(),
+        own_agendas=own,
         errors=errors,
         form=form,
         title_max=TITLE_MAX,
@@ -289,10 +296,22 @@ def control(code: str) -> Any:
     return render_template(
         "control.html",
         workshop=workshop,
+        activity_choices=[(a.kind, str(a.title)) for a in ACTIVITIES],
+        title_max=TITLE_MAX,
         join_url=links.join_url(workshop["code"]),
         board_url=links.board_url(workshop),
         public_base=links.public_base(),
     )
+
+
+@bp.route("/w/<code>/duplicate", methods=["POST"])
+@login_required
+def duplicate(code: str) -> Any:
+    """A copy of the workshop's agenda and settings, without content or participants; the
+    copy's control page opens (CSRF checked like every form)."""
+    workshop = _owned_workshop(code)
+    copy = workshops.duplicate(current_store(), workshop, current_user.id)
+    return redirect(url_for("pages.control", code=copy["code"]))
 
 
 @bp.route("/board/<token>")

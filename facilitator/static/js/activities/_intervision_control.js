@@ -6,6 +6,12 @@ import { t } from "../core/strings.js";
 import { autoSync, clock, groupName, phaseOf, s, secondsLeft } from "./_intervision_common.js";
 
 export const control = {
+  // Work in progress for the control page's "leave this item?" question: a group whose
+  // phase runs or is paused.
+  busy(view) {
+    const started = (view.groups || []).some((g) => ["running", "paused"].includes(g.timer && g.timer.state));
+    return started ? ["groups"] : [];
+  },
   mount(root, ctx) {
     root.append(fromTemplate("intervision-control"));
     root._asked = new Set();

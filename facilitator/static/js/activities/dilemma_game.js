@@ -250,6 +250,10 @@ export const phone = {
 };
 
 export const control = {
+  // Work in progress for the control page's "leave this item?" question.
+  busy(view) {
+    return view.round && view.round.state === "open" ? ["round"] : [];
+  },
   mount(root, ctx) {
     root.append(fromTemplate("dilemma_game-control"));
     for (const button of root.querySelectorAll("[data-do]")) {
@@ -268,6 +272,13 @@ export const control = {
   },
   update(root, view, ctx) {
     showStage(root, view, ctx);
+    // The list to choose from folds away once a dilemma is on stage (once per change), so
+    // the round's controls and the dilemma stay in the first screen.
+    const staged = view.dilemma ? view.dilemma.id : null;
+    if (root._staged !== staged) {
+      $("[data-box=candidates]", root).open = staged === null;
+      root._staged = staged;
+    }
     const mode = $("[name=mode]", root);
     $("[name=argument_approval]", root).checked = Boolean(view.argument_approval);
     // A slider fits two options; for more, it runs between the two poles chosen here.

@@ -81,6 +81,10 @@ export const phone = {
 };
 
 export const control = {
+  // Work in progress for the control page's "leave this item?" question.
+  busy(view) {
+    return view.state === "open" ? ["vote"] : [];
+  },
   mount(root, ctx) {
     root.append(fromTemplate("dilemma_vote-control"));
     const form = $("[data-form=configure]", root);
@@ -114,6 +118,11 @@ export const control = {
       form.elements.organisational_out.checked = view.organisational_out;
     }
     for (const field of form.elements) field.disabled = view.state !== "ready";
+    // The settings matter before voting opens; afterwards they fold away (once per change).
+    if (root._state !== view.state) {
+      $("[data-box=settings]", root).open = view.state === "ready";
+      root._state = view.state;
+    }
     $("[data-do=open]", root).disabled = view.revealed || view.state === "open";
     $("[data-do=close]", root).disabled = view.state !== "open";
     $("[data-do=reveal]", root).disabled = view.revealed;
