@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import re
+from datetime import date, timedelta
 from typing import Any
 
 import docx
@@ -367,3 +368,52 @@ def test_the_phone_says_where_a_shown_name_appears(app: Any, store: Any):
     hint = re.search(rf'id="{box.group(1)}">([^<]+)<', page).group(1)
     assert "op het scherm in de zaal en in het verslag" in html.unescape(hint)
     assert "anoniem" in hint
+
+
+def test_expected_dilemmas_and_the_management_list_are_in_every_format(app: Any,
+                                                                        conference: Any):
+    """What the managers expected beside what was brought, the organisational dilemmas
+    for management with their owner and answer, and a recommendation's owner and
+    priority: in the summary of every format, never the name of who expected what."""
+    c = conference
+    store = c.store
+    wid = c.workshop["id"]
+    manager = store.one("SELECT id FROM users WHERE email = 'teamleider@example.nl'")
+    with c.app.test_request_context():
+        boss = model_actor(c, manager["id"])
+        c.ok(boss, "dilemma.expect", situation="Een cliënt weigert hulp maar is in gevaar")
+        c.ok(boss, "dilemma.expect", situation="Een collega deelt gegevens via WhatsApp")
+        first, second = store.all("SELECT id FROM dilemma_expected WHERE workshop_id = ?"
+                                  " ORDER BY id", (wid,))
+        brought = store.one("SELECT id, number FROM dilemmas WHERE workshop_id = ? AND"
+                            " approved = 1 AND merged_into IS NULL"
+                            " ORDER BY id LIMIT 1", (wid,))
+        c.ok(c.fac, "dilemma.expect_sort", expected_id=first["id"], matched_id=brought["id"],
+             category="content")
+        organisational = store.one("SELECT id FROM dilemmas WHERE workshop_id = ? AND"
+                                   " category = 'organisational' AND approved = 1 AND"
+                                   " merged_into IS NULL ORDER BY id LIMIT 1",
+                                   (wid,))
+        c.ok(c.fac, "dilemma_harvest.management", dilemma_id=organisational["id"],
+             owner="De directeur zorg", answer="Een vast aanspreekpunt voor de wijk")
+        recommendation = store.one("SELECT id FROM dilemma_recommendations"
+                                   " WHERE workshop_id = ? ORDER BY id LIMIT 1", (wid,))
+        c.ok(c.fac, "dilemma_harvest.assign", recommendation_id=recommendation["id"],
+             owner="", owner_kind="management", priority="high",
+             due_date=(date.today() + timedelta(days=60)).isoformat())
+    formats = _formats(_client(app, "fac@example.nl"), c.workshop["code"])
+    for name in TEXT_FORMATS:
+        flat = _flat(formats[name])
+        for fact in ("Verwacht en ingebracht", "Een cliënt weigert hulp maar is in gevaar",
+                     "Verwacht, niet ingebracht", "Een collega deelt gegevens via WhatsApp",
+                     "Ingebracht, niet verwacht", "Voor het management", "De directeur zorg",
+                     "Een vast aanspreekpunt voor de wijk", "hoog"):
+            assert fact in flat, (name, fact)
+        assert flat.index("Samenvatting") < flat.index("Verwacht en ingebracht"), name
+        assert "teamleider@example.nl" not in flat, name
+
+
+def model_actor(c: Any, user_id: int) -> Any:
+    from facilitator.live.actions import MANAGER, Actor
+
+    return Actor(MANAGER, c.workshop["id"], user_id=user_id)

@@ -238,8 +238,8 @@ def summary(src: Source) -> Section:
             hidden), role="note"))
     section.add(personal_note(personal))
     section.add(Items(_("Programme"), [i["title"] for i in src.agenda], numbered=True))
-    section.add(*chosen(src), *discussed(src), values(src), *needs(src),
-                *recommendations(src))
+    section.add(*expected(src), *chosen(src), *discussed(src), values(src), *needs(src),
+                *management(src), *recommendations(src))
     return section
 
 
@@ -325,8 +325,9 @@ def recommendations(src: Source) -> list[Any]:
             r = r if isinstance(r, dict) else {"text": r}
             # Owner, priority and date: read when the harvest's export carries them.
             rows.append({"dilemma": f"#{h['dilemma']['number']}", "text": r.get("text", ""),
-                         "who": src.person(str(r.get("owner") or "")),
-                         "priority": str(r.get("priority_label") or r.get("priority") or ""),
+                         "who": src.person(str(r.get("owner_label") or r.get("owner") or ""),
+                                           r.get("owner_kind") == "person"),
+                         "priority": priority_label(r.get("priority")),
                          "date": format_day(r["due_date"]) if r.get("due_date") else ""})
     if not rows:
         return []
@@ -335,6 +336,57 @@ def recommendations(src: Source) -> list[Any]:
         if any(r[key] for r in rows):  # a column only when some recommendation has it
             columns.append((key, label))
     return [Table(_("Recommendations"), columns, rows)]
+
+
+def priority_label(key: Any) -> str:
+    labels = {"high": _("high"), "medium": _("medium"), "low": _("low")}
+    return labels.get(key, str(key or ""))
+
+
+def _harvest_part(src: Source, key: str) -> Any:
+    """One part of the (first) harvest's export: the organisational dilemmas for
+    management, or what the managers expected."""
+    for _item, content in src.of_kind("dilemma_harvest"):
+        if content.get(key):
+            return content[key]
+    return None
+
+
+def management(src: Source) -> list[Any]:
+    """The organisational dilemmas "for management": who answers each, and the answer
+    proposed in the room."""
+    shown = {d["id"] for d in src.dilemmas()}
+    rows = [{"dilemma": f"#{m['dilemma']['number']}", "text": short(m["dilemma"]["situation"]),
+             "who": src.person(m.get("owner") or ""), "note": m.get("answer") or ""}
+            for m in _harvest_part(src, "management") or [] if m["dilemma"]["id"] in shown]
+    if not rows:
+        return []
+    return [Table(_("For management"), [("dilemma", "#"), ("text", _("Dilemma")),
+                                        ("who", _("Owner")), ("note", _("Proposed answer"))],
+                  rows)]
+
+
+def expected(src: Source) -> list[Any]:
+    """What the managers expected beside what the professionals brought (never who
+    expected what)."""
+    comparison = _harvest_part(src, "expected")
+    if not comparison or not comparison.get("expected"):
+        return []
+    shown = {d["id"] for d in src.dilemmas()}
+    both = [{"dilemma": f"#{pair['dilemma']['number']}",
+             "text": short(pair["expected"]["situation"])}
+            for pair in comparison["expected_brought"] if pair["dilemma"]["id"] in shown]
+    blocks: list[Any] = []
+    if both:
+        blocks.append(Table(_("Expected and brought"),
+                            [("dilemma", "#"), ("text", _("Expected by management"))], both))
+    if comparison["expected_only"]:
+        blocks.append(Items(_("Expected, not brought"),
+                            [short(e["situation"]) for e in comparison["expected_only"]]))
+    brought = [ref(d) for d in comparison["brought_only"] if d["id"] in shown]
+    if brought:
+        blocks.append(Items(_("Brought, not expected"), brought))
+    return blocks
 
 
 def dilemmas_section(src: Source) -> Section | None:
