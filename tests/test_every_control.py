@@ -45,6 +45,10 @@ SCAN = r"""() => {
   const body = document.querySelector("#activity-body");
   const seen = (el) => el.checkVisibility() && !el.closest("[hidden], [inert]");
   for (const old of document.querySelectorAll("[data-walk]")) delete old.dataset.walk;
+  // How to find it again after a push rebuilt it: by its key where it has one.
+  const find = (el) => el.dataset.key ? `[data-key="${CSS.escape(el.dataset.key)}"]`
+    : el.dataset.form ? `form[data-form="${CSS.escape(el.dataset.form)}"]`
+    : `[data-walk="${el.dataset.walk}"]`;
   const out = [];
   let n = 0;
   // What a person opens to see more (a folded "propose an agreement").
@@ -58,14 +62,14 @@ SCAN = r"""() => {
     if (!send || send.disabled || !seen(send)) continue;
     form.dataset.walk = String(++n);
     const name = form.dataset.form || send.textContent.trim();
-    out.push({kind: "form", walk: n, name});
+    out.push({kind: "form", walk: n, name, selector: find(form)});
   }
   for (const button of body.querySelectorAll("button[type=button]")) {
     if (!seen(button) || button.disabled || button.closest("form")) continue;
     button.dataset.walk = String(++n);
     // One of each kind of control: "rate-4-cold" and "rate-7-cold" are the same control.
     const label = button.dataset.key || button.dataset.do || button.textContent.trim();
-    out.push({kind: "button", walk: n, name: label.replace(/\d+/g, "#")});
+    out.push({kind: "button", walk: n, name: label.replace(/\d+/g, "#"), selector: find(button)});
   }
   return out;
 }"""
@@ -77,8 +81,8 @@ QUIET = """() => window.facilitatorLive.socket.connected
 
 # Fills a form the way a person would: text in every text field (within its maxlength),
 # a date in the future, the first real choice of every list and radio group.
-FILL = """([walk, text]) => {
-  const form = document.querySelector(`[data-walk="${walk}"]`);
+FILL = """([selector, text]) => {
+  const form = document.querySelector(selector);
   const fields = form.querySelectorAll("textarea, input, select");
   for (const f of fields) {
     if (!f.checkVisibility() || f.disabled) continue;
@@ -151,10 +155,10 @@ class Walker:
 
     def use(self, control: dict[str, Any], what: str) -> None:
         before = self.events()
-        target = self.page.locator(f"[data-walk='{control['walk']}']")
+        target = self.page.locator(control["selector"]).first
         press = target
         if control["kind"] == "form":
-            self.page.evaluate(FILL, [control["walk"],
+            self.page.evaluate(FILL, [control["selector"],
                                       f"{what}: typed by {WALKER}, once, "
                                       "https://intranet.example.nl/werkinstructies/melden"])
             press = target.locator("button[type=submit], button:not([type])").first
@@ -211,6 +215,7 @@ def facilitator_token(module_facilitator_token: str) -> str:
 
 def join(browser: Any, room: Room) -> Page:
     page = browser.new_context(**PHONE).new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # "Withdraw your dilemma?": yes
     page.goto(f"{room.server.url}/j/{room.code}")
     page.fill("#name", WALKER)
     page.click("button[type=submit]:not([name=anonymous])")
