@@ -128,7 +128,7 @@ def client_strings() -> dict[str, str]:
         "online": _("Connected"),
         "offline": _("No connection. What you send is kept and sent when the connection is back."),
         "pending": _("Waiting to send: %(n)s"),
-        "saved": _("Sent"),
+        "saved": _("Saved"),
         "time_up": _("Time is up"),
         "two_minutes": _("Two minutes left"),
         "paused": _("paused"),

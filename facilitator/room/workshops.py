@@ -12,13 +12,13 @@ from flask_babel import gettext as _
 
 from facilitator.activities import registry as activity_registry
 from facilitator.db import Store, dumps, iso, utcnow
-from facilitator.i18n import LANGUAGES  # noqa: F401  (workshops.LANGUAGES is used by the API)
+from facilitator.i18n import LANGUAGES  # workshops.LANGUAGES is used by the API too
 from facilitator.live.actions import FACILITATOR, ActionSet, Context
 from facilitator.room import closing
 from facilitator.room.agenda import choices, preset
 from facilitator.room.agenda_templates import items_of as agenda_items
 from facilitator.room.items import TITLE_MAX
-from facilitator.schema import Bool, Text
+from facilitator.schema import Bool, Choice, Text
 
 # No 0/O, 1/I/L: codes are read off a beamer and typed on small keyboards.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -174,4 +174,13 @@ def lock_workshop(ctx: Context, data: dict[str, Any]) -> None:
 @actions("workshop.rename", roles=(FACILITATOR,), schema={"title": Text(max_len=TITLE_MAX)})
 def rename_workshop(ctx: Context, data: dict[str, Any]) -> None:
     ctx.execute("UPDATE workshops SET title = ? WHERE id = ?", (data["title"], ctx.workshop["id"]))
+    _everyone(ctx)
+
+
+@actions("workshop.language", roles=(FACILITATOR,), schema={"language": Choice(LANGUAGES)})
+def set_language(ctx: Context, data: dict[str, Any]) -> None:
+    """The room's language, any time: the board, the tables and every phone follow (they
+    load their page again in it); what people typed stays as typed."""
+    ctx.execute("UPDATE workshops SET language = ? WHERE id = ?",
+                (data["language"], ctx.workshop["id"]))
     _everyone(ctx)

@@ -28,10 +28,21 @@ export function startPage({ screen, auth, outboxKey, onView, quiet = false, onEr
     clearTimeout(box._hide);
     box._hide = setTimeout(() => (box.hidden = true), 8000);
   };
+  // The board, tables and phones speak the room's language: when the facilitator changes
+  // it, they load their page again in it (drafts and the outbox survive a reload). The
+  // control page speaks its user's own language.
+  const follow = (name, view) => {
+    const lang = view && view.workshop && view.workshop.language;
+    if (screen !== "control" && lang && lang !== document.documentElement.lang) {
+      window.location.reload();
+      return;
+    }
+    onView(name, view);
+  };
   const live = new Live({
     auth,
     outboxKey,
-    onView,
+    onView: follow,
     onStatus: (state, pending) => {
       const parts = quiet && state === "online" ? [] : [t(state)];
       if (pending && !quiet) parts.push(t("pending", { n: pending }));

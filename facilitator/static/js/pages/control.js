@@ -219,6 +219,8 @@ function renderPeople(view) {
 
 function render(view) {
   current = view;
+  const language = $("#room-language");
+  if (document.activeElement !== language) language.value = view.workshop.language;
   const w = view.workshop;
   $("#status").textContent = t(`status_${w.status}`);
   // A closed workshop takes no one in, whatever the lock says: say that, not "open for joins".
@@ -248,6 +250,10 @@ function toggleTimer() {
 }
 
 $("#open").addEventListener("click", (e) => press(ctx, "workshop.open", {}, e.currentTarget));
+// The board, tables and phones switch to it; this page keeps its user's language.
+$("#room-language").addEventListener("change", (e) =>
+  press(ctx, "workshop.language", { language: e.currentTarget.value }),
+);
 $("#close").addEventListener("click", (e) => closeWorkshop(e.currentTarget));
 // New board and table links: the page reloads to show the new board link.
 $("#renew-links").addEventListener("click", async (e) => {

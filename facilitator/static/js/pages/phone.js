@@ -26,6 +26,9 @@ const { timer, stage } = startPage({
     render();
   },
   onError: (error) => {
+    // A closed workshop says so in its own card; the same words in the error line too
+    // would say it twice.
+    if (error.code === "closed") return true;
     if (error.code !== "gone") return false;
     window.location.assign(`/j/${encodeURIComponent(code)}`);
     return true;
