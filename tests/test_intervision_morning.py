@@ -103,3 +103,34 @@ def test_a_group_with_a_case_always_keeps_a_guide(app, store) -> None:
     _ok(app, fac, "intervision.role", group_id=group_id, role="process_guide",
         participant_id=other.participant_id)
     assert _group(store, group_id)["guide_id"] == other.participant_id
+
+
+def test_the_case_holders_due_date_comes_back_with_the_takeaway(app, store) -> None:
+    """Issue 18: the date set on "wat ik ga doen" was empty after a save and a reload."""
+    from datetime import date, timedelta
+
+    ws, fac, group_id, guide, actors, cases = _case_round(app, store)
+    _ok(app, guide, "intervision.choose_case", group_id=group_id, contribution_id=cases[0])
+    holder = next(a for a in actors
+                  if a.participant_id == _group(store, group_id)["case_holder_id"])
+    guide = next(a for a in actors if a.participant_id == _group(store, group_id)["guide_id"])
+    for _ in range(20):  # on to the phase where the case-holder writes what they will do
+        view = _member_view(store, ws["id"], holder.participant_id)
+        if view["takeaway_phase"]:
+            break
+        _ok(app, guide, "intervision.advance", group_id=group_id,
+            from_phase=view["phase"]["index"])
+    assert view["takeaway_phase"]
+    due = (date.today() + timedelta(days=10)).isoformat()
+    _ok(app, holder, "intervision.takeaway", group_id=group_id, text="Ik bel de huisarts",
+        kept=True, manager_visible=False, due_date=due)
+    # What a reload shows (the phone's own view), and what the review and report read.
+    mine = _member_view(store, ws["id"], holder.participant_id)["my_takeaway"]
+    assert mine["text"] == "Ik bel de huisarts" and mine["due_date"] == due
+    (agreement,) = store.all("SELECT due_date FROM agreements WHERE workshop_id = ?"
+                             " AND source = 'intervision'", (ws["id"],))
+    assert agreement["due_date"] == due
+    # Not kept: no agreement, so no date either.
+    _ok(app, holder, "intervision.takeaway", group_id=group_id, text="Ik bel de huisarts",
+        kept=False, manager_visible=False, due_date=None)
+    assert _member_view(store, ws["id"], holder.participant_id)["my_takeaway"]["due_date"] is None

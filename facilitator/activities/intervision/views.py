@@ -339,9 +339,11 @@ def _member_view(
     )
     mine = None
     if role == "case_holder":
+        # The date it is checked by lives on the agreement a kept takeaway becomes.
         row = v.one(
-            "SELECT text, kept, manager_visible FROM intervision_takeaways"
-            " WHERE group_id = ? AND participant_id = ?",
+            "SELECT t.text, t.kept, t.manager_visible, a.due_date FROM intervision_takeaways t"
+            " LEFT JOIN agreements a ON a.id = t.agreement_id AND t.kept = 1"
+            " WHERE t.group_id = ? AND t.participant_id = ?",
             (g["id"], pid),
         )
         mine = (

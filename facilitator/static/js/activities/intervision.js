@@ -207,6 +207,7 @@ function renderGroup(root, g, ctx) {
     takeaway.elements.text.value = g.my_takeaway.text;
     takeaway.elements.kept.checked = g.my_takeaway.kept;
     takeaway.elements.manager_visible.checked = g.my_takeaway.manager_visible;
+    takeaway.elements.due_date.value = g.my_takeaway.due_date || "";
   }
   renderContributions(root, g, ctx);
   renderMembers(root, g, ctx);

@@ -1,0 +1,64 @@
+"""The facilitator's agreement cards (issue 18): a declined agreement is struck through,
+but its buttons (edit, withdraw, merge) are not, so they don't look unusable. Real
+server, Debian's Chromium."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from support import PASSWORD, Room
+
+pytestmark = pytest.mark.browser
+
+# Whether the element or one of its ancestors up to the card strikes its text through
+# (text-decoration is drawn through the descendants, but not inherited in their style).
+STRUCK = """(node) => {
+  for (let el = node; el && !el.matches("li[data-id]"); el = el.parentElement) {
+    if (getComputedStyle(el).textDecorationLine.includes("line-through")) return true;
+  }
+  return getComputedStyle(node.closest("li[data-id]")).textDecorationLine.includes("line-through");
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(module_server: Any) -> Any:
+    return module_server
+
+
+@pytest.fixture(scope="module")
+def facilitator_token(module_facilitator_token: str) -> str:
+    return module_facilitator_token
+
+
+def test_a_declined_agreement_is_struck_through_but_its_buttons_are_not(
+        server: Any, facilitator_token: str, clients: Any, browser: Any) -> None:
+    room = Room(server, facilitator_token, clients=clients, title="Teamdag afspraken",
+                agenda="welcome")
+    room.goto("welcome")
+    item = room.add_item("agreements", "Afspraken")
+    room.ok(room.fac, "agenda.goto", item_id=item)
+    ann, bram = room.phone("Ann de Vries"), room.phone("Bram Jansen")
+    agreement = room.ok(ann, "agreements.propose", owner_id=ann.participant_id,
+                        what="We sluiten elk overleg af met een actiepunt",
+                        with_ids=[bram.participant_id], check_how="", manager_visible=True,
+                        due_date=(date.today() + timedelta(days=14)).isoformat()
+                        )["result"]["agreement_id"]
+    room.ok(bram, "agreements.decline", agreement_id=agreement, reason="Niet haalbaar")
+
+    control = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    control.goto(server.url + "/login")
+    control.fill("#email", "fac@example.nl")
+    control.fill("#password", PASSWORD)
+    control.click("button[type=submit].primary")
+    control.goto(room.ws["control_url"])
+    card = control.locator(f"[data-list=agreements] li[data-id='{agreement}']")
+    expect(card).to_have_class("card status-declined", timeout=15_000)
+    assert card.locator("p").first.evaluate(STRUCK)  # the agreement reads as declined
+    buttons = card.locator(".buttons button")
+    assert buttons.count() >= 2
+    for n in range(buttons.count()):
+        assert not buttons.nth(n).evaluate(STRUCK), buttons.nth(n).text_content()
+    control.context.close()
