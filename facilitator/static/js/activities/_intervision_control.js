@@ -137,7 +137,10 @@ function stateText(ctx, g) {
   if (g.timer.state === "done") return s("done");
   if (left === null) return `${s("ready")} · ${s("minutes_n", { n: g.timer.minutes })}`;
   if (g.timer.state === "paused") return `${clock(left)} (${s("paused")})`;
-  return left < 0 ? `${clock(left)} · ${s("stuck", { m: Math.ceil(-left / 60) })}` : clock(left);
+  if (left >= 0) return clock(left);
+  // Whole minutes over only: 15 seconds past the end is not "1 min over".
+  const over = Math.floor(-left / 60);
+  return `${clock(left)} · ${over >= 1 ? s("stuck", { m: over }) : s("over")}`;
 }
 
 function tick(root, ctx) {
