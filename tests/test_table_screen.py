@@ -147,6 +147,15 @@ def test_wrong_links_are_refused(room: Room, server: Any, facilitator_token: str
         assert errors and errors[0]["data"] == {"code": "bad_auth"}, (token, errors)
         # In the workshop's language (Dutch by default).
         assert errors[0]["message"] == "Deze link voor een tafelscherm klopt niet.", errors
+    # A table screen of an English workshop says it in English (issue 18): the page
+    # tells the server its language, which the server can't know for a wrong link.
+    errors = []
+    sio = socketio.Client(reconnection=False)
+    sio.on("connect_error", errors.append)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        sio.connect(server.url, auth={"kind": "table", "token": f"{code}-2-{mac}", "lang": "en"},
+                    transports=["websocket"], wait_timeout=10)
+    assert errors[0]["message"] == "This table screen link is not valid.", errors
     # The page of a wrong link is a friendly, translated 404; the right one opens.
     response = requests.get(f"{server.url}/table/{code}-2-{mac}", timeout=10)
     assert response.status_code == 404

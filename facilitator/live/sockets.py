@@ -243,7 +243,11 @@ def register(socketio: SocketIO) -> None:
         if not _genuine_connect():
             return None
         store = current_store()
-        actor, lang, participant = _authenticate(store, auth)
+        # A refusal comes before we know whose screen this is: it speaks the language the
+        # page was shown in (`auth.lang`, a hint only), not the server's default.
+        hint = auth.get("lang") if isinstance(auth, dict) else None
+        with force_locale(locale_of(hint if isinstance(hint, str) else "nl")):
+            actor, lang, participant = _authenticate(store, auth)
         session["actor"] = actor.__dict__
         session["lang"] = lang
         login = _login_session(actor, auth)

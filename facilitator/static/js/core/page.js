@@ -40,7 +40,8 @@ export function startPage({ screen, auth, outboxKey, onView, quiet = false, onEr
     onView(name, view);
   };
   const live = new Live({
-    auth,
+    // The page's language, for a refused handshake's message (the server can't know it).
+    auth: { ...auth, lang: document.documentElement.lang },
     outboxKey,
     onView: follow,
     onStatus: (state, pending) => {
