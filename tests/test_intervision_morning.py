@@ -134,3 +134,27 @@ def test_the_case_holders_due_date_comes_back_with_the_takeaway(app, store) -> N
     _ok(app, holder, "intervision.takeaway", group_id=group_id, text="Ik bel de huisarts",
         kept=False, manager_visible=False, due_date=None)
     assert _member_view(store, ws["id"], holder.participant_id)["my_takeaway"]["due_date"] is None
+
+
+def test_groups_outside_the_methods_size_are_warned_about_and_may_start(app, store) -> None:
+    """Issue 18: the gossip method (4 to 8 people) started for a group of 3 without a word,
+    and 9 phones in groups of at most 4 became 3 groups of 3 without saying why."""
+    ws, fac, item, actors = _setup(app, store, people=9)
+    _ok(app, fac, "intervision.method_use", item_id=item, method="gossip")
+    made = _ok(app, fac, "intervision.groups_make", item_id=item, size=4)
+    assert made["people"] == 9 and made["sizes"] == [3, 3, 3]
+    groups = _views(store, ws["id"]).control()["item"]["view"]["groups"]
+    assert [(g["size"], g["size_range"], g["size_fits"]) for g in groups] == [
+        (3, {"min": 4, "max": 8}, False)] * 3
+    # Every screen that shows the group knows it (the guide's phone says it before start).
+    guide_id = _group(store, groups[0]["id"])["guide_id"]
+    guide = next(a for a in actors if a.participant_id == guide_id)
+    assert _member_view(store, ws["id"], guide.participant_id)["size_fits"] is False
+    # A warning, not a wall: the guide starts anyway.
+    _ok(app, guide, "intervision.start", group_id=groups[0]["id"])
+    # Within the method's size the warning goes.
+    ws2, fac2, item2, actors2 = _setup(app, store, people=5, email="fac2@example.nl")
+    _ok(app, fac2, "intervision.method_use", item_id=item2, method="gossip")
+    assert _ok(app, fac2, "intervision.groups_make", item_id=item2, size=8)["sizes"] == [5]
+    (group,) = _views(store, ws2["id"]).control()["item"]["view"]["groups"]
+    assert group["size_fits"] is True

@@ -201,7 +201,10 @@ def groups_make(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         _add_member(ctx, ids[index % count], item["id"], pid)
         ctx.changes.add_personal(pid)
     ctx.changes.board = ctx.changes.control = ctx.changes.phones = True
-    return {"groups": ids}
+    # What came of it, so the control page can say why: 9 people in groups of at most 4
+    # are 3 groups of 3.
+    sizes = sorted((len(people[n::count]) for n in range(count)), reverse=True)
+    return {"groups": ids, "people": len(people), "sizes": sizes}
 
 
 @actions("intervision.group_add", roles=(FACILITATOR,), schema={"item_id": Int(min=1)})

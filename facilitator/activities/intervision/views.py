@@ -62,6 +62,10 @@ def _summary(v: Any, group: dict[str, Any], members: list[dict[str, Any]]) -> di
         },
         "timer": phases.timer_view(group, v.now),
         "size": len(members),
+        # The method's group size: a group outside it is warned about, never stopped.
+        "size_range": group["method"]["group_size"],
+        "size_fits": (group["method"]["group_size"]["min"] <= len(members)
+                      <= group["method"]["group_size"]["max"]),
     }
 
 

@@ -1,4 +1,5 @@
 // Shared pieces of the intervision client (not an activity itself).
+import { el } from "../core/dom.js";
 import { scoped } from "../core/strings.js";
 
 export { clock } from "../core/time.js";
@@ -31,4 +32,11 @@ export function phaseOf(ctx, group) {
 
 export function groupName(ctx, group) {
   return s("group_n", { n: group.number });
+}
+
+/** A group outside its method's size, in words (the group may start anyway), or null. */
+export function sizeWarning(g) {
+  if (!g.size_range || g.size_fits !== false) return null;
+  const text = g.size < g.size_range.min ? s("size_small", { min: g.size_range.min }) : s("size_large", { max: g.size_range.max });
+  return el("p", { class: "iv-size-warning", role: "note", text });
 }

@@ -3,7 +3,7 @@
 import { press, sendForm } from "../core/send.js";
 import { $, el, fromTemplate, rebuild } from "../core/dom.js";
 import { t } from "../core/strings.js";
-import { autoSync, clock, groupName, phaseOf, s, secondsLeft } from "./_intervision_common.js";
+import { autoSync, clock, groupName, phaseOf, s, secondsLeft, sizeWarning } from "./_intervision_common.js";
 
 export const control = {
   // Work in progress for the control page's "leave this item?" question: a group whose
@@ -18,9 +18,14 @@ export const control = {
     const act = (op, data) => press(ctx, op, data);
     const item = () => ctx.item.id;
 
-    $("[data-do=groups_make]", root).addEventListener("click", () => {
+    $("[data-do=groups_make]", root).addEventListener("click", async (e) => {
       const size = Number($("[data-form=configure]", root).elements.group_size.value) || 4;
-      act("intervision.groups_make", { item_id: item(), size });
+      const ack = await press(ctx, "intervision.groups_make", { item_id: item(), size }, e.currentTarget);
+      // Say what came of it: fewer or smaller groups than asked for are no surprise then.
+      if (ack && ack.ok) {
+        const { people, sizes } = ack.result;
+        $("[data-field=groups_made]", root).textContent = s("groups_made", { people, size, sizes: sizes.join(", ") });
+      }
     });
     $("[data-do=group_add]", root).addEventListener("click", () => act("intervision.group_add", { item_id: item() }));
 
@@ -186,7 +191,7 @@ function renderGroups(root, view, ctx) {
           "tr",
           { "data-group": String(g.id) },
           el("th", { scope: "row", text: groupName(ctx, g) }),
-          el("td", {}, method),
+          el("td", {}, method, sizeWarning(g)),
           el("td", {}, el("strong", { text: g.phase.title }), el("br"), phaseOf(ctx, g)),
           el("td", { "data-time": String(g.id), class: "iv-time" }),
           el("td", {}, el("ul", { class: "iv-roles" }, ...g.members.map((m) =>

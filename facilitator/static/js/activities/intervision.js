@@ -4,7 +4,7 @@ import { press, sendForm } from "../core/send.js";
 import { $, el, fillFields, fromTemplate, rebuild } from "../core/dom.js";
 import { t } from "../core/strings.js";
 import { TimerView } from "../core/timer.js";
-import { autoSync, groupName, phaseOf, s, secondsLeft, clock } from "./_intervision_common.js";
+import { autoSync, clock, groupName, phaseOf, s, secondsLeft, sizeWarning } from "./_intervision_common.js";
 export { control } from "./_intervision_control.js";
 export { table } from "./_intervision_table.js";
 
@@ -188,6 +188,8 @@ function renderGroup(root, g, ctx) {
   const state = g.timer.state;
   const show = (what, on) => ($(`[data-do=${what}]`, root).hidden = !on);
   show("start", state === "ready");
+  // The guide may start a group outside the method's size, and is told so first.
+  $("[data-slot=size]", root).replaceChildren(...[state === "ready" && sizeWarning(g)].filter(Boolean));
   show("pause", state === "running");
   show("resume", state === "paused");
   show("extend", state === "running" || state === "paused");
