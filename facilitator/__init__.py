@@ -25,7 +25,7 @@ from facilitator.live.actions import Dispatcher
 from facilitator.live.pusher import Pusher
 from facilitator.live.socket_context import App, SocketAwareSessionInterface
 from facilitator.migrations import migrate
-from facilitator.room import agenda, participants, timer, workshops
+from facilitator.room import agenda, board_state, participants, timer, workshops
 from facilitator.security import init_security
 
 socketio = SocketIO()
@@ -77,7 +77,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["facilitator.pusher"] = pusher
     app.extensions["facilitator.dispatcher"] = Dispatcher(
         store,
-        [workshops.actions, agenda.actions, timer.actions, participants.actions]
+        [workshops.actions, agenda.actions, timer.actions, participants.actions,
+         board_state.actions]
         + [a.actions for a in ACTIVITIES],
         on_commit=pusher.schedule,
         rate=app.config["ACTION_RATE"],

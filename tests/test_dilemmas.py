@@ -297,12 +297,14 @@ def test_sort_merge_theme_classify_shows_on_board(room: Room) -> None:
     room.refused(room.fac, "dilemma.classify", {"dilemma_id": named, "category": "other"})
     view = room.board.wait_for("board", lambda v: v["item"]["kind"] == "dilemma_sort" and v[
         "item"]["view"]["totals"]["organisational"] == 1)["view"]["item"]["view"]
-    (group,) = view["groups"]
-    assert group["theme"]["name"] == "Safety"
-    (first,) = group["dilemmas"]
-    assert first["category"] == "content"
-    assert [m["situation"] for m in first["merged"]] == ["Same as the first."]  # both kept
-    assert [d["id"] for d in view["loose"]] == [named]
+    # The board pages its cards by theme (issue 14); the theme goes with each card.
+    first, loose = view["dilemmas"]
+    assert (first["id"], first["theme"], first["category"]) == (anon, "Safety", "content")
+    assert first["merged_count"] == 1
+    assert (loose["id"], loose["theme"]) == (named, None)
+    control = room.fac.wait_for("control", lambda v: v["item"]["kind"] == "dilemma_sort")
+    (kept,) = [d for d in control["view"]["item"]["view"]["dilemmas"] if d["id"] == anon]
+    assert [m["situation"] for m in kept["merged"]] == ["Same as the first."]  # both kept
 
 
 def rnd(view: Any) -> dict[str, Any]:
@@ -457,8 +459,11 @@ def test_harvest_needs_recommendations_and_export(room: Room) -> None:
     view = room.board.wait_for("board", lambda v: v["item"]["kind"] == "dilemma_harvest" and
                                len(v["item"]["view"]["dilemmas"][0]["recommendations"]) == 3)
     (entry,) = view["view"]["item"]["view"]["dilemmas"]  # only the discussed dilemma
-    assert entry["notes"] == "Lively discussion."
+    assert entry["notes"] == ""  # the facilitator's notes are not projected by surprise
     assert entry["needs"] == ["Room to decide without a form."]
+    room.ok(room.fac, "board.notes", {"show": True})
+    view = room.board.wait_for("board", lambda v: v["item"]["view"]["dilemmas"][0]["notes"])
+    assert view["view"]["item"]["view"]["dilemmas"][0]["notes"] == "Lively discussion."
     mine = bea.wait_for("me", lambda v: v["view"].get("needs"))["view"]["view"]["needs"]
     assert mine == [{"dilemma_id": anon, "text": "Room to decide without a form."}]
     exported = [a for a in room.export()["agenda"] if a["kind"] == "dilemma_harvest"][0]

@@ -1,15 +1,17 @@
 // Harvest: needs from phones (anonymous), notes and recommendations by the facilitator.
 import { $, el, fromTemplate, rebuild } from "../core/dom.js";
+import { spotlightButton } from "../core/spotlight.js";
 import { press, sendForm } from "../core/send.js";
 import { t } from "../core/strings.js";
+import { boardCard } from "./_board.js";
 import { dilemmaCard } from "./_dilemmas.js";
 
-function part(ctx, key, items, render) {
+function part(ctx, key, items, render, count = null) {
   return el(
     "section",
     { class: "harvest-part" },
-    el("h4", { text: t(`dilemma_harvest.${key}`) }),
-    items.length ? el("ul", {}, items.map(render)) : el("p", { class: "hint", text: t("dilemma_harvest.nothing_yet") }),
+    el("h4", { text: count === null ? t(`dilemma_harvest.${key}`) : `${t(`dilemma_harvest.${key}`)} (${count})` }),
+    items.length ? el("ul", {}, items.map(render)) : count ? null : el("p", { class: "hint", text: t("dilemma_harvest.nothing_yet") }),
   );
 }
 
@@ -24,10 +26,15 @@ export const board = {
         el(
           "section",
           { class: "harvest" },
-          dilemmaCard(h.dilemma, ctx),
-          part(ctx, "recommendations", h.recommendations, (r) => el("li", { text: r.text || r })),
-          part(ctx, "needs", h.needs, (n) => el("li", { text: n })),
+          boardCard(h.dilemma),
+          // The facilitator's notes only when they chose to project them (board.notes).
           h.notes ? el("p", { class: "harvest-notes" }, el("strong", { text: `${t("dilemma_harvest.notes")}: ` }), h.notes) : null,
+          el(
+            "div",
+            { class: "harvest-parts" },
+            part(ctx, `recommendations`, h.recommendations, (r) => el("li", { text: r }), h.counts.recommendations),
+            part(ctx, "needs", h.needs, (n) => el("li", { text: n }), h.counts.needs),
+          ),
         ),
       ),
     );
@@ -108,8 +115,8 @@ export const control = {
       const promote = (data, key) => el("button", { type: "button", class: "link", "data-key": key, text: t("dilemma_harvest.promote"), onclick: (e) => press(ctx, "dilemma_harvest.promote", data, e.currentTarget) });
       const remove = (data, key) => el("button", { type: "button", class: "link", "data-key": key, text: t("dilemma_collect.delete"), onclick: (e) => press(ctx, "dilemma_harvest.remove", data, e.currentTarget) });
       rebuild(b.lists, [
-        part(ctx, "recommendations", h.recommendations, (r) => el("li", {}, r.text, " ", remove({ recommendation_id: r.id }, `rrm:${r.id}`))),
-        part(ctx, "needs", h.needs, (n) => el("li", {}, n.text, " ", promote({ need_id: n.id }, `np:${n.id}`), remove({ need_id: n.id }, `nrm:${n.id}`))),
+        part(ctx, "recommendations", h.recommendations, (r) => el("li", {}, r.text, " ", remove({ recommendation_id: r.id }, `rrm:${r.id}`), spotlightButton(ctx, "recommendation", r.id))),
+        part(ctx, "needs", h.needs, (n) => el("li", {}, n.text, " ", promote({ need_id: n.id }, `np:${n.id}`), remove({ need_id: n.id }, `nrm:${n.id}`), spotlightButton(ctx, "need", n.id))),
         part(ctx, "arguments", (h.arguments || []).flatMap((g) => g.arguments), (a) => el("li", {}, a.text, " ", promote({ argument_id: a.id }, `ap:${a.id}`))),
       ]);
       return b.section;
