@@ -64,8 +64,8 @@ WALK = """(limit) => {
       const s = getComputedStyle(a);
       if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
       const c = a.getBoundingClientRect();
-      if (r.left < c.left - 1 || r.right > c.right + 1 || r.top < c.top - 1 || r.bottom > c.bottom + 1)
-        return a.className || a.tagName;
+      if (r.left < c.left - 1 || r.right > c.right + 1 ||
+          r.top < c.top - 1 || r.bottom > c.bottom + 1) return a.className || a.tagName;
     }
     return null;
   };
@@ -89,7 +89,8 @@ WALK = """(limit) => {
     if (size < min - 0.01) bad.push(`small ${size.toFixed(1)}px < ${min.toFixed(1)}px: "${what}"`);
     for (const r of rects) {
       if (r.left < -0.5 || r.top < -0.5 || r.right > W + 0.5 || r.bottom > H + 0.5)
-        bad.push(`outside the screen (${Math.round(r.left)},${Math.round(r.top)},${Math.round(r.right)},${Math.round(r.bottom)}): "${what}"`);
+        bad.push(`outside the screen (${[r.left, r.top, r.right, r.bottom].map(Math.round)}):`
+                 + ` "${what}"`);
       const by = clipped(el, r);
       if (by) bad.push(`clipped by ${by}: "${what}"`);
       // Not covered by something drawn over it (the foot, a slide, a neighbour).
@@ -247,7 +248,8 @@ class Conference:
         rnd = self.server.db_rows("SELECT id FROM dilemma_rounds WHERE item_id = ?"
                                   " ORDER BY id DESC LIMIT 1", (item,))[0]["id"]
         self.sql([("INSERT INTO dilemma_choices (round_id, participant_id, option, value)"
-                   " VALUES (?, ?, ?, ?)", (rnd, p, *values(n))) for n, p in enumerate(self.people)])
+                   " VALUES (?, ?, ?, ?)", (rnd, p, *values(n)))
+                  for n, p in enumerate(self.people)])
 
     def game(self) -> Iterator[str]:
         item = self.goto("dilemma_game")
@@ -328,6 +330,15 @@ class Conference:
         for part in (self.welcome, self.collect, self.sort, self.vote, self.game, self.harvest,
                      self.intervision, self.feedback, self.agreements, self.open_agreements):
             yield from part()
+        self.built = True
+
+    built = False
+
+    def build(self) -> None:
+        """Every state driven once (for a test that runs without the walk before it)."""
+        if not self.built:
+            for _ in self.states():
+                pass
 
 
 def add_agreements(conf: Conference, wid: int, item: int | None, status: str) -> None:
@@ -391,7 +402,7 @@ def boards(browser: Any, server: Server, conferences: dict[str, Any]) -> Iterato
             contexts.append(context)
             page = context.new_page()
             page.goto(server.url + f"/board/{board_token(ws)}")
-            page.wait_for_function("() => window.facilitatorLive && window.facilitatorLive.socket.connected")
+            page.wait_for_function("() => document.body.dataset.connection === 'online'")
             pages[(lang, size)] = page
     yield pages
     for context in contexts:
@@ -412,8 +423,12 @@ def paging_of(page: Any) -> tuple[int, int]:
 def shows_page(page: Any, number: int, pages: int) -> None:
     settle_page(page)
     if pages > 1:
-        page.wait_for_function("(want) => document.querySelector('#board-paging').textContent === want",
-                               arg=f"{number} / {pages}", timeout=10000)
+        paged(page, f"{number} / {pages}")
+
+
+def paged(board: Any, line: str, timeout: float = 10000) -> None:
+    board.wait_for_function("(want) => document.querySelector('#board-paging').textContent"
+                            " === want", arg=line, timeout=timeout)
 
 
 # --- 1. legible at any volume -----------------------------------------------------------------
@@ -495,3 +510,124 @@ def spotlight(conf: Conference, pages: dict[str, Any], kind: str, target: int) -
             screenshot(page, f"board-spotlight-{size}")
     conf.ok("board.unspotlight")
     return walked
+
+
+# --- 2, 3, 6: spotlight, paging and the join slide driven from the control page -------------
+
+
+@pytest.fixture(scope="module")
+def control(browser: Any, server: Server, conferences: dict[str, Any]) -> Iterator[Any]:
+    """The nl workshop's control page on a laptop, logged in."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    host = server.url.split("//")[1].split(":")[0]
+    context.add_cookies([{"name": k, "value": v, "domain": host, "path": "/"}
+                         for k, v in {**conferences["cookies"], "lang": "nl"}.items()])
+    page = context.new_page()
+    page.goto(server.url + f"/w/{conferences['nl'].room.code}/control")
+    page.wait_for_function("() => document.body.dataset.connection === 'online'")
+    yield page
+    context.close()
+
+
+def board_now(control: Any) -> str:
+    return control.inner_text("#board-controls [data-field=now]")
+
+
+def test_spotlight_paging_join_slide_and_notes_from_the_control_page(
+        conferences: dict[str, Any], boards: dict[Any, Any], control: Any) -> None:
+    conf = conferences["nl"]
+    conf.build()
+    board = boards[("nl", "4x3")]
+    conf.goto("dilemma_collect")
+    settle_page(control)
+    settle_page(board)
+    # The spotlight: the button next to the longest dilemma puts its whole text up.
+    longest = conf.dilemmas[3]
+    whole = conf.server.db_rows("SELECT situation FROM dilemmas WHERE id = ?",
+                                (longest,))[0]["situation"]
+    control.click(f"[data-spot='dilemma:{longest}']")
+    board.wait_for_selector("#spotlight[data-kind=dilemma]:not([hidden])")
+    assert board.inner_text("#spotlight .spotlight-text") == whole  # whole, not shortened
+    assert board.locator("#board-main").evaluate("n => n.inert")
+    control.wait_for_selector(f"[data-spot='dilemma:{longest}'][aria-pressed=true]")
+    assert "Dilemma" in board_now(control)
+    walk(board, "spotlight put up from the control page")
+    control.click("#board-controls [data-do=unspotlight]")
+    board.wait_for_selector("#spotlight", state="hidden")
+    # Paging by hand: the facilitator's next and previous.
+    _, pages = paging_of(board)
+    assert pages == 13  # 39 dilemmas (one merged), three a page
+    paged(board, "1 / 13")
+    first_page = board.inner_text("#activity-body")
+    control.click("#board-controls [data-do=next]")
+    paged(board, "2 / 13")
+    assert board.inner_text("#activity-body") != first_page
+    control.wait_for_selector("#board-controls [data-field=page]:text-is('2 / 13')")
+    assert "pagina 2 van 13" in board_now(control)
+    control.click("#board-controls [data-do=prev]")
+    paged(board, "1 / 13")
+    # At a pace: the board turns the page by itself (and the control page follows).
+    control.select_option("#board-pace", "10")
+    paged(board, "2 / 13", timeout=30000)
+    control.wait_for_selector("#board-controls [data-field=page]:text-is('2 / 13')", timeout=30000)
+    control.select_option("#board-pace", "0")
+    control.wait_for_function("() => document.querySelector('#board-pace').value === '0'")
+    # The join slide on call, and off again.
+    control.click("#board-controls [data-do=join]")
+    board.wait_for_selector("#join-slide:not([hidden])")
+    assert board.inner_text(".join-slide-code") == conf.room.code
+    control.wait_for_selector("#board-controls [data-do=join][aria-pressed=true]")
+    walk(board, "join slide called up")
+    control.click("#board-controls [data-do=join]")
+    board.wait_for_selector("#join-slide", state="hidden")
+    assert board.locator(".join-code").is_visible()  # the small code in the corner
+    # The harvest notes only when the facilitator chooses.
+    conf.goto("dilemma_harvest")
+    settle_page(board)
+    board.wait_for_selector(".harvest")
+    assert board.locator(".harvest-notes").count() == 0
+    control.check("#board-controls [name=notes]")
+    board.wait_for_selector(".harvest-notes")
+    control.uncheck("#board-controls [name=notes]")
+    board.wait_for_selector(".harvest-notes", state="detached")
+
+
+def test_phones_get_none_of_the_boards_own_state(conferences: dict[str, Any]) -> None:
+    from support import Client, settle
+
+    conf = conferences["nl"]
+    conf.build()
+    conf.goto("dilemma_collect")
+    phone = Client(conf.server.url, {"kind": "participant", "code": conf.room.code,
+                                      "token": conf.phone_token})
+    board = conf.room.board()
+    try:
+        conf.ok("board.page", page=3)
+        ack = conf.room.ok(conf.fac, "board.spotlight", kind="dilemma", id=conf.dilemmas[3])
+        settle(conf.fac, ack["seq"], phone, board)
+        assert board.views["board"]["board"]["spotlight"]["id"] == conf.dilemmas[3]
+        assert board.views["board"]["item"]["view"]["paging"]["page"] == 3
+        raw = phone.raw() + json.dumps(phone.sync(), ensure_ascii=False)
+        assert "spotlight" not in raw and "paging" not in raw and '"board"' not in raw
+    finally:
+        conf.ok("board.unspotlight")
+        conf.ok("board.page", page=1)
+        phone.close()
+        board.close()
+
+
+# --- 7: after the end ---------------------------------------------------------------------------
+
+
+def test_closing_slide_after_the_end(conferences: dict[str, Any], boards: dict[Any, Any]) -> None:
+    conf = conferences["en"]
+    conf.ok("board.join", show=True)  # even a join slide that was up gives way
+    conf.ok("workshop.close")
+    for size in SIZES:
+        page = boards[("en", size)]
+        page.wait_for_selector("#closed:not([hidden])")
+        assert page.inner_text(".closing-people") == "60 people took part"
+        assert not page.locator("#join-slide").is_visible()
+        assert not page.locator(".join-code").is_visible()
+        walk(page, f"closing slide at {size}")
+        screenshot(page, f"board-closing-{size}")

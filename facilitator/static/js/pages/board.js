@@ -89,6 +89,8 @@ function showSlides(view) {
   const join = !closing && Boolean(own.join);
   const spot = !closing && !join ? own.spotlight : null;
   $("#closed").hidden = !closing;
+  // After the end nobody joins any more: no code anywhere, also not in the corner.
+  $(".board-join").hidden = closing;
   $("#join-slide").hidden = !join;
   $("#spotlight").hidden = !spot;
   if (closing) $("#closed [data-field=people]").textContent = t("board.took_part", { n: view.people.joined });
