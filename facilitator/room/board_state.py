@@ -176,11 +176,16 @@ def _page_index(row: dict[str, Any], workshop: dict[str, Any], now: Any,
     return min(start, max(0, pages - 1))
 
 
-def page(v: Any, entries: list[Any], per_page: int) -> tuple[list[Any], dict[str, Any]]:
+def page(v: Any, entries: list[Any], per_page: int,
+         since: str | None = None) -> tuple[list[Any], dict[str, Any]]:
     """The entries on the board now and the paging line ({page, pages, next_at}).
 
-    `per_page` is what fits at 4:3 in the board's type; every board list is cut so."""
+    `per_page` is what fits at 4:3 in the board's type; every board list is cut so.
+    `since`: when the list started anew (a new round of the game); a page turned before
+    that no longer counts, the board starts on the first page again."""
     row = _row(v, v.workshop["id"])
+    if since and row["paged_at"] and parse_iso(row["paged_at"]) < parse_iso(since):
+        row = {**row, "page": 0, "paged_at": since}
     pages = max(1, math.ceil(len(entries) / per_page))
     index = _page_index(row, v.workshop, v.now, pages)
     paging: dict[str, Any] = {"page": index + 1, "pages": pages}

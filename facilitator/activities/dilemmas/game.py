@@ -328,7 +328,10 @@ def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
     per_option = 3 if len(out["labels"]) <= 2 else 2
     longest = max((len(g["arguments"]) for g in out["arguments"]), default=0)
     pages = [None, *range(0, longest, per_option)]
-    (first,), paging = page(v, pages, 1)
+    # A new round (a revote) brings the board back to its split, whatever page it was on.
+    latest = v.one("SELECT MAX(created_at) AS at FROM dilemma_rounds WHERE item_id = ?",
+                   (item["id"],))
+    (first,), paging = page(v, pages, 1, since=latest["at"] if latest else None)
     out["focus"] = "result" if first is None else "arguments"
     out["arguments"] = [
         {"option": g["option"], "label": short(g["label"], BOARD_LABEL),
