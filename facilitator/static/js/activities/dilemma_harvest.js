@@ -7,6 +7,8 @@ import { boardCard } from "./_board.js";
 import { dilemmaCard } from "./_dilemmas.js";
 
 function part(ctx, key, items, render, count = null) {
+  // On the board a part whose entries are all on other pages is left out of this one.
+  if (count && !items.length) return null;
   return el(
     "section",
     { class: "harvest-part" },
