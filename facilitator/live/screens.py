@@ -52,6 +52,7 @@ class Views:
         self.agenda = agenda_of(store, workshop["id"])
         self.item = next((i for i in self.agenda if i["id"] == workshop["current_item_id"]), None)
         self.activity = registry().get(self.item["kind"]) if self.item else None
+        self._board: dict[str, Any] | None = None
 
     @property
     def seq(self) -> int:
@@ -77,6 +78,12 @@ class Views:
         }
 
     def board(self) -> dict[str, Any]:
+        # Computed once per snapshot: the control view reads it too ("on the board now").
+        if self._board is None:
+            self._board = self._board_view()
+        return self._board
+
+    def _board_view(self) -> dict[str, Any]:
         common = self._common("board")
         if common["item"] is not None:  # one line at the top of the board
             common["item"]["title"] = board_state.short(common["item"]["title"], 40)
