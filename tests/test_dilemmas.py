@@ -197,8 +197,8 @@ def test_a_submission_pushes_no_phone_but_the_authors(room: Room) -> None:
     other.wait_for("phone", lambda v: (v["item"]["view"].get("round") or {}).get("number") == 1)
     shared_before = [p for p in other.pushes if p[0] == "phone"]
     room.ok(author, "dilemma_game.argue", {"option": 0, "text": "Ask the client again."})
-    room.board.wait_for(
-        "board", lambda v: (v["item"]["view"].get("arguments") or [{}])[0].get("arguments"))
+    room.board.wait_for(  # the arguments are the board's next page (issue 14)
+        "board", lambda v: (v["item"]["view"].get("arguments") or [{}])[0].get("count"))
     author.wait_for("me", lambda v: v["view"].get("arguments"))
     assert [p for p in other.pushes if p[0] == "phone"] == shared_before
     assert not [p for p in other.pushes if p[0] == "me" and p[1]["view"]["view"].get("arguments")]
@@ -392,6 +392,9 @@ def test_dilemma_game_choices_hidden_until_reveal_then_shift(room: Room) -> None
     shown = room.board.wait_for("board", lambda v: rnd(v).get("revealed"))
     dist = shown["view"]["item"]["view"]["round"]["distribution"]
     assert [o["count"] for o in dist["options"]] == [2, 2, 1] and dist["total"] == 5
+    assert shown["view"]["item"]["view"]["arguments"][0]["count"] == 1
+    room.ok(room.fac, "board.page", {"page": 2})  # the arguments are the board's next page
+    shown = room.board.wait_for("board", lambda v: v["item"]["view"].get("focus") == "arguments")
     args = shown["view"]["item"]["view"]["arguments"]
     assert args[0]["arguments"] == ["Talk first, it is quicker."]
     # Revote: two people move; the board shows before and after with the shift.
