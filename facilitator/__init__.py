@@ -30,6 +30,7 @@ from facilitator.room import (
     agenda,
     agenda_templates,
     archive,
+    board_state,
     links,
     participants,
     timer,
@@ -87,7 +88,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["facilitator.dispatcher"] = Dispatcher(
         store,
         [workshops.actions, archive.actions, agenda.actions, agenda_templates.actions,
-         timer.actions, participants.actions, links.actions, report_settings.actions]
+         timer.actions, participants.actions, links.actions, report_settings.actions,
+         board_state.actions]
         + [a.actions for a in ACTIVITIES],
         on_commit=pusher.schedule,
         rate=app.config["ACTION_RATE"],

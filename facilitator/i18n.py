@@ -158,7 +158,39 @@ def client_strings() -> dict[str, str]:
         "send.short_retrying": _("trying again…"),
         "send.failed": _("Could not be sent (%(reason)s). Your text is kept; try again later."),
     }
+    strings.update(_board_strings())
     for activity in ACTIVITIES:
         for key, text in activity.client_strings.items():
             strings[f"{activity.kind}.{key}"] = str(text)
     return strings
+
+
+def _board_strings() -> dict[str, str]:
+    """The board's slides and the control page's board controls (room/board_state.py)."""
+    from flask_babel import gettext as _
+
+    return {
+        "board.page_of": _("Page %(page)s of %(pages)s"),
+        "board.took_part": _("%(n)s people took part"),
+        "board.took_part.one": _("1 person took part"),
+        "board.kind_dilemma": _("Dilemma"),
+        "board.kind_argument": _("Argument"),
+        "board.kind_need": _("What is needed"),
+        "board.kind_recommendation": _("Recommendation"),
+        "board.kind_agreement": _("Agreement"),
+        "board.kind_feedback": _("Feedback to the team"),
+        "board.spotlight": _("On the board"),
+        "board.spotlight_label": _("Put this on the board, full screen"),
+        "board.spotlight_off": _("Take it off the board"),
+        "board.join_show": _("Show the join slide"),
+        "board.join_hide": _("Hide the join slide"),
+                        "board.by_hand": _("I turn the pages"),
+        "board.every": _("Every %(n)s seconds"),
+        "board.now": _("On the board now"),
+        "board.now_join": _("the join slide (code and QR code)"),
+        "board.now_closing": _("the closing slide"),
+        "board.now_spotlight": _("in the spotlight: %(text)s"),
+        "board.now_page": _("page %(page)s of %(pages)s"),
+        "board.more": _("+%(n)s more"),
+        "board.more.one": _("+1 more"),
+    }

@@ -302,6 +302,28 @@ def m030_agenda_templates(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m020_board_state(db: sqlite_utils.Database) -> None:
+    # What the board shows besides the activity (issue 14): join slide, spotlight, page,
+    # pace, harvest notes. Room state, so a reloaded board shows the same.
+    run_script(
+        db,
+        """
+        CREATE TABLE board_state (
+            workshop_id INTEGER PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+            join_shown INTEGER,
+            join_item_id INTEGER,
+            spotlight TEXT,
+            page INTEGER NOT NULL DEFAULT 0,
+            page_item_id INTEGER,
+            pace INTEGER NOT NULL DEFAULT 0,
+            paged_at TEXT,
+            notes INTEGER NOT NULL DEFAULT 0
+        )
+        """,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 

@@ -198,8 +198,8 @@ def test_a_submission_pushes_no_phone_but_the_authors(room: Room) -> None:
     other.wait_for("phone", lambda v: (v["item"]["view"].get("round") or {}).get("number") == 1)
     shared_before = [p for p in other.pushes if p[0] == "phone"]
     room.ok(author, "dilemma_game.argue", {"option": 0, "text": "Ask the client again."})
-    room.board.wait_for(
-        "board", lambda v: (v["item"]["view"].get("arguments") or [{}])[0].get("arguments"))
+    room.board.wait_for(  # the arguments are the board's next page (issue 14)
+        "board", lambda v: (v["item"]["view"].get("arguments") or [{}])[0].get("count"))
     author.wait_for("me", lambda v: v["view"].get("arguments"))
     shown = other.wait_for(
         "phone", lambda v: (v["item"]["view"].get("arguments") or [{}])[0].get("arguments"))
@@ -308,12 +308,14 @@ def test_sort_merge_theme_classify_shows_on_board(room: Room) -> None:
     room.refused(room.fac, "dilemma.classify", {"dilemma_id": named, "category": "other"})
     view = room.board.wait_for("board", lambda v: v["item"]["kind"] == "dilemma_sort" and v[
         "item"]["view"]["totals"]["organisational"] == 1)["view"]["item"]["view"]
-    (group,) = view["groups"]
-    assert group["theme"]["name"] == "Safety"
-    (first,) = group["dilemmas"]
-    assert first["category"] == "content"
-    assert [m["situation"] for m in first["merged"]] == ["Same as the first."]  # both kept
-    assert [d["id"] for d in view["loose"]] == [named]
+    # The board pages its cards by theme (issue 14); the theme goes with each card.
+    first, loose = view["dilemmas"]
+    assert (first["id"], first["theme"], first["category"]) == (anon, "Safety", "content")
+    assert first["merged_count"] == 1
+    assert (loose["id"], loose["theme"]) == (named, None)
+    control = room.fac.wait_for("control", lambda v: v["item"]["kind"] == "dilemma_sort")
+    (kept,) = [d for d in control["view"]["item"]["view"]["dilemmas"] if d["id"] == anon]
+    assert [m["situation"] for m in kept["merged"]] == ["Same as the first."]  # both kept
 
 
 def rnd(view: Any) -> dict[str, Any]:
@@ -403,6 +405,9 @@ def test_dilemma_game_choices_hidden_until_reveal_then_shift(room: Room) -> None
     shown = room.board.wait_for("board", lambda v: rnd(v).get("revealed"))
     dist = shown["view"]["item"]["view"]["round"]["distribution"]
     assert [o["count"] for o in dist["options"]] == [2, 2, 1] and dist["total"] == 5
+    assert shown["view"]["item"]["view"]["arguments"][0]["count"] == 1
+    room.ok(room.fac, "board.page", {"page": 2})  # the arguments are the board's next page
+    shown = room.board.wait_for("board", lambda v: v["item"]["view"].get("focus") == "arguments")
     args = shown["view"]["item"]["view"]["arguments"]
     assert args[0]["arguments"] == ["Talk first, it is quicker."]
     # Revote: two people move; the board shows before and after with the shift.
@@ -471,8 +476,11 @@ def test_harvest_needs_recommendations_and_export(room: Room) -> None:
     view = room.board.wait_for("board", lambda v: v["item"]["kind"] == "dilemma_harvest" and
                                len(v["item"]["view"]["dilemmas"][0]["recommendations"]) == 3)
     (entry,) = view["view"]["item"]["view"]["dilemmas"]  # only the discussed dilemma
-    assert entry["notes"] == "Lively discussion."
+    assert entry["notes"] == ""  # the facilitator's notes are not projected by surprise
     assert entry["needs"] == ["Room to decide without a form."]
+    room.ok(room.fac, "board.notes", {"show": True})
+    view = room.board.wait_for("board", lambda v: v["item"]["view"]["dilemmas"][0]["notes"])
+    assert view["view"]["item"]["view"]["dilemmas"][0]["notes"] == "Lively discussion."
     mine = bea.wait_for("me", lambda v: v["view"].get("needs"))["view"]["view"]["needs"]
     assert mine == [{"dilemma_id": anon, "text": "Room to decide without a form.",
                      "approved": True}]

@@ -129,7 +129,8 @@ def test_whole_dilemma_workshop(
     board.wait_for_selector(".dilemma-count:has-text('4 dilemmas')")
     assert board.locator(".dilemma").count() == 0  # texts stay hidden until shown
     control.check(".dilemma-settings [name=show_texts]")
-    board.wait_for_selector(".dilemma >> nth=3")
+    board.wait_for_selector(".dilemma >> nth=2")  # three a page on the board (issue 14)
+    board.wait_for_selector("#board-paging:text-is('1 / 2')")
     assert "by Cor Zichtbaar" in board.inner_text(".dilemma-grid")
     assert SECRET not in board.inner_text("body")
     # Each phone lists only its own dilemmas.
@@ -213,6 +214,8 @@ def test_whole_dilemma_workshop(
     dirk.select_option("#dg-option", "1")
     dirk.fill("#dg-text", "The team leader sees the pattern.")
     dirk.click("[data-form=argue] button[type=submit]")
+    # The arguments are the board's next page (issue 14: one focus at a time).
+    control.click("#board-controls [data-do=next]")
     board.wait_for_selector(".argument-column:has-text('The team leader sees the pattern.')")
     first_column = board.locator(".argument-column").nth(0).inner_text()
     assert "Talk to the colleague first" in first_column and first_column.startswith("A.")
@@ -252,10 +255,17 @@ def test_whole_dilemma_workshop(
     control.click(f"[data-dilemma-block='{late}'] form:has(#dh-rec-{late}) button")
     control.fill(f"#dh-notes-{late}", "Most chose to talk first; two moved after arguments.")
     control.click(f"[data-dilemma-block='{late}'] form:has(#dh-notes-{late}) button")
+    # The notes go on the board only when the facilitator chooses (issue 14).
+    control.check("#board-controls [name=notes]")
     board.wait_for_selector(".harvest-notes:has-text('Most chose to talk first')")
     harvest = board.inner_text(".harvest")
     assert "Team leaders discuss lateness" in harvest
-    assert "Time in the schedule for peer consultation." in harvest  # promoted and as a need
+    assert "Time in the schedule for peer consultation." in harvest  # promoted
+    # The notes take room on the first page: the needs are on the next.
+    control.click("#board-controls [data-do=next]")
+    board.wait_for_selector("#board-paging:text-is('2 / 2')")
+    harvest = board.inner_text(".harvest")
+    assert "Time in the schedule for peer consultation." in harvest  # and as a need
     assert "Clear agreements about the handover." in harvest
 
     # --- anonymity on what travelled and in the export ---------------------------------

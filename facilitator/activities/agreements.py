@@ -14,9 +14,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from facilitator.agreements import store
+from facilitator.agreements.board import BOARD_AGREEMENTS, board_entry
 from facilitator.errors import ActionError, not_allowed, not_found
 from facilitator.live.actions import FACILITATOR, MANAGER, PARTICIPANT, ActionSet, Context
 from facilitator.room import participants
+from facilitator.room.board_state import page
 from facilitator.schema import Bool, Choice, Int, ListOf, Text
 
 KIND = "agreements"
@@ -287,7 +289,8 @@ def _list(v: Any, include_dropped: bool = False) -> list[dict[str, Any]]:
 
 
 def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    return {"agreements": _list(v)}
+    shown, paging = page(v, [board_entry(a) for a in _list(v)], BOARD_AGREEMENTS)
+    return {"agreements": shown, "paging": paging}
 
 
 def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:

@@ -13,8 +13,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from facilitator.agreements import store
+from facilitator.agreements.board import BOARD_AGREEMENTS, board_entry
 from facilitator.errors import not_found
 from facilitator.live.actions import FACILITATOR, ActionSet, Context
+from facilitator.room.board_state import page, short
 from facilitator.schema import Choice, Int, Text
 
 KIND = "open_agreements"
@@ -112,7 +114,11 @@ def review(ctx: Context, data: dict[str, Any]) -> None:
 
 
 def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    return _view(v)
+    view = _view(v)
+    entries = [{**board_entry(a), "reviewed": a["reviewed"], "workshop_date": a["workshop_date"],
+                "workshop_title": short(a["workshop_title"], 40)} for a in view["agreements"]]
+    shown, paging = page(v, entries, BOARD_AGREEMENTS)
+    return {**view, "agreements": shown, "paging": paging, "total": len(entries)}
 
 
 def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from facilitator.live.actions import FACILITATOR, ActionSet, Context
+from facilitator.room.board_state import chunks, page
 from facilitator.room.items import item_of, save_config
 from facilitator.schema import Int, Text
 
@@ -34,8 +35,13 @@ def _text(item: dict[str, Any]) -> str:
     return item["config"].get("text", "")
 
 
+BOARD_CHUNK = 300  # characters of the text per board page
+
+
 def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    return {"text": _text(item)}
+    """The text in large type, a part per page when it is long."""
+    shown, paging = page(v, chunks(_text(item), BOARD_CHUNK), 1)
+    return {"text": shown[0] if shown else "", "paging": paging}
 
 
 def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:

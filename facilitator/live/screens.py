@@ -13,7 +13,7 @@ from typing import Any
 
 from facilitator.activities import registry
 from facilitator.db import Store, utcnow
-from facilitator.room import participants, timer
+from facilitator.room import board_state, participants, timer
 from facilitator.room.items import agenda_of
 
 
@@ -52,6 +52,7 @@ class Views:
         self.agenda = agenda_of(store, workshop["id"])
         self.item = next((i for i in self.agenda if i["id"] == workshop["current_item_id"]), None)
         self.activity = registry().get(self.item["kind"]) if self.item else None
+        self._board: dict[str, Any] | None = None
 
     @property
     def seq(self) -> int:
@@ -79,14 +80,27 @@ class Views:
         }
 
     def board(self) -> dict[str, Any]:
+        # Computed once per snapshot: the control view reads it too ("on the board now").
+        if self._board is None:
+            self._board = self._board_view()
+        return self._board
+
+    def _board_view(self) -> dict[str, Any]:
+        common = self._common("board")
+        if common["item"] is not None:  # one line at the top of the board
+            common["item"]["title"] = board_state.short(common["item"]["title"], 40)
         return {
-            **self._common("board"),
+            **common,
             "people": participants.counts(self.store, self.workshop["id"]),
+            # Join slide, spotlight, closing slide: board-only state (room/board_state.py).
+            "board": board_state.board_view(self.v),
         }
 
     def control(self) -> dict[str, Any]:
         return {
             **self._common("control"),
+            # How the board is steered and what is on it now, from the board's own view.
+            "board": board_state.control_view(self.v, self.board()),
             "agenda": [
                 {"id": i["id"], "kind": i["kind"], "title": i["title"]} for i in self.agenda
             ],

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from facilitator.activities.dilemmas import board as board_cards
 from facilitator.activities.dilemmas import expected, importer, store
 from facilitator.activities.dilemmas.store import migrations  # noqa: F401  (applied at start, once)
 from facilitator.db import dumps
@@ -247,7 +248,7 @@ def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
         "show_texts": bool(config.get("show_texts")),
     }
     if out["show_texts"]:
-        out["dilemmas"] = store.all_dilemmas(v, wid)
+        out.update(board_cards.cards(v, store.all_dilemmas(v, wid)))
     return out
 
 

@@ -14,9 +14,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from facilitator.activities.dilemmas import board as board_cards
 from facilitator.activities.dilemmas import store
 from facilitator.errors import ActionError, not_found
 from facilitator.live.actions import FACILITATOR, PARTICIPANT, ActionSet, Context
+from facilitator.room.board_state import page, short
 from facilitator.room.items import item_of, save_config
 from facilitator.schema import Bool, Choice, Int, ListOf, Text
 
@@ -446,12 +448,47 @@ def game(v: Any, item_id: int, dilemma_id: int | None, ids: bool = False,
     }
 
 
+BOARD_LABEL = 40  # characters of an option in the board's bars and columns
+BOARD_ARGUMENT = 90  # characters of an argument on the board
+
+
 def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
+    """The case short, the latest round (count or split) and the shift, and the arguments
+    a page at a time: a few per option, every option's column on each page."""
     out = game(v, item["id"], item["config"].get("dilemma_id"))
-    if out["dilemma"] is not None:
-        out["most_supported"] = store.most_supported(
-            v, out["dilemma"]["id"], out["dilemma"]["options"]
-        )
+    if out["dilemma"] is None:
+        return out
+    out["dilemma"] = board_cards.card(out["dilemma"], situation=140, option=60)
+    out["labels"] = [short(label, BOARD_LABEL) for label in out["labels"]]
+    for rnd in out["rounds"]:
+        for option in (rnd.get("distribution") or {}).get("options", []):
+            option["label"] = short(option["label"], BOARD_LABEL)
+        if "poles" in (rnd.get("distribution") or {}):
+            rnd["distribution"]["poles"] = out["labels"][:2]
+    # Only the latest round and the one before it are drawn (split and shift).
+    out["rounds"] = out["rounds"][-2:]
+    out["round"] = out["rounds"][-1] if out["rounds"] else None
+    # One focus a page: first the case with the round's split (or shift), then the
+    # arguments, a few per option on each page, every option's cell on every page; the
+    # most supported first (store.arguments orders them so), so the first page of
+    # arguments shows each option's most supported one.
+    per_option = 3 if len(out["labels"]) <= 2 else 2
+    longest = max((len(g["arguments"]) for g in out["arguments"]), default=0)
+    pages = [None, *range(0, longest, per_option)]
+    # A new round (a revote) brings the board back to its split, whatever page it was on.
+    latest = v.one("SELECT MAX(created_at) AS at FROM dilemma_rounds WHERE item_id = ?",
+                   (item["id"],))
+    (first,), paging = page(v, pages, 1, since=latest["at"] if latest else None)
+    out["focus"] = "result" if first is None else "arguments"
+    out["arguments"] = [
+        {"option": g["option"], "label": short(g["label"], BOARD_LABEL),
+         "count": len(g["arguments"]),
+         "arguments": [] if first is None else
+         [short(a, BOARD_ARGUMENT) for a in g["arguments"][first:first + per_option]]}
+        for g in out["arguments"]
+    ]
+    out["dilemma"]["title"] = short(out["dilemma"]["situation"], 70)
+    out["paging"] = paging
     return out
 
 

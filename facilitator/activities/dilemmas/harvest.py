@@ -9,10 +9,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from facilitator.activities.dilemmas import board as board_cards
 from facilitator.activities.dilemmas import expected, store
 from facilitator.agreements import store as agreements
 from facilitator.errors import ActionError, not_found
 from facilitator.live.actions import FACILITATOR, PARTICIPANT, ActionSet, Context
+from facilitator.room import board_state
+from facilitator.room.board_state import short
 from facilitator.room.items import item_of, save_config
 from facilitator.schema import Bool, Choice, Int, Text
 
@@ -372,9 +375,35 @@ def harvest(v: Any, ids: bool = False, with_arguments: bool = False,
     return out
 
 
+BOARD_LINES = 4  # recommendations and needs per board page
+BOARD_LINE = 80  # characters of each on the board (two lines in half the width at 4:3)
+
+
 def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    return {"dilemmas": harvest(v), "management": for_management(v),
-            "expected": expected.comparison(v, v.workshop["id"], authors=False)}
+    """A page per dilemma (more if it has many recommendations and needs): the case
+    short, then its recommendations and needs. The facilitator's notes only when they
+    chose to project them (board.notes)."""
+    notes = board_state.notes_shown(v)
+    pages = []
+    for h in harvest(v):
+        lines = [("recommendations", r["text"]) for r in h["recommendations"]]
+        lines += [("needs", n) for n in h["needs"]]
+        # Projected notes take the room of two lines on the dilemma's first page.
+        first = BOARD_LINES - 2 if notes and h["notes"] else BOARD_LINES
+        chunks = [lines[:first]] + [lines[i:i + BOARD_LINES]
+                                    for i in range(first, len(lines), BOARD_LINES)]
+        for number, chunk in enumerate(chunks):
+            pages.append({
+                # The case without its options: the harvest is about what it needs.
+                "dilemma": {**board_cards.card(h["dilemma"]), "options": []},
+                "recommendations": [short(x, BOARD_LINE) for k, x in chunk
+                                    if k == "recommendations"],
+                "needs": [short(x, BOARD_LINE) for k, x in chunk if k == "needs"],
+                "counts": {"recommendations": len(h["recommendations"]), "needs": len(h["needs"])},
+                "notes": short(h["notes"], 160) if notes and number == 0 else "",
+            })
+    shown, paging = board_state.page(v, pages, 1)
+    return {"dilemmas": shown, "paging": paging}
 
 
 def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:

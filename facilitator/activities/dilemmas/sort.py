@@ -9,9 +9,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from facilitator.activities.dilemmas import board as board_cards
 from facilitator.activities.dilemmas import store
 from facilitator.errors import ActionError, not_found
 from facilitator.live.actions import FACILITATOR, ActionSet, Context
+from facilitator.room.board_state import page, short
 from facilitator.schema import Choice, Int, Text
 
 KIND = "dilemma_sort"
@@ -146,7 +148,16 @@ def grouped(v: Any) -> dict[str, Any]:
 
 
 def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    return grouped(v)
+    """Cards by theme, a page at a time; each card carries its theme's name so the page
+    can head its runs of one theme."""
+    view = grouped(v)
+    ordered = [(g["theme"]["name"], d) for g in view["groups"] for d in g["dilemmas"]]
+    ordered += [(None, d) for d in view["loose"]]
+    # Sorting is about the theme and the kind: the cards leave the options out.
+    entries = [{**board_cards.card(d), "options": [], "theme": short(theme, 60) if theme else None}
+               for theme, d in ordered]
+    shown, paging = page(v, entries, board_cards.CARDS_PER_PAGE)
+    return {"totals": view["totals"], "dilemmas": shown, "paging": paging}
 
 
 def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from facilitator.activities.dilemmas import store
 from facilitator.errors import ActionError
 from facilitator.live.actions import FACILITATOR, PARTICIPANT, ActionSet, Context
+from facilitator.room.board_state import page, short
 from facilitator.room.items import item_of, save_config
 from facilitator.schema import Bool, Int
 
@@ -225,8 +226,25 @@ def _shared(v: Any, item: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+BOARD_TITLES = 6  # dilemma lines per board page before the reveal
+BOARD_BARS = 6  # ranked bars per board page after it
+
+
 def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    return _shared(v, item)
+    """The count while voting (the titles paged), the ranking as bars after the reveal."""
+    out = _shared(v, item)
+    if out["revealed"]:
+        results = out.pop("results")
+        out["total_dots"] = sum(r["dots"] for r in results)
+        out["top_dots"] = max((r["dots"] for r in results), default=0)
+        entries = [{"id": r["id"], "rank": r["rank"], "number": r["number"], "dots": r["dots"],
+                    "situation": short(r["situation"], 60)} for r in results]
+        out["results"], out["paging"] = page(v, entries, BOARD_BARS)
+    else:
+        entries = [{"id": d["id"], "number": d["number"], "situation": short(d["situation"], 75)}
+                   for d in out.pop("dilemmas")]
+        out["dilemmas"], out["paging"] = page(v, entries, BOARD_TITLES)
+    return out
 
 
 def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from facilitator.activities.feedback import store
 from facilitator.errors import ActionError, not_found
 from facilitator.live.actions import FACILITATOR, PARTICIPANT, ActionSet, Context
 from facilitator.room import participants
+from facilitator.room.board_state import page, short
 from facilitator.schema import Bool, Choice, Int, Text
 
 KIND = "feedback"
@@ -168,12 +169,17 @@ def _structure() -> dict[str, Any]:
     }
 
 
+BOARD_PART = 60  # characters of each 4G part of team feedback on the board
+
+
 def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **_structure(),
-        "counts": store.counts(v, item["id"]),
-        "team": store.team_feedback(v, item["id"], shown_only=True),
-    }
+    """The 4G shape with its example until team feedback is shown; then that feedback,
+    two pieces a page, each part short (the spotlight shows the whole)."""
+    team = [{"id": f["id"], **{k: short(f[k], BOARD_PART) for k in PARTS}}
+            for f in store.team_feedback(v, item["id"], shown_only=True)]
+    shown, paging = page(v, team, 2)
+    return {**_structure(), "counts": store.counts(v, item["id"]), "team": shown,
+            "paging": paging}
 
 
 def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from facilitator.activities.intervision import methods as method_library
 from facilitator.activities.intervision import phases
 from facilitator.activities.intervision import store as st
 from facilitator.room import table_screens
+from facilitator.room.board_state import page, short
 
 
 def visible_to(c: dict[str, Any], pid: int | None, group: dict[str, Any]) -> bool:
@@ -76,8 +77,22 @@ def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
         summary = _summary(v, g, members.get(g["id"], []))
         # Who is in which group helps people find their table; roles and content stay off.
         summary["names"] = [m["name"] for m in members.get(g["id"], [])]
-        groups.append(summary)
-    return {"groups": groups, "auto": st.settings(v.workshop)["auto_advance"]}
+        groups.append(_on_board(summary))
+    shown, paging = page(v, groups, BOARD_GROUPS)
+    return {"groups": shown, "paging": paging, "auto": st.settings(v.workshop)["auto_advance"]}
+
+
+BOARD_GROUPS = 4  # groups per board page (two rows of two)
+
+
+def _on_board(summary: dict[str, Any]) -> dict[str, Any]:
+    """A group as the board draws it: method, phase and names short enough for one card."""
+    names = [n for n in summary["names"] if n]
+    anonymous = len(summary["names"]) - len(names)
+    listed = short(", ".join(names), 70)
+    return {**summary, "method": short(summary["method"], 40),
+            "phase": {**summary["phase"], "title": short(summary["phase"]["title"], 40)},
+            "names": listed, "anonymous": anonymous}
 
 
 def phone(v: Any, item: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 // Shared pieces of the dilemma activities' client modules (not an activity itself).
 // Participant text only ever goes in through textContent (el(..., text)).
 import { el } from "../core/dom.js";
+import { spotlightButton } from "../core/spotlight.js";
 import { press } from "../core/send.js";
 import { t } from "../core/strings.js";
 
@@ -114,6 +115,7 @@ export function manageList(view, ctx) {
     const tools = el(
       "div",
       { class: "dilemma-tools" },
+      d.approved ? spotlightButton(ctx, "dilemma", id) : null,
       el("button", {
         type: "button",
         "data-key": `${id}:approve`,

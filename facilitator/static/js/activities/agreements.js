@@ -2,6 +2,7 @@
 // they are made; the facilitator edits, merges, withdraws.
 import { known, people } from "../core/people.js";
 import { press, sendForm } from "../core/send.js";
+import { spotlightButton } from "../core/spotlight.js";
 import { el, fromTemplate, keyed } from "../core/dom.js";
 import { scoped } from "../core/strings.js";
 
@@ -187,15 +188,28 @@ function answerCard(a, ctx) {
 
 // --- board ---------------------------------------------------------------------------------
 
+/** An agreement on the board (short texts from the server): who and what, then one line. */
+export function boardAgreement(a, extra = []) {
+  const meta = [S("due", { date: a.due_date })];
+  if (a.with.length) meta.unshift(S("with", { names: a.with.join(", ") }));
+  const status = [a.status_label];
+  if (a.people) status.push(S("count", { n: a.confirmed, total: a.people }));
+  if (a.overdue) status.push(`⚠ ${S("overdue")}`);
+  return el(
+    "li",
+    { class: `status-${a.status}`, "data-id": String(a.id) },
+    el("p", {}, el("strong", { text: a.owner }), ": ", el("span", { text: a.what })),
+    el("p", { class: "meta", text: [...meta, ...status, ...extra].join(" · ") }),
+  );
+}
+
 export const board = {
   mount(root) {
     root.append(fromTemplate("agreements-board"));
   },
   update(root, view, ctx) {
     root.querySelector("[data-field=empty]").hidden = view.agreements.length > 0;
-    root.querySelector("[data-list=agreements]").replaceChildren(
-      ...view.agreements.map((a) => el("li", { class: `status-${a.status}`, "data-id": String(a.id) }, card(ctx, a))),
-    );
+    root.querySelector("[data-list=agreements]").replaceChildren(...view.agreements.map((a) => boardAgreement(a)));
   },
 };
 
@@ -223,7 +237,7 @@ export const control = {
     const live = view.agreements.filter((a) => a.status !== "dropped");
     list.replaceChildren(
       ...view.agreements.map((a) => el("li", { class: `card status-${a.status}`, "data-id": String(a.id) },
-        card(ctx, a, a.status === "dropped" ? [] : [tools(root, ctx, a, live)]))),
+        card(ctx, a, a.status === "dropped" ? [] : [tools(root, ctx, a, live), spotlightButton(ctx, "agreement", a.id)]))),
     );
     if (!view.agreements.length) list.append(el("li", { text: S("none") }));
   },

@@ -3,6 +3,7 @@
 import { $, el, fromTemplate, rebuild } from "../core/dom.js";
 import { press, sendForm } from "../core/send.js";
 import { t } from "../core/strings.js";
+import { boardCard } from "./_board.js";
 import { LETTERS, charCounter, dilemmaCard, formOptions, manageList } from "./_dilemmas.js";
 
 export const board = {
@@ -12,7 +13,7 @@ export const board = {
   update(root, view, ctx) {
     $("[data-field=count]", root).textContent = t("dilemma_collect.count", { n: view.count });
     $("[data-field=state]", root).textContent = view.open ? "" : t("dilemma_collect.closed");
-    rebuild($("[data-list=dilemmas]", root), (view.dilemmas || []).map((d) => dilemmaCard(d, ctx)));
+    rebuild($("[data-list=dilemmas]", root), (view.dilemmas || []).map((d) => boardCard(d)));
   },
 };
 

@@ -1,7 +1,9 @@
 // The dilemma game: private choices (or a slider), reveal, arguments, revote with shift.
 import { $, el, fromTemplate, rebuild } from "../core/dom.js";
+import { spotlightButton } from "../core/spotlight.js";
 import { press, sendForm } from "../core/send.js";
 import { t } from "../core/strings.js";
+import { boardBars, boardCard } from "./_board.js";
 import { LETTERS, bars, dilemmaCard } from "./_dilemmas.js";
 
 const BANDS = ["0–19", "20–39", "40–59", "60–79", "80–100"];
@@ -72,20 +74,6 @@ function shiftNodes(view, ctx) {
   ];
 }
 
-/** Per option the argument the room supports most (the board). */
-function mostSupportedNodes(view, ctx) {
-  return (view.most_supported || []).map((m) =>
-    el(
-      "li",
-      {},
-      el("strong", { text: `${LETTERS[m.option]}. ${m.label}: ` }),
-      m.text,
-      " ",
-      el("span", { class: "support-count", text: t("dilemma_game.support_count", { n: m.support }) }),
-    ),
-  );
-}
-
 function argumentNodes(view, ctx, remove) {
   return (view.arguments || []).map((group) =>
     el(
@@ -108,6 +96,7 @@ function argumentNodes(view, ctx, remove) {
                 remove && typeof a !== "string"
                   ? el("button", { type: "button", class: "link", "data-key": `arg:${a.id}`, text: t("dilemma_collect.delete"), onclick: (e) => press(ctx, "dilemma_game.remove_argument", { argument_id: a.id }, e.currentTarget) })
                   : null,
+                remove && typeof a !== "string" ? spotlightButton(ctx, "argument", a.id) : null,
               ),
             ),
           )
@@ -128,16 +117,78 @@ function showStage(root, view, ctx) {
   rebuild($("[data-list=distribution]", root), distributionNodes(round, view, ctx));
 }
 
+/** The split (or histogram) of a round, drawn with the board's bars. */
+function boardDistribution(round, view) {
+  if (!round || !round.distribution) return [];
+  const d = round.distribution;
+  if (round.mode === "slider") {
+    return [
+      el("p", { class: "poles-legend", text: `0 = ${view.labels[0]} · 100 = ${view.labels[1]}` }),
+      el("div", { class: "histogram" }, boardBars(d.bands.map((count, i) => ({ label: BANDS[i], count })), d.total)),
+      d.mean === null ? null : el("p", { text: t("dilemma_game.mean", { n: d.mean }) }),
+    ].filter(Boolean);
+  }
+  return [boardBars(d.options.map((o, i) => ({ label: `${LETTERS[i]}. ${o.label}`, count: o.count })), d.total)];
+}
+
+/** Before and after as bars per option letter (the options are on the card beside). */
+function boardShift(view, ctx) {
+  const rounds = view.rounds || [];
+  const after = rounds[rounds.length - 1];
+  if (!after || !after.shift) return [];
+  const before = rounds[rounds.length - 2];
+  const lettered = (round) => {
+    const d = round.distribution;
+    if (round.mode === "slider") return boardDistribution(round, view);
+    return [boardBars(d.options.map((o, i) => ({ label: `${LETTERS[i]}.`, count: o.count })), d.total)];
+  };
+  return [
+    el(
+      "div",
+      { class: "shift" },
+      el("section", {}, el("h3", { text: `${t("dilemma_game.before")}: ${roundLabel(before, ctx)}` }), lettered(before)),
+      el("section", {}, el("h3", { text: `${t("dilemma_game.after")}: ${roundLabel(after, ctx)}` }), lettered(after)),
+      el("p", { class: "shift-summary", text: t("dilemma_game.changed", { n: after.shift.changed, both: after.shift.both }) }),
+    ),
+  ];
+}
+
+/** Every option's column with this page's arguments (the page line is in the foot). */
+function boardArguments(view) {
+  return (view.arguments || []).map((group) =>
+    el(
+      "section",
+      { class: "argument-column" },
+      el("h4", { text: `${LETTERS[group.option]}. ${group.label} (${group.count})` }),
+      group.arguments.length
+        ? el("ul", {}, group.arguments.map((a) => el("li", { text: a })))
+        : el("p", { class: "hint", text: group.count ? "" : t("dilemma_game.no_arguments") }),
+    ),
+  );
+}
+
 export const board = {
   mount(root) {
     root.append(fromTemplate("dilemma_game-board"));
   },
   update(root, view, ctx) {
-    showStage(root, view, ctx);
-    rebuild($("[data-list=shift]", root), shiftNodes(view, ctx));
-    rebuild($("[data-list=arguments]", root), view.dilemma ? argumentNodes(view, ctx, false) : []);
-    rebuild($("[data-list=most-supported]", root), mostSupportedNodes(view, ctx));
-    $(".arguments", root).hidden = !view.dilemma;
+    const round = view.round;
+    const args = view.dilemma && view.focus === "arguments";
+    // A page of arguments shows the case in one line; the first page the case and result.
+    root.dataset.focus = args ? "arguments" : "result";
+    $("[data-field=waiting]", root).textContent = view.dilemma ? "" : t("dilemma_game.waiting");
+    $("[data-field=case]", root).textContent = args ? `#${view.dilemma.number} ${view.dilemma.title}` : "";
+    $(".game-board", root).hidden = Boolean(args);
+    rebuild($("[data-list=dilemma]", root), view.dilemma ? [boardCard(view.dilemma)] : []);
+    $("[data-field=round]", root).textContent = roundLabel(round, ctx);
+    $("[data-field=variation]", root).textContent = (round && round.variation) || "";
+    $("[data-field=chosen]", root).textContent = round && !round.revealed ? t("dilemma_game.chosen", { n: round.chosen }) : "";
+    // After a revote the shift shows both rounds; otherwise the latest split.
+    const shift = boardShift(view, ctx);
+    rebuild($("[data-list=distribution]", root), shift.length ? [] : boardDistribution(round, view));
+    rebuild($("[data-list=shift]", root), shift);
+    rebuild($("[data-list=arguments]", root), args ? boardArguments(view) : []);
+    $(".arguments", root).hidden = !args;
   },
 };
 

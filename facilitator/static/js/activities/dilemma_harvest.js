@@ -1,15 +1,19 @@
 // Harvest: needs from phones (anonymous), notes and recommendations by the facilitator.
 import { $, el, fromTemplate, rebuild } from "../core/dom.js";
+import { spotlightButton } from "../core/spotlight.js";
 import { press, sendForm } from "../core/send.js";
 import { t } from "../core/strings.js";
+import { boardCard } from "./_board.js";
 import { dilemmaCard } from "./_dilemmas.js";
 
-function part(ctx, key, items, render) {
+function part(ctx, key, items, render, count = null) {
+  // On the board a part whose entries are all on other pages is left out of this one.
+  if (count && !items.length) return null;
   return el(
     "section",
     { class: "harvest-part" },
-    el("h4", { text: t(`dilemma_harvest.${key}`) }),
-    items.length ? el("ul", {}, items.map(render)) : el("p", { class: "hint", text: t("dilemma_harvest.nothing_yet") }),
+    el("h4", { text: count === null ? t(`dilemma_harvest.${key}`) : `${t(`dilemma_harvest.${key}`)} (${count})` }),
+    items.length ? el("ul", {}, items.map(render)) : count ? null : el("p", { class: "hint", text: t("dilemma_harvest.nothing_yet") }),
   );
 }
 
@@ -96,17 +100,18 @@ export const board = {
         el(
           "section",
           { class: "harvest" },
-          dilemmaCard(h.dilemma, ctx),
-          part(ctx, "recommendations", h.recommendations, (r) =>
-            el("li", {}, r.text || r, r.owner_label ? el("span", { class: "dilemma-author", text: ` (${r.owner_label})` }) : null),
-          ),
-          part(ctx, "needs", h.needs, (n) => el("li", { text: n })),
+          boardCard(h.dilemma),
+          // The facilitator's notes only when they chose to project them (board.notes).
           h.notes ? el("p", { class: "harvest-notes" }, el("strong", { text: `${t("dilemma_harvest.notes")}: ` }), h.notes) : null,
+          el(
+            "div",
+            { class: "harvest-parts" },
+            part(ctx, `recommendations`, h.recommendations, (r) => el("li", { text: r }), h.counts.recommendations),
+            part(ctx, "needs", h.needs, (n) => el("li", { text: n }), h.counts.needs),
+          ),
         ),
       ),
     );
-    rebuild($("[data-list=management]", root), managementNodes(view, ctx, false));
-    rebuild($("[data-list=expected]", root), expectedNodes(view, ctx));
   },
 };
 
@@ -120,7 +125,7 @@ function cachedRecommendation(root, r, ctx, remove) {
   const cached = root._recs.get(r.id);
   if (cached && cached.key === key) return cached.node;
   const node = recommendationItem(r, ctx);
-  node.append(remove({ recommendation_id: r.id }, `rrm:${r.id}`));
+  node.append(remove({ recommendation_id: r.id }, `rrm:${r.id}`), " ", spotlightButton(ctx, "recommendation", r.id));
   root._recs.set(r.id, { key, node });
   return node;
 }
@@ -268,6 +273,7 @@ export const control = {
             n.approved === false ? approve("dilemma_harvest.approve_need", { need_id: n.id }, `nok:${n.id}`) : null,
             promote({ need_id: n.id }, `np:${n.id}`),
             remove({ need_id: n.id }, `nrm:${n.id}`),
+            spotlightButton(ctx, "need", n.id),
           ),
         ),
         part(ctx, "arguments", (h.arguments || []).flatMap((g) => g.arguments), (a) =>

@@ -2,6 +2,7 @@
 import { $, el, fromTemplate, rebuild } from "../core/dom.js";
 import { press, sendForm } from "../core/send.js";
 import { t } from "../core/strings.js";
+import { boardCard } from "./_board.js";
 import { groupedList, manageList, totalsText } from "./_dilemmas.js";
 
 function shared(name) {
@@ -16,7 +17,33 @@ function shared(name) {
   };
 }
 
-export const board = shared("board");
+/** The page's cards in runs of one theme, each run under its theme's name. */
+function themeRuns(view) {
+  const runs = [];
+  for (const d of view.dilemmas) {
+    const last = runs[runs.length - 1];
+    if (last && last.theme === d.theme) last.dilemmas.push(d);
+    else runs.push({ theme: d.theme, dilemmas: [d] });
+  }
+  return runs.map((run) =>
+    el(
+      "section",
+      { class: "dilemma-group" },
+      el("h3", { text: run.theme || t("dilemma_sort.no_theme") }),
+      el("div", { class: "dilemma-grid" }, run.dilemmas.map((d) => boardCard(d))),
+    ),
+  );
+}
+
+export const board = {
+  mount(root) {
+    root.append(fromTemplate("dilemma_sort-board"));
+  },
+  update(root, view, ctx) {
+    $("[data-field=totals]", root).textContent = totalsText(view.totals, ctx);
+    rebuild($("[data-list=groups]", root), themeRuns(view));
+  },
+};
 export const phone = shared("phone");
 
 export const control = {

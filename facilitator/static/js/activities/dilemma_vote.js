@@ -2,6 +2,7 @@
 import { $, el, fromTemplate, rebuild } from "../core/dom.js";
 import { press, sendForm } from "../core/send.js";
 import { t } from "../core/strings.js";
+import { boardBars } from "./_board.js";
 import { bars, dilemmaCard } from "./_dilemmas.js";
 
 function stateText(view, ctx) {
@@ -30,7 +31,9 @@ export const board = {
       $("[data-list=dilemmas]", root),
       (view.dilemmas || []).map((d) => el("li", {}, el("strong", { text: `#${d.number} ` }), d.situation)),
     );
-    rebuild($("[data-list=results]", root), results(view, ctx));
+    // The ranking: bars scaled to the most dots, percentages of all dots given.
+    const rows = (view.results || []).map((r) => ({ label: `${r.rank}. #${r.number} ${r.situation}`, count: r.dots }));
+    rebuild($("[data-list=results]", root), view.results ? [boardBars(rows, view.total_dots, view.top_dots)] : []);
   },
 };
 

@@ -2,6 +2,7 @@
 // counts, and team feedback the facilitator chose to show (never names).
 import { known, people } from "../core/people.js";
 import { press, sendForm } from "../core/send.js";
+import { spotlightButton } from "../core/spotlight.js";
 import { el, fromTemplate, keyed } from "../core/dom.js";
 import { scoped, t } from "../core/strings.js";
 
@@ -136,6 +137,8 @@ export const board = {
       root.querySelector("[data-list=example]").replaceChildren(...fourG(ctx, view.example).children);
     }
     root.querySelector("[data-field=counts]").textContent = counts(ctx, view.counts);
+    // One focus: the 4G shape until team feedback is shown, then that feedback.
+    root.querySelector(".four-g-board").hidden = view.team.length > 0;
     root.querySelector("[data-part=team]").hidden = !view.team.length;
     root.querySelector("[data-list=team]").replaceChildren(
       ...view.team.map((f) => el("li", { class: "card", "data-id": String(f.id) }, fourG(ctx, f))),
@@ -160,7 +163,8 @@ export const control = {
                 "aria-pressed": String(f.shown),
                 text: f.shown ? S("hide") : S("show"),
                 onclick: (e) => press(ctx, "feedback.show", { feedback_id: f.id, shown: !f.shown }, e.currentTarget),
-              })))
+              }),
+              f.shown ? spotlightButton(ctx, "feedback", f.id) : null))
         : [el("li", { text: S("none_team") })]),
     );
   },

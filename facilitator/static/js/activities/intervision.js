@@ -28,8 +28,8 @@ export const board = {
           el("p", { class: "iv-board-method", text: g.method }),
           el("p", { class: "iv-board-phase" }, el("strong", { text: g.phase.title }), " · ", phaseOf(ctx, g)),
           el("p", { class: "iv-board-time", "data-time": String(g.id) }),
-          g.names.length
-            ? el("p", { class: "iv-board-names", text: g.names.map((n) => n || t("anonymous")).join(", ") })
+          g.names || g.anonymous
+            ? el("p", { class: "iv-board-names", text: [g.names, g.anonymous ? `${t("anonymous")}: ${g.anonymous}` : ""].filter(Boolean).join(" · ") })
             : null,
         ),
       ),

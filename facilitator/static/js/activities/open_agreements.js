@@ -2,6 +2,7 @@
 import { sendForm } from "../core/send.js";
 import { el, fromTemplate, keyed } from "../core/dom.js";
 import { scoped } from "../core/strings.js";
+import { boardAgreement } from "./agreements.js";
 
 const S = scoped("open_agreements");
 const A = scoped("agreements");
@@ -37,7 +38,14 @@ export const board = {
   mount(root) {
     root.append(fromTemplate("open_agreements-board"));
   },
-  update: readOnly,
+  update(root, view, ctx) {
+    empty(root, view, ctx);
+    root.querySelector("[data-list=agreements]").replaceChildren(
+      ...view.agreements.map((a) =>
+        boardAgreement(a, [S("from", { title: a.workshop_title, date: a.workshop_date }), a.note ? S("last_note", { note: a.note }) : ""].filter(Boolean)),
+      ),
+    );
+  },
 };
 
 export const phone = {

@@ -43,7 +43,12 @@ export function startPage({ screen, auth, outboxKey, onView, quiet = false, onEr
     // The page's language, for a refused handshake's message (the server can't know it).
     auth: { ...auth, lang: document.documentElement.lang },
     outboxKey,
-    onView: follow,
+    onView: (name, view) => {
+      follow(name, view);
+      // Parts of a page that are modules of their own (the control page's board
+      // controls) follow the same views without a connection of their own.
+      document.dispatchEvent(new CustomEvent("facilitator:view", { detail: { name, view } }));
+    },
     onStatus: (state, pending) => {
       const parts = quiet && state === "online" ? [] : [t(state)];
       if (pending && !quiet) parts.push(t("pending", { n: pending }));
