@@ -194,7 +194,7 @@ class World:
             if not table:
                 return 1
             cols = {r["name"] for r in self.server.db_rows(f"PRAGMA table_info({table})")}
-            if "workshop_id" in cols:
+            if "workshop_id" in cols and "id" in cols:
                 row = self.server.db_rows(
                     f"SELECT MAX(id) AS id FROM {table} WHERE workshop_id = ?", (wid,))
             elif "item_id" in cols and "id" in cols:

@@ -144,7 +144,8 @@ def test_template_saved_and_used_for_a_new_workshop(room: Room, server: Server) 
         ("welcome", "Welkom"), ("dilemma_vote", "Stippen plakken"),
         ("agreements", "Afspraken maken")]
     assert made[0][2]["text"] == "Welkom bij de teamdag. Zet je telefoon op stil."
-    assert made[1][2] == {"budget": 5, "per_dilemma": 2, "state": "ready", "revealed": False}
+    assert made[1][2] == {"budget": 5, "per_dilemma": 2, "organisational_out": False,
+                          "state": "ready", "revealed": False}
 
 
 def test_a_template_is_only_its_owners(room: Room, server: Server) -> None:

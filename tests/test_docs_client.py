@@ -271,7 +271,7 @@ def test_the_intervision_phone_view_is_choose_and_groups(
     assert made["ok"], made
     view = phones[0].push("phone", lambda v: (v["item"] or {}).get("kind") == "intervision"
                           and len(v["item"]["view"]["groups"]) == 2)["view"]["item"]["view"]
-    assert set(view) == {"choose", "groups"} and view["choose"] is True
+    assert set(view) == {"choose", "facilitator_reads", "groups"} and view["choose"] is True
     assert [set(g) for g in view["groups"]] == [{"id", "number", "size", "open"}] * 2
     assert sorted(g["size"] for g in view["groups"]) == [1, 2]
     assert all(g["open"] for g in view["groups"])  # not started: open to pick

@@ -151,7 +151,7 @@ def _url(rule: Any, world: World) -> str:
             return world.w["board_url"].rsplit("/", 1)[1]
         return str(world.ids()(name))
 
-    return world.server.url + re.sub(r"<(?:[a-z]+:)?(\w+)>", value, rule.rule)
+    return world.server.url + re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>", value, rule.rule)
 
 
 def _api_calls(world: World) -> list[tuple[str, str]]:

@@ -109,7 +109,7 @@ def _fill(rule: Any, world: World) -> str:
             return "not-a-setup-token"
         return str(world.ids()(name))
 
-    return world.server.url + re.sub(r"<(?:[a-z]+:)?(\w+)>", value, rule.rule)
+    return world.server.url + re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>", value, rule.rule)
 
 
 CSRF_MESSAGE = "<h1>Het formulier is verlopen. Ga terug en probeer het opnieuw.</h1>"
