@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from support import PASSWORD, Room
+from support import Room
+from support.pages import control_page
 
 pytestmark = pytest.mark.browser
 
@@ -48,12 +49,7 @@ def test_a_declined_agreement_is_struck_through_but_its_buttons_are_not(
                         )["result"]["agreement_id"]
     room.ok(bram, "agreements.decline", agreement_id=agreement, reason="Niet haalbaar")
 
-    control = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-    control.goto(server.url + "/login")
-    control.fill("#email", "fac@example.nl")
-    control.fill("#password", PASSWORD)
-    control.click("button[type=submit].primary")
-    control.goto(room.ws["control_url"])
+    control = control_page(browser, server, room.ws["control_url"])
     card = control.locator(f"[data-list=agreements] li[data-id='{agreement}']")
     expect(card).to_have_class("card status-declined", timeout=15_000)
     assert card.locator("p").first.evaluate(STRUCK)  # the agreement reads as declined

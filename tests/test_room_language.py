@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from support import PASSWORD, Room
+from support import Room
+from support.pages import control_page
 
 pytestmark = pytest.mark.browser
 
@@ -31,12 +32,7 @@ def test_the_board_and_phones_follow_the_rooms_language(server: Any, facilitator
     room = Room(server, facilitator_token, clients=clients, title="Werkconferentie Noord",
                 agenda="dilemmas", language="nl")
     room.goto("dilemma_collect")
-    control = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-    control.goto(server.url + "/login")
-    control.fill("#email", "fac@example.nl")
-    control.fill("#password", PASSWORD)
-    control.click("button[type=submit].primary")
-    control.goto(room.ws["control_url"])
+    control = control_page(browser, server, room.ws["control_url"])
     control.wait_for_selector("body[data-connection=online]")
     control_lang = control.evaluate("document.documentElement.lang")
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 from intervision_support import Room
-from support import PASSWORD, screenshot
+from support import screenshot
+from support.pages import control_page
 
 pytestmark = pytest.mark.browser
 
@@ -36,12 +37,8 @@ def test_table_screens_follow_their_group(server, facilitator_token, clients, br
             participant_id=guide["participant_id"])
 
     # The facilitator's control page lists a link per table.
-    fac = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    fac.goto(server.url + "/login")
-    fac.fill("#email", "fac@example.nl")
-    fac.fill("#password", PASSWORD)
-    fac.click("button[type=submit].primary")
-    fac.goto(room.ws["control_url"])
+    fac = control_page(browser, server, room.ws["control_url"],
+                       viewport={"width": 1280, "height": 900})
     fac.wait_for_selector("[data-list=tables] a")
     links = {int(li.get_attribute("data-table")): li.locator("a").get_attribute("href")
              for li in fac.locator("[data-list=tables] li").all()}

@@ -36,3 +36,17 @@ def settle_page(page: Any, timeout: float = 20000) -> None:
     if want is not None:
         page.wait_for_function(_SHOWN, arg=want, timeout=timeout)
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def control_page(browser: Any, server: Any, control_url: str, email: str = "fac@example.nl",
+                 viewport: dict[str, int] | None = None) -> Any:
+    """A facilitator logged in through the login form, on a workshop's control page."""
+    from support.server import PASSWORD
+
+    page = browser.new_context(viewport=viewport or {"width": 1366, "height": 768}).new_page()
+    page.goto(server.url + "/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.goto(control_url)
+    return page
