@@ -427,7 +427,7 @@ def test_closing_asks_says_what_happens_and_reads_coherently(browser: Any, room:
         expect(phone.locator("#closed")).to_be_visible(timeout=WAIT)
         expect(phone.locator("#closed")).to_contain_text("Bedankt voor je deelname")
         expect(board.locator("#closed")).to_be_visible(timeout=WAIT)
-        expect(board.locator("#closed")).to_contain_text("Deze sessie is gesloten.")
+        expect(board.locator("#closed")).to_contain_text("Bedankt voor je deelname")
         # No new joins.
         response = requests.post(room.url + "/api/v1/join", json={
             "code": ws.code, "name": "Laatkomer", "anonymous": False}, timeout=10)

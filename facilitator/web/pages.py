@@ -34,7 +34,7 @@ from facilitator.room import agenda_templates, archive, links, participants, wor
 from facilitator.room.agenda import choices as agenda_choices
 from facilitator.room.items import TITLE_MAX
 from facilitator.room.workshops import by_code
-from facilitator.security import join_code_answered, limiter, same_site_path
+from facilitator.security import CSP, join_code_answered, limiter, same_site_path
 
 bp = Blueprint("pages", __name__)
 
@@ -321,12 +321,17 @@ def board(token: str) -> Any:
         abort(404)
     workshop = dict(row)
     g.workshop_language = workshop["language"]
-    return render_template(
+    response = make_response(render_template(
         "board.html",
         workshop=workshop,
         join_url=links.join_url(workshop["code"]),
         join_base=links.public_base() + url_for("pages.join"),
-    )
+    ))
+    # The control page shows the board small in a frame of its own origin; no one else may.
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Content-Security-Policy"] = CSP.replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'")
+    return response
 
 
 def _answer_lookup(workshop: dict[str, Any] | None) -> None:
