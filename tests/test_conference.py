@@ -95,7 +95,8 @@ def test_a_dilemma_keeps_its_number_after_a_withdrawal(room: Room) -> None:
     room.ok(room.fac, "dilemma_collect.settings",
             {"item_id": room.item("dilemma_collect"), "open": True, "show_texts": True,
              "approval": False})
-    shown = board_item(room, lambda v: len(v.get("dilemmas", [])) == 6)
+    # The board pages its cards; the control page lists them all, by their numbers.
+    shown = control_item(room, lambda v: len(v.get("dilemmas", [])) == 6)
     assert [d["number"] for d in shown["dilemmas"]] == [1, 2, 3, 4, 5, 7]
     # A withdrawn last one leaves its number unused too.
     room.ok(phones[0], "dilemma.withdraw", {"dilemma_id": ids[6]})
@@ -180,7 +181,8 @@ def test_approve_all_approves_every_waiting_dilemma(room: Room) -> None:
         room.ok(phone, "dilemma.submit", dilemma(i))
     assert board_item(room, lambda v: v.get("count") == 5)["dilemmas"] == []
     assert room.ok(room.fac, "dilemma.approve_all")["approved"] == 5
-    assert len(board_item(room, lambda v: len(v.get("dilemmas", [])) == 5)["dilemmas"]) == 5
+    approved = board_item(room, lambda v: v.get("dilemmas") and v["paging"]["pages"] == 2)
+    assert len(approved["dilemmas"]) == 3 and approved["count"] == 5  # 3 a page
     assert room.ok(room.fac, "dilemma.approve_all")["approved"] == 0
     room.refused(phones[0], "dilemma.approve_all", {}, "forbidden")
 
@@ -220,7 +222,8 @@ def test_organisational_dilemmas_stay_out_of_the_vote_and_go_to_management(room:
     assert results[0]["id"] == ids[1] and results[0]["dots"] == 6
     # The harvest lists them "for management", each with an owner and a proposed answer.
     room.goto("dilemma_harvest")
-    listed = board_item(room, lambda v: "management" in v)["management"]
+    # The list for management is the facilitator's (the board shows the harvest itself).
+    listed = control_item(room, lambda v: "management" in v)["management"]
     assert [m["dilemma"]["id"] for m in listed] == organisational
     assert all(m["owner"] == "" and m["answer"] == "" for m in listed)
     room.ok(room.fac, "dilemma_harvest.management",
@@ -230,7 +233,7 @@ def test_organisational_dilemmas_stay_out_of_the_vote_and_go_to_management(room:
                  {"dilemma_id": ids[1], "owner": "x", "answer": "y"}, "invalid")
     room.refused(room.fac, "dilemma_harvest.management",
                  {"dilemma_id": organisational[0], "owner": "x" * 81, "answer": ""}, "invalid")
-    done = board_item(room, lambda v: v["management"][0]["owner"])["management"][0]
+    done = control_item(room, lambda v: v["management"][0]["owner"])["management"][0]
     assert done == {**done, "owner": "Afdelingsmanager Zorg",
                     "answer": "Een vast aanspreekpunt voor de administratie."}
     exported = [a for a in room.export()["agenda"] if a["kind"] == "dilemma_harvest"][0]
@@ -258,7 +261,7 @@ def test_recommendations_get_an_owner_and_become_agreements_for_the_review(
     room.ok(room.fac, "dilemma_harvest.assign",
             {"recommendation_id": rec, "owner_kind": "management", "owner": "Mila Manager",
              "priority": "high", "due_date": due})
-    shown = board_item(room, lambda v: any(
+    shown = control_item(room, lambda v: any(
         r.get("owner_label") for h in v["dilemmas"] for r in h["recommendations"]))
     [recommendation] = [r for h in shown["dilemmas"] for r in h["recommendations"]]
     assert recommendation["priority"] == "high" and recommendation["due_date"] == due
@@ -324,7 +327,8 @@ def test_the_shift_figures_match_the_stored_choices(room: Room, server: Server) 
                     {"item_id": item, "text": "Maar wat als de cliënt minderjarig is?"})
         if n < 2:
             rid = board_item(room, lambda v, rid=rid: v["round"]["id"] != rid)["round"]["id"]
-    view = board_item(room, lambda v: len([r for r in v["rounds"] if r["revealed"]]) == 3)
+    # Every round is the control page's (the board draws the latest two).
+    view = control_item(room, lambda v: len([r for r in v["rounds"] if r["revealed"]]) == 3)
     rounds = server.db_rows("SELECT id, number FROM dilemma_rounds WHERE dilemma_id = ?"
                             " ORDER BY number", (did,))
     choices = {r["id"]: {c["participant_id"]: c["option"] for c in server.db_rows(
@@ -446,8 +450,10 @@ def test_managers_expect_dilemmas_the_harvest_sets_them_beside_the_brought(
     by_theme = {t["theme"]: t for t in comparison["by_theme"]}
     assert by_theme["Administratie"] == {**by_theme["Administratie"], "expected": 1, "brought": 1}
     assert comparison["by_category"]["organisational"] == {"expected": 1, "brought": 2}
-    board = board_item(room, lambda v: v.get("expected", {}).get("expected_brought"))
-    assert "Mila Manager" not in str(board)  # the board does not say which manager wrote it
+    control = control_item(room, lambda v: v.get("expected", {}).get("expected_brought"))
+    assert control["expected"]["expected_brought"][0]["dilemma"]["id"] == ids[0]
+    board = board_item(room, lambda v: v.get("dilemmas"))
+    assert "Mila Manager" not in str(board)  # the board never says which manager wrote it
     # The same comparison is what the report calls.
     exported = [a for a in room.export()["agenda"] if a["kind"] == "dilemma_harvest"][0]
     assert exported["content"]["expected"]["expected_brought"][0]["dilemma"]["id"] == ids[0]
@@ -485,7 +491,8 @@ def test_needs_wait_for_approval_when_asked(room: Room) -> None:
     assert "Tijd in het rooster" not in str(exported)  # nor in the report
     room.refused(phones[0], "dilemma_harvest.approve_need", {"need_id": need}, "forbidden")
     room.ok(room.fac, "dilemma_harvest.approve_need", {"need_id": need})
-    board = board_item(room, lambda v: any(h["needs"] for h in v["dilemmas"]))
-    assert [n for h in board["dilemmas"] for n in h["needs"]] == [
+    # Approved, it is part of the harvest the board pages through, and of the report.
+    exported = [a for a in room.export()["agenda"] if a["kind"] == "dilemma_harvest"][0]
+    assert [n for h in exported["content"]["dilemmas"] for n in h["needs"]] == [
         "Tijd in het rooster voor intervisie"]
     phones[0].wait_for("me", lambda v: v["view"]["needs"][0]["approved"] is True)

@@ -229,11 +229,16 @@ def test_whole_dilemma_workshop(
     board.wait_for_selector("[data-field=chosen]:has-text('5 have chosen')")
     control.click("[data-do=reveal]")
     board.wait_for_selector(".shift-summary:has-text('2 of 5 changed their choice')")
+    # The board: the first choice and the one after the talk, by option letter.
     shift = board.inner_text(".shift")
-    # Both rounds on one scale per option, and who moved where (counts only).
-    assert "Round 1" in shift and "Round 2: vote again" in shift
-    assert "1 moved from A. Address it myself to B. Tell the team leader" in shift
-    assert "1 moved from C. Let it go to B. Tell the team leader" in shift
+    assert "First choice: Round 1" in shift and "After the talk: Round 2: vote again" in shift
+    # The control page: both rounds on one scale per option, and who moved where
+    # (counts only).
+    control.wait_for_selector(".shift-moves")
+    shift = control.inner_text(".shift-chart")
+    assert "Ronde 1" in shift and "Ronde 2: opnieuw stemmen" in shift  # Fatima's Dutch
+    assert "1 van A. Address it myself naar B. Tell the team leader" in shift
+    assert "1 van C. Let it go naar B. Tell the team leader" in shift
     # A "but what if...?" variation.
     control.fill("#dg-variation", "But what if the colleague is also your friend?")
     control.click("[data-form=variation] button[type=submit]")

@@ -44,6 +44,9 @@ CLIENT_STRINGS = {
     "waiting": _l("Waiting for the facilitator to put a dilemma on stage."),
     "closed_round": _l("This round is closed."),
     "moved": _l("%(n)s moved from %(from)s to %(to)s"),
+    # The board's shift: the round before the talk and the one after it.
+    "before": _l("First choice"),
+    "after": _l("After the talk"),
     "support": _l("I support this"),
     "supported": _l("You support this"),
     "support_count": _l("%(n)s support it"),
@@ -458,6 +461,10 @@ def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
     out = game(v, item["id"], item["config"].get("dilemma_id"))
     if out["dilemma"] is None:
         return out
+    out["most_supported"] = [
+        {**m, "label": short(m["label"], BOARD_LABEL), "text": short(m["text"], BOARD_ARGUMENT)}
+        for m in store.most_supported(v, out["dilemma"]["id"], out["dilemma"]["options"])
+    ]
     out["dilemma"] = board_cards.card(out["dilemma"], situation=140, option=60)
     out["labels"] = [short(label, BOARD_LABEL) for label in out["labels"]]
     for rnd in out["rounds"]:
