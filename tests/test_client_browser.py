@@ -65,6 +65,7 @@ class Room:
             context.add_init_script(init_script)
         page = context.new_page()
         page.on("pageerror", lambda err: self.errors.append(str(err)))
+        page.on("dialog", lambda dialog: dialog.accept())  # "Withdraw your dilemma?": yes
         page.goto(self.ws["join_url"])
         page.fill("#name", "Pim")
         page.click("button[type=submit]:not([name=anonymous])")
@@ -243,6 +244,7 @@ def test_a_button_pressed_offline_says_so_and_counts_once(room: Room) -> None:
     sent(phone)
     (dilemma,) = room.dilemmas()
     button = phone.locator(f"[data-key='{dilemma['id']}:withdraw']")
+    expect(button).to_be_visible(timeout=WAIT)  # the own list came with the ack's push
     phone.context.set_offline(True)
     phone.evaluate("window.facilitatorLive.socket.io.engine.close()")
     phone.wait_for_selector("body[data-connection=offline]")
