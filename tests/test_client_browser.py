@@ -258,15 +258,21 @@ def test_a_button_pressed_offline_says_so_and_counts_once(room: Room) -> None:
     assert room.dilemmas() == []
 
 
-def test_an_edit_draft_comes_back_as_an_edit_after_a_reload(room: Room) -> None:
-    phone = room.phone()
+def start_an_edit(room: Room, phone: Any, first: str, second: str) -> dict[str, Any]:
+    """Send a dilemma, then start editing it: `second` typed, not yet sent."""
     room.goto("Collect dilemmas", phone)
-    write(phone, "The first version")
+    write(phone, first)
     phone.click("[data-role=send]")
     sent(phone)
     (dilemma,) = room.dilemmas()
     phone.click(f"[data-key='{dilemma['id']}:edit']")
-    phone.fill("#dc-situation", "The second version, half typed")
+    phone.fill("#dc-situation", second)
+    return dilemma
+
+
+def test_an_edit_draft_comes_back_as_an_edit_after_a_reload(room: Room) -> None:
+    phone = room.phone()
+    dilemma = start_an_edit(room, phone, "The first version", "The second version, half typed")
     phone.reload()
     expect(phone.locator("#dc-situation")).to_have_value("The second version, half typed",
                                                          timeout=WAIT)
@@ -280,13 +286,7 @@ def test_an_edit_draft_comes_back_as_an_edit_after_a_reload(room: Room) -> None:
 
 def test_a_form_whose_action_still_waits_says_so_after_a_reload(room: Room) -> None:
     phone = room.phone()
-    room.goto("Collect dilemmas", phone)
-    write(phone, "Sent before the reload")
-    phone.click("[data-role=send]")
-    sent(phone)
-    (dilemma,) = room.dilemmas()
-    phone.click(f"[data-key='{dilemma['id']}:edit']")
-    phone.fill("#dc-situation", "An edit still being retried")
+    dilemma = start_an_edit(room, phone, "Sent before the reload", "An edit still being retried")
     phone.click("[data-role=send]")  # dilemma.edit fails with `internal`: retried with backoff
     form = phone.locator("[data-form=dilemma]")
     expect(form).to_have_attribute("data-state", "retrying", timeout=WAIT)
