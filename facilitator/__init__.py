@@ -25,6 +25,8 @@ from facilitator.live.actions import Dispatcher
 from facilitator.live.pusher import Pusher
 from facilitator.live.socket_context import App, SocketAwareSessionInterface
 from facilitator.migrations import migrate
+from facilitator.persons.store import migrations as person_tables
+from facilitator.programmes.store import migrations as programme_tables
 from facilitator.report import settings as report_settings
 from facilitator.room import (
     agenda,
@@ -52,6 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     store = Store(app.config["DATABASE"])
     migrate(store.db)
+    # Programmes before persons: a person's link may be bound to a programme.
+    programme_tables.apply(store.db)
+    person_tables.apply(store.db)
     for activity in ACTIVITIES:
         if activity.migrations is not None:
             activity.migrations.apply(store.db)
