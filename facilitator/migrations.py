@@ -324,6 +324,12 @@ def m020_board_state(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m050_participant_language(db: sqlite_utils.Database) -> None:
+    # A phone may speak its own language (issue 16, point 5); NULL follows the room's.
+    run_script(db, "ALTER TABLE participants ADD COLUMN language TEXT")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 

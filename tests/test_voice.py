@@ -71,3 +71,45 @@ def test_counted_texts_of_the_report_read_right_at_0_1_and_2(app) -> None:
                                  "%(num)s of %(both)s changed their choice", 1, both=7)
                 if lang == "nl":
                     assert shift == "1 van de 7 deelnemers koos na het gesprek anders"
+
+
+# Client texts with a count whose words don't change with it: a label ("Groep 3", "Stap 2
+# van 8"), a position or a unit ("5 min", "12 van 1000 tekens"). Reviewed at 0, 1 and 2.
+SAME_AT_ANY_COUNT = {
+    "agreements.count", "dilemma_collect.chars", "dilemma_collect.chars_over",
+    "dilemma_collect.merged_into", "dilemma_game.mean", "dilemma_game.moved",
+    "dilemma_game.round_first", "dilemma_game.round_revote", "dilemma_game.round_variation",
+    "dilemma_vote.dots_left", "dilemma_vote.your_dots", "intervision.group_n",
+    "intervision.minutes_n", "intervision.phase_of", "intervision.table_qr", "online_count",
+    "pending", "step",
+}
+
+
+def _t(strings: dict[str, str], key: str, n: int) -> str:
+    # As static/js/core/strings.js t(): a count of one takes `<key>.one` where there is one.
+    text = (strings.get(f"{key}.one") if n == 1 else None) or strings[key]
+    return text.replace("%(n)s", str(n))
+
+
+def test_every_counted_client_text_has_its_form_for_one(app) -> None:
+    """Issue 16, point 3, for the page scripts' texts: every text with a count either has
+    its own text for one or is one whose words don't change with the count."""
+    from flask_babel import force_locale
+
+    from facilitator.i18n import client_strings
+
+    with app.test_request_context():
+        for lang in ("nl", "en"):
+            with force_locale(lang):
+                strings = client_strings()
+            counted = {k for k, v in strings.items() if "%(n)s" in v and not k.endswith(".one")}
+            assert counted - SAME_AT_ANY_COUNT == {k for k in counted if f"{k}.one" in strings}
+            if lang == "nl":
+                assert [_t(strings, "joined", n) for n in (0, 1, 2)] == [
+                    "0 deelnemers", "1 deelnemer", "2 deelnemers"]
+                assert [_t(strings, "dilemma_vote.dots", n) for n in (0, 1, 2)] == [
+                    "0 stippen", "1 stip", "2 stippen"]
+                assert _t(strings, "board.every", 1) == "Elke seconde"
+            else:
+                assert [_t(strings, "intervision.people_n", n) for n in (0, 1, 2)] == [
+                    "0 people", "1 person", "2 people"]

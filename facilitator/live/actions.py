@@ -75,6 +75,8 @@ class Changes:
     personal: set[int] | None = field(default_factory=set)
     # connections (sids) to close once the change is committed: a removed participant's
     sockets: set[str] = field(default_factory=set)
+    # participants whose phones move to another phones room (they chose their own language)
+    rooms: set[int] = field(default_factory=set)
 
     def everything(self) -> Changes:
         self.board = self.control = self.phones = True
@@ -90,6 +92,7 @@ class Changes:
         self.control |= other.control
         self.phones |= other.phones
         self.sockets |= other.sockets
+        self.rooms |= other.rooms
         if self.personal is None or other.personal is None:
             self.personal = None
         else:

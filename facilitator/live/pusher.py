@@ -19,10 +19,10 @@ from flask_babel import force_locale
 from flask_socketio import SocketIO
 
 from facilitator.db import Store
-from facilitator.i18n import locale_of
+from facilitator.i18n import LANGUAGES, locale_of
 from facilitator.live.actions import Changes
 from facilitator.live.screens import Views
-from facilitator.room import table_screens
+from facilitator.room import participants, table_screens
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +37,9 @@ def room_control(workshop_id: int) -> str:
     return f"w{workshop_id}:control"
 
 
-def room_phones(workshop_id: int) -> str:
-    return f"w{workshop_id}:phones"
+def room_phones(workshop_id: int, language: str | None = None) -> str:
+    """The phones that follow the room's language, or those that chose `language`."""
+    return f"w{workshop_id}:phones" + (f":{language}" if language else "")
 
 
 def room_participant(workshop_id: int, participant_id: int) -> str:
@@ -111,10 +112,32 @@ class Pusher:
         wait for them. Each part is one snapshot: views are computed without yielding,
         so they match the seq read with them."""
         own = changes.control or changes.personal != set()
+        if changes.rooms:
+            self._move(workshop_id, changes.rooms)
         self._send(self._shared(workshop_id))
         if own:
             self.socketio.sleep(0)  # the sockets' writers send the shared views now
             self._send(self._own(workshop_id, changes))
+
+    def _move(self, workshop_id: int, participant_ids: set[int]) -> None:
+        """Put these participants' connected phones in the phones room of the language they
+        chose now, before the next push, so that no push of the other one reaches them."""
+        rows = self.store.all(
+            "SELECT s.sid, p.language FROM presence s JOIN participants p"
+            " ON p.id = s.participant_id WHERE s.workshop_id = ? AND s.process = ?"
+            " AND s.participant_id IN (SELECT value FROM json_each(?))",
+            (workshop_id, participants.PROCESS_ID, json.dumps(sorted(participant_ids))),
+        )
+        rooms = [room_phones(workshop_id)] + [
+            room_phones(workshop_id, language) for language in LANGUAGES
+        ]
+        for row in rows:
+            target = room_phones(workshop_id, row["language"])
+            for room in rooms:
+                if room != target:
+                    self.socketio.server.leave_room(row["sid"], room, namespace="/")
+            self.socketio.server.enter_room(row["sid"], target, namespace="/")
+            self.forget(target)  # the newcomer gets the room's view even if unchanged
 
     def _snapshot(
         self, workshop_id: int, build: Callable[[Views, int], list[Message]]
@@ -129,10 +152,22 @@ class Pusher:
 
     def _shared(self, workshop_id: int) -> list[Message]:
         def build(views: Views, seq: int) -> list[Message]:
+            phone = views.phone()
             out: list[Message] = [
                 ("board", seq, views.board(), room_board(workshop_id)),
-                ("phone", seq, views.phone(), room_phones(workshop_id)),
+                ("phone", seq, phone, room_phones(workshop_id)),
             ]
+            # Phones that chose their own language get the same view in it; the room's
+            # own language is sent to its choosers too (they don't reload when it changes).
+            room_language = views.workshop["language"]
+            chosen = set(participants.own_languages(self.store, workshop_id).values())
+            for language in sorted(chosen):
+                if language == room_language:
+                    view = phone
+                else:
+                    with force_locale(locale_of(language)):
+                        view = views.phone()
+                out.append(("phone", seq, view, room_phones(workshop_id, language)))
             for n in table_screens.connected(self.store, workshop_id):
                 out.append(("table", seq, views.table(n), room_table(workshop_id, n)))
             return out
@@ -144,10 +179,18 @@ class Pusher:
             ids = (
                 self._online(workshop_id) if changes.personal is None else sorted(changes.personal)
             )
+            own = participants.own_languages(self.store, workshop_id, ids)
             out: list[Message] = [
                 ("me", seq, view, room_participant(workshop_id, pid))
-                for pid, view in views.personal(ids).items()
+                for pid, view in views.personal([i for i in ids if i not in own]).items()
             ]
+            for language in sorted(set(own.values())):
+                with force_locale(locale_of(language)):
+                    chosen = views.personal([i for i in ids if own.get(i) == language])
+                out.extend(
+                    ("me", seq, view, room_participant(workshop_id, pid))
+                    for pid, view in chosen.items()
+                )
             if changes.control:
                 out.append(("control", seq, views.control(), room_control(workshop_id)))
             return out

@@ -144,7 +144,7 @@ def _authenticate(store: Store, auth: Any) -> tuple[Actor, str, dict[str, Any] |
                 participant_id=participant["id"],
                 token_hash=participant["token_hash"],
             ),
-            row["language"],
+            participants.language_of(participant, dict(row)),
             participant,
         )
     if kind == FACILITATOR:
@@ -255,7 +255,7 @@ def register(socketio: SocketIO) -> None:
         rooms = {
             BOARD: [room_board(actor.workshop_id)],
             FACILITATOR: [room_control(actor.workshop_id)],
-            PARTICIPANT: [room_phones(actor.workshop_id)],
+            PARTICIPANT: [room_phones(actor.workshop_id, (participant or {}).get("language"))],
             TABLE: [room_table(actor.workshop_id, actor.table or 0)],
         }[actor.kind]
         if participant:
@@ -350,7 +350,9 @@ def sync_payload(store: Store, actor: Actor | None) -> dict[str, Any]:
             out["control"] = views.control()
         elif actor.kind == TABLE:
             out["table"] = views.table(actor.table or 0)
-        else:
+    if actor.kind == PARTICIPANT:
+        # A phone that chose its own language syncs in it, as its pushes come.
+        with force_locale(locale_of(participants.language_of(participant, workshop))):
             out["phone"] = views.phone()
             out["me"] = views.me(participant or {})
     return out

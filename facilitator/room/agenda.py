@@ -17,7 +17,7 @@ from facilitator.live.actions import FACILITATOR, ActionSet, Context
 from facilitator.room.items import TITLE_MAX, item_of
 from facilitator.schema import Int, Text
 
-# key -> (label, [(activity kind, title or None for the activity's default)])
+# key -> (label, [(activity kind, title or None for the activity's default[, config])])
 AGENDAS: dict[str, tuple[Any, list[tuple[str, Any]]]] = {
     "welcome": (_l("Welcome only (build the agenda yourself)"), [("welcome", None)]),
 }
@@ -33,6 +33,30 @@ def preset(key: str) -> list[tuple[str, Any]]:
     if key not in AGENDAS:
         raise KeyError(key)
     return AGENDAS[key][1]
+
+
+def default_titles() -> list[tuple[str, Any]]:
+    """Every ready-made title an item may carry, by its kind: the activity's own and those
+    of the ready-made agendas (lazy strings, rendered in whatever language is in force)."""
+    titles = [(activity.kind, activity.title) for activity in ACTIVITIES]
+    for _label, items in AGENDAS.values():
+        titles += [(kind, title) for kind, title, *_config in items if title is not None]
+    return titles
+
+
+def retitle(ctx: Context, old: str, new: str) -> None:
+    """Items that still carry a ready-made title in `old` get it in `new`, so that a room
+    that changes its language reads its agenda in it too; a title someone typed stays."""
+    with force_locale(old):
+        before = {(kind, str(title)): title for kind, title in default_titles()}
+    for item in ctx.all(
+        "SELECT id, kind, title FROM agenda_items WHERE workshop_id = ?", (ctx.workshop["id"],)
+    ):
+        title = before.get((item["kind"], item["title"]))
+        if title is not None:
+            with force_locale(new):
+                ctx.execute("UPDATE agenda_items SET title = ? WHERE id = ?",
+                            (str(title), item["id"]))
 
 
 actions = ActionSet()

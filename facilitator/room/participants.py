@@ -11,8 +11,9 @@ from flask_babel import lazy_gettext as _l
 
 from facilitator.db import Store, iso, utcnow
 from facilitator.errors import ActionError, not_found
-from facilitator.live.actions import FACILITATOR, GUEST, ActionSet, Actor, Context
-from facilitator.schema import Bool, Int, Text
+from facilitator.i18n import LANGUAGES
+from facilitator.live.actions import FACILITATOR, GUEST, PARTICIPANT, ActionSet, Actor, Context
+from facilitator.schema import Bool, Choice, Int, Text
 from facilitator.security import hash_token
 
 NAME_MAX = 40
@@ -94,6 +95,49 @@ def remove(ctx: Context, data: dict[str, Any]) -> None:
         raise not_found()
     ctx.changes.sockets.update(r["sid"] for r in sids)
     ctx.changes.board = ctx.changes.control = True
+
+
+@actions(
+    "participant.language",
+    roles=(PARTICIPANT,),
+    schema={"language": Choice(LANGUAGES)},
+    any_status=True,
+)
+def set_language(ctx: Context, data: dict[str, Any]) -> None:
+    """A phone's own interface language; choosing the room's own means following the
+    room again. The phone loads its page anew in it; what was typed stays as typed."""
+    own = None if data["language"] == ctx.workshop["language"] else data["language"]
+    ctx.execute(
+        "UPDATE participants SET language = ? WHERE id = ? AND workshop_id = ?",
+        (own, ctx.actor.participant_id, ctx.workshop["id"]),
+    )
+    ctx.changes.add_personal(ctx.actor.participant_id)
+    ctx.changes.rooms.add(ctx.actor.participant_id)
+
+
+def language_of(participant: dict[str, Any] | None, workshop: dict[str, Any]) -> str:
+    """The language a participant's phone speaks: its own choice, else the room's."""
+    own = (participant or {}).get("language")
+    return own if own in LANGUAGES else workshop["language"]
+
+
+def own_languages(q: Any, workshop_id: int, ids: list[int] | None = None) -> dict[int, str]:
+    """Participants (connected ones, or `ids`) whose phone chose its own language."""
+    if ids is None:
+        rows = q.all(
+            "SELECT DISTINCT p.id, p.language FROM presence s JOIN participants p"
+            " ON p.id = s.participant_id WHERE s.workshop_id = ? AND p.language IS NOT NULL",
+            (workshop_id,),
+        )
+    else:
+        rows = q.all(
+            "SELECT id, language FROM participants WHERE workshop_id = ?"
+            " AND language IS NOT NULL",
+            (workshop_id,),
+        )
+        wanted = set(ids)
+        rows = [r for r in rows if r["id"] in wanted]
+    return {r["id"]: r["language"] for r in rows if r["language"] in LANGUAGES}
 
 
 def max_participants() -> int:

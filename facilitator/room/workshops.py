@@ -15,7 +15,7 @@ from facilitator.db import Store, dumps, iso, utcnow
 from facilitator.i18n import LANGUAGES  # workshops.LANGUAGES is used by the API too
 from facilitator.live.actions import FACILITATOR, ActionSet, Context
 from facilitator.room import closing
-from facilitator.room.agenda import choices, preset
+from facilitator.room.agenda import choices, preset, retitle
 from facilitator.room.agenda_templates import items_of as agenda_items
 from facilitator.room.items import TITLE_MAX
 from facilitator.schema import Bool, Choice, Text
@@ -183,4 +183,5 @@ def set_language(ctx: Context, data: dict[str, Any]) -> None:
     load their page again in it); what people typed stays as typed."""
     ctx.execute("UPDATE workshops SET language = ? WHERE id = ?",
                 (data["language"], ctx.workshop["id"]))
+    retitle(ctx, ctx.workshop["language"], data["language"])
     _everyone(ctx)

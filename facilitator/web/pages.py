@@ -438,10 +438,11 @@ def phone(code: str) -> Any:
     _answer_lookup(workshop)
     if workshop is None:
         abort(404)
-    g.workshop_language = workshop["language"]
     participant = participants.by_token(
         current_store(), workshop["id"], request.cookies.get(_participant_cookie(code))
     )
     if participant is None:
         return redirect(url_for("pages.join_code", code=code))
-    return render_template("phone.html", workshop=workshop, participant=participant)
+    g.workshop_language = participants.language_of(participant, workshop)
+    return render_template("phone.html", workshop=workshop, participant=participant,
+                           other_language=[x for x in LANGUAGES if x != g.workshop_language][0])

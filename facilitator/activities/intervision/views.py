@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import get_locale
+
 from facilitator.activities.intervision import methods as method_library
 from facilitator.activities.intervision import phases
 from facilitator.activities.intervision import store as st
+from facilitator.i18n import LANGUAGES
 from facilitator.room import table_screens
 from facilitator.room.board_state import page, short
 
@@ -40,7 +43,11 @@ def revealed(c: dict[str, Any], group: dict[str, Any]) -> bool:
 
 
 def _lang(v: Any) -> str:
-    return v.workshop["language"]
+    # The language these views are rendered in: the room's, or a phone's own choice
+    # (the pusher renders those under force_locale).
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LANGUAGES else (
+        v.workshop["language"])
 
 
 def _groups(v: Any, item: dict[str, Any]) -> list[dict[str, Any]]:

@@ -33,7 +33,9 @@ export function startPage({ screen, auth, outboxKey, onView, quiet = false, onEr
   // control page speaks its user's own language.
   const follow = (name, view) => {
     const lang = view && view.workshop && view.workshop.language;
-    if (screen !== "control" && lang && lang !== document.documentElement.lang) {
+    // A phone that chose its own language keeps it whatever the room's.
+    const own = document.body.dataset.ownLanguage;
+    if (screen !== "control" && !own && lang && lang !== document.documentElement.lang) {
       window.location.reload();
       return;
     }

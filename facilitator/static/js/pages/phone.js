@@ -16,7 +16,7 @@ function announce(key, text) {
   $("#announce").textContent = text;
 }
 
-const { timer, stage } = startPage({
+const { live, timer, stage } = startPage({
   screen: "phone",
   auth: { kind: "participant", code },
   outboxKey: `facilitator:outbox:${code}`,
@@ -56,3 +56,17 @@ function render() {
   if (step !== null && id !== step) shown.then(() => window.scrollTo({ top: 0 }));
   step = id;
 }
+
+// The phone's own language: the server keeps the choice (its pushes come in it), then
+// the page loads anew in it; drafts and the outbox survive the reload.
+const languageButton = $("#phone-language");
+languageButton.addEventListener("click", async () => {
+  if (languageButton.dataset.pending) return;
+  languageButton.dataset.pending = "1";
+  languageButton.setAttribute("aria-busy", "true");
+  const ack = await live.act("participant.language", { language: languageButton.dataset.language });
+  delete languageButton.dataset.pending;
+  languageButton.removeAttribute("aria-busy");
+  if (ack.ok) window.location.reload();
+  else if (ack.error) live.onError(ack.error);
+});
