@@ -103,6 +103,8 @@ def deactivate(store: Store, user_id: int, now: datetime | None = None) -> None:
         )
         db.execute("DELETE FROM user_sessions WHERE user_id = ?", (user_id,))
         db.execute("DELETE FROM password_links WHERE user_id = ?", (user_id,))
+    # After the commit: its open control pages get nothing pushed from now on.
+    auth.close_sockets_of_account(store, user_id)
 
 
 def reactivate(store: Store, user_id: int) -> None:

@@ -118,15 +118,23 @@ def set_password(store: Store, user_id: int, password: str) -> None:
     _close_sockets_of(store, ended)
 
 
-def _close_sockets_of(store: Store, session_hashes: list[str]) -> None:
-    """The control pages already open under these login sessions are disconnected now,
-    so nothing pushed after a logout reaches them (issue 12, item 2). Only the serving
-    process holds sockets; elsewhere (`run.py user password`) their next action or sync
-    is refused instead (live/sockets.py checks the login session each time)."""
-    if session_hashes and has_request_context():
+def _close_sockets_of(
+    store: Store, session_hashes: list[str], user_id: int | None = None
+) -> None:
+    """The control pages already open under these login sessions (or, with `user_id`,
+    of that account) are disconnected now, so nothing pushed after a logout reaches them
+    (issue 12, item 2). Only the serving process holds sockets; elsewhere (`run.py user
+    password`) their next action or sync is refused instead (live/sockets.py checks the
+    login session each time, the dispatcher the account)."""
+    if (session_hashes or user_id) and has_request_context():
         from facilitator.live.sockets import close_login_sockets  # the engine, lazily
 
-        close_login_sockets(store, session_hashes)
+        close_login_sockets(store, session_hashes, user_id)
+
+
+def close_sockets_of_account(store: Store, user_id: int) -> None:
+    """Every socket a (deactivated) account has open, browser or API token."""
+    _close_sockets_of(store, [], user_id)
 
 
 def add_user(

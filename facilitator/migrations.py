@@ -330,6 +330,13 @@ def m050_participant_language(db: sqlite_utils.Database) -> None:
     run_script(db, "ALTER TABLE participants ADD COLUMN language TEXT")
 
 
+@migrations()
+def m051_presence_user(db: sqlite_utils.Database) -> None:
+    # Whose account a facilitator's socket speaks for, browser or API token alike: a
+    # deactivated account's open control pages are disconnected at once (issue 15).
+    run_script(db, "ALTER TABLE presence ADD COLUMN user_id INTEGER")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 

@@ -106,3 +106,35 @@ def test_a_new_password_in_the_server_disconnects_every_session_of_the_account(
         auth.set_password(store, user.id, "another good password")
     assert not screen.is_connected()
     assert store.scalar("SELECT COUNT(*) FROM presence") == 0
+
+
+def test_deactivating_an_account_disconnects_its_open_control_pages_at_once(
+    app: Any, store: Any
+) -> None:
+    """Issue 15: a deactivated account's sockets, browser and API token alike, get
+    nothing more; another facilitator's control page of the same workshop stays."""
+    from facilitator import accounts, auth, socketio
+    from facilitator.room import workshops
+
+    leaver = auth.add_user(store, "leaver@gemeente.nl", "correct horse battery", "facilitator")
+    auth.add_user(store, "admin@gemeente.nl", "correct horse battery", "admin")
+    code = workshops.create_workshop(store, leaver.id, "Sessie")["code"]
+    browser = app.test_client()
+    browser.post("/login", data={"email": "leaver@gemeente.nl",
+                                 "password": "correct horse battery"})
+    page = socketio.test_client(app, flask_test_client=browser,
+                                auth={"kind": "facilitator", "code": code})
+    token = auth.new_api_token(store, "leaver@gemeente.nl")
+    api = socketio.test_client(app, auth={"kind": "facilitator", "code": code, "token": token})
+    other = app.test_client()
+    other.post("/login", data={"email": "admin@gemeente.nl", "password": "correct horse battery"})
+    kept = socketio.test_client(app, flask_test_client=other,
+                                auth={"kind": "facilitator", "code": code})
+    assert page.is_connected() and api.is_connected() and kept.is_connected()
+    assert store.scalar("SELECT COUNT(*) FROM presence WHERE user_id = ?", (leaver.id,)) == 2
+
+    with app.test_request_context():
+        accounts.deactivate(store, leaver.id)
+    assert not page.is_connected() and not api.is_connected()
+    assert kept.is_connected()
+    assert store.scalar("SELECT COUNT(*) FROM presence WHERE user_id = ?", (leaver.id,)) == 0

@@ -200,11 +200,15 @@ def _logged_out() -> dict[str, Any]:
     return refusal(ActionError("login", _l("Please log in again.")))
 
 
-def close_login_sockets(store: Store, session_hashes: list[str]) -> None:
-    """Disconnect every socket opened under these (ended) login sessions."""
+def close_login_sockets(
+    store: Store, session_hashes: list[str], user_id: int | None = None
+) -> None:
+    """Disconnect every socket opened under these (ended) login sessions, and with
+    `user_id` every facilitator socket of that account (its API token's too)."""
     marks = ",".join("?" * len(session_hashes))
     rows = store.all(
-        f"SELECT sid FROM presence WHERE login_session IN ({marks})", tuple(session_hashes)
+        f"SELECT sid FROM presence WHERE login_session IN ({marks}) OR user_id = ?",
+        (*session_hashes, user_id),
     )
     server = current_app.extensions["socketio"].server
     for sid in sorted({r["sid"] for r in rows}):
@@ -264,7 +268,8 @@ def register(socketio: SocketIO) -> None:
             join_room(room)
         audience = table_screens.audience(actor.table) if actor.table else actor.kind
         participants.connected(
-            store, request.sid, actor.workshop_id, audience, actor.participant_id, login
+            store, request.sid, actor.workshop_id, audience, actor.participant_id, login,
+            actor.user_id,
         )
         current_app.extensions["facilitator.pusher"].schedule(
             actor.workshop_id, Changes(board=True, control=True)

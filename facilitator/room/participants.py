@@ -160,15 +160,18 @@ def connected(
     audience: str,
     participant_id: int | None,
     login_session: str | None = None,
+    user_id: int | None = None,
 ) -> None:
     """A socket connected; `login_session` is the hash of a facilitator's login session,
-    so that its end disconnects this socket (auth.end_session)."""
+    so that its end disconnects this socket (auth.end_session); `user_id` the account a
+    facilitator's socket speaks for (its deactivation disconnects it)."""
     now = iso(utcnow())
     with store.write() as db:
         db.execute(
             "INSERT OR REPLACE INTO presence (sid, process, workshop_id, participant_id, audience,"
-            " connected_at, login_session) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (sid, PROCESS_ID, workshop_id, participant_id, audience, now, login_session),
+            " connected_at, login_session, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (sid, PROCESS_ID, workshop_id, participant_id, audience, now, login_session,
+             user_id),
         )
         if participant_id:
             db.execute(
