@@ -344,7 +344,7 @@ export const control = {
         el(
           "li",
           { class: "candidate" },
-          el("span", { text: `#${d.number} ${d.situation}` }),
+          el("span", { class: "situation", text: `#${d.number} ${d.situation}` }),
           d.dots === undefined ? null : el("span", { class: "badge", text: t("dilemma_vote.dots", { n: d.dots }) }),
           " ",
           el("button", {
