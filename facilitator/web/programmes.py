@@ -59,8 +59,10 @@ def _facilitators_only() -> None:
 @login_required
 def index() -> Any:
     _facilitators_only()
-    return render_template("programmes/list.html",
-                           programmes=catalogue.of_owner(current_store(), current_user.id))
+    programmes = catalogue.of_owner(current_store(), current_user.id)
+    for p in programmes:
+        p["period"] = programme_report.period(p, [])
+    return render_template("programmes/list.html", programmes=programmes)
 
 
 def _form_page(programme: dict[str, Any] | None, status: int = 200,
@@ -109,9 +111,12 @@ def edit(programme_id: int) -> Any:
 def page(programme_id: int, error: str | None = None, status: int = 200) -> Any:
     programme = _programme(programme_id)
     store = current_store()
+    programme["period"] = programme_report.period(programme, [])
+    workshops = catalogue.workshops_in(store, programme_id)
+    for w in workshops:
+        w["day"] = programme_report.day(w["created_at"])
     return render_template(
-        "programmes/page.html", programme=programme,
-        workshops=catalogue.workshops_in(store, programme_id),
+        "programmes/page.html", programme=programme, workshops=workshops,
         candidates=catalogue.others_of_owner(store, programme["owner_id"], programme_id),
         others=[p for p in catalogue.of_owner(store, programme["owner_id"])
                 if p["id"] != programme_id],
@@ -200,8 +205,12 @@ def _attendance_headers() -> list[tuple[str, str]]:
 def attendance_page(programme_id: int) -> Any:
     programme = _programme(programme_id, edit=False)
     rows, unnamed = _attendance_rows(programme_id)
+    # On the page a person number only when someone kept a personal link (the CSV keeps
+    # its columns fixed for Excel).
+    headers = [(k, label) for k, label in _attendance_headers()
+               if k != "person" or any(r["person"] for r in rows)]
     return render_template("programmes/attendance.html", programme=programme, rows=rows,
-                           unnamed=unnamed, headers=_attendance_headers(),
+                           unnamed=unnamed, headers=headers,
                            editor=access.may_edit(current_user, programme))
 
 
