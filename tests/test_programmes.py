@@ -424,7 +424,7 @@ def test_attendance_export_survives_retention(programme: Any) -> None:
                                                               "deelnemer"}
 
     def facts(rows: list[dict[str, str]]) -> set[tuple[str, ...]]:
-        return {(r["Naam"], r["Datum"], r["Sessie"], r["Methode"], r["Duur (minuten)"],
+        return {(r["Naam"], r["Datum"], r["Sessie"], r["Methode"], r["Minuten"],
                  r["Rol"], r["Facilitator"]) for r in rows}
 
     before = _attendance(fac, base, pid)

@@ -196,7 +196,7 @@ def _attendance_rows(programme_id: int) -> tuple[list[dict[str, str]], int]:
 def _attendance_headers() -> list[tuple[str, str]]:
     return [("name", _("Name")), ("person", _("Person number")), ("date", _("Date")),
             ("workshop", _("Workshop")), ("method", _("Method")),
-            ("minutes", _("Duration (minutes)")), ("role", _("Role")),
+            ("minutes", _("Minutes")), ("role", _("Role")),
             ("facilitator", _("Facilitator"))]
 
 
