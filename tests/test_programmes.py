@@ -31,6 +31,8 @@ from typing import Any
 import docx
 import pytest
 import requests
+from a11y_support import blocking_violations
+from a11y_support import report as axe_report
 from intervision_support import Room
 from report_support import AGREEMENT, NEED, NEVER, RECOMMENDATION, THEMES, Conference
 from support import PASSWORD, login_session, screenshot
@@ -545,4 +547,18 @@ def test_programme_page_and_printed_report(programme: Any, server: Any, browser:
     page.goto(f"{server.url}/programmes/{programme['id']}/attendance")
     assert page.locator("#attendance tbody tr").count() == 6
     screenshot(page, "programme-attendance")
+    # Accessible in both languages: no serious or critical axe violation on any page.
+    pid = programme["id"]
+    pages = ["/programmes", f"/programmes/{pid}", f"/programmes/{pid}/edit",
+             f"/programmes/{pid}/report", f"/programmes/{pid}/attendance",
+             f"/workshops/new?programme={pid}", f"/workshops?programme={pid}"]
+    for language in ("nl", "en"):
+        if language == "en":
+            page.click("button[name=lang][value=en]")
+            page.wait_for_selector("html[lang=en]")
+        for url in pages:
+            page.goto(server.url + url)
+            found = blocking_violations(page)
+            assert not found, f"{language} {url}\n{axe_report(found)}"
+    assert "Programme report" in page.goto(f"{server.url}/programmes/{pid}/report").text()
     context.close()
