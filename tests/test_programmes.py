@@ -478,6 +478,9 @@ def test_who_may_see_a_programme(programme: Any, server: Any) -> None:
         assert manager.get(base + url, timeout=30).status_code == (
             200 if url in readable else 404), url
     assert "Wijkteam Noord" in manager.get(f"{base}/programmes/{pid}/report", timeout=30).text
+    # The team's manager finds it from the review of agreements; another team's does not.
+    assert f'href="/programmes/{pid}/report"' in manager.get(f"{base}/review", timeout=10).text
+    assert f"/programmes/{pid}/" not in other_manager.get(f"{base}/review", timeout=10).text
     # A colleague cannot file a workshop of theirs under this programme.
     token = _csrf(colleague, base + "/workshops/new")
     own = colleague.post(base + "/workshops/new", data={

@@ -116,3 +116,15 @@ def others_of_owner(store: Store, owner_id: int, programme_id: int) -> list[dict
         " LEFT JOIN programmes p ON p.id = w.programme_id WHERE w.owner_id = ?"
         " AND w.deleted_at IS NULL AND w.programme_id IS NOT ? ORDER BY w.created_at DESC",
         (owner_id, programme_id))]
+
+
+def of_teams(store: Store, team_ids: list[int]) -> list[dict[str, Any]]:
+    """The programmes of these teams (what their managers read), newest first."""
+    if not team_ids:
+        return []
+    marks = ",".join("?" * len(team_ids))
+    return [dict(r) for r in store.all(
+        "SELECT p.id, p.name, t.name AS team_name FROM programmes p JOIN teams t"
+        f" ON t.id = p.team_id WHERE p.team_id IN ({marks}) AND p.archived_at IS NULL"
+        " ORDER BY COALESCE(p.starts_on, substr(p.created_at, 1, 10)) DESC, p.id DESC",
+        tuple(team_ids))]
