@@ -150,20 +150,29 @@ def attendance(store: Store, participant_ids: list[int] | set[int]) -> list[Meet
     return out
 
 
-def of_programme(store: Store, programme_id: int) -> tuple[list[Meeting], int]:
-    """The attendance of everyone in the programme's workshops, by person: ordered by
-    person (person_id when recognised, else the name as typed), then by date. Who joined
-    without a name cannot be accredited and is left out (`unnamed` counts them)."""
+def everyone(store: Store, programme_id: int) -> list[Meeting]:
+    """Every attendance in the programme's workshops, named or not (what it counts)."""
     ids = [r["id"] for r in store.all(
         "SELECT p.id FROM participants p JOIN workshops w ON w.id = p.workshop_id"
         " WHERE w.programme_id = ? AND w.deleted_at IS NULL", (programme_id,))]
-    meetings = attendance(store, ids)
+    return attendance(store, ids)
+
+
+def of_programme(store: Store, programme_id: int) -> tuple[list[Meeting], int]:
+    """The attendance list of the programme's workshops, by person: ordered by person
+    (person_id when recognised, else the name as typed), then by date; and how many
+    attendances are left out because someone joined without a name (no accreditation
+    without a name)."""
+    meetings = everyone(store, programme_id)
     named = [m for m in meetings if m.name or m.person_id is not None]
     return sorted(named, key=lambda m: (person_key(m), m.met_at)), len(meetings) - len(named)
 
 
 def person_key(m: Meeting) -> tuple[int, str]:
-    """One person: the same person_id, or else the same name (case aside)."""
+    """One person: the same person_id, or else the same name (case aside); someone
+    without a name is only themselves in that workshop."""
     if m.person_id is not None:
         return (0, f"{m.person_id:012d}")
-    return (1, m.name.casefold())
+    if m.name:
+        return (1, m.name.casefold())
+    return (2, f"{m.participant_id or 0:012d}")

@@ -234,7 +234,7 @@ def period(programme: dict[str, Any], shops: list[Workshop]) -> str:
 def build(db: Store, programme: dict[str, Any]) -> Report:
     """The programme's report, in the reader's language (a programme may mix languages)."""
     shops = [Workshop(db, row) for row in catalogue.workshops_in(db, programme["id"])]
-    meetings, _unnamed = attendance.of_programme(db, programme["id"])
+    meetings = attendance.everyone(db, programme["id"])
     everyone_anonymous = bool(shops) and all(w.src.anonymous for w in shops)
     sections = [
         summary(programme, shops, meetings),
