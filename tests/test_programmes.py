@@ -546,6 +546,14 @@ def test_programme_page_and_printed_report(programme: Any, server: Any, browser:
     assert rows.count() == 3
     assert "Eerste werkconferentie wijkzorg" in rows.nth(0).inner_text()
     screenshot(page, "programme")
+    # On a phone at 360 px the page itself never scrolls sideways (the table scrolls).
+    page.set_viewport_size({"width": 360, "height": 740})
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > 361)
+        .filter(e => !e.closest('.table-scroll'))
+        .slice(0, 6).map(e => e.tagName + '.' + e.className + '#' + e.id)""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.click("#programme-report")
     page.wait_for_selector("#r-summary")
     page.set_viewport_size({"width": 1000, "height": 1400})
