@@ -455,6 +455,7 @@ def test_attendance_export_survives_retention(programme: Any) -> None:
     assert len(before) == 6 and facts(before) == planted
     page = fac.get(f"{base}/programmes/{pid}/attendance", timeout=10).text
     assert re.search(r'id="attendance-unnamed">1 keer aanwezig van iemand', page)
+    assert f'P1 <span class="hint">(persoon {programme["person_id"]})</span>' in page
     # By person: the recognised person first, then the others by name.
     assert [r["Naam"] for r in before] == ["P1", "P2", "P3", "P4", "P5", "P6"]
     # No content: nothing typed in the groups, no takeaway.

@@ -187,14 +187,14 @@ def _attendance_rows(programme_id: int) -> tuple[list[dict[str, str]], int]:
     return [{
         "name": m.name or "—",
         "person": str(m.person_id) if m.person_id is not None else "",
-        "day": programme_report.day(m.met_at), "date": m.met_at[:10], "workshop": m.workshop,
+        "day": programme_report.day(m.met_at), "met": m.met_at[:10], "workshop": m.workshop,
         "method": m.method_title(language), "minutes": str(m.minutes),
         "role": m.role_label, "facilitator": m.facilitator,
     } for m in meetings], unnamed
 
 
 def _attendance_headers() -> list[tuple[str, str]]:
-    return [("name", _("Name")), ("person", _("Person number")), ("date", _("Date")),
+    return [("name", _("Name")), ("person", _("Person number")), ("met", _("Date")),
             ("workshop", _("Workshop")), ("method", _("Method")),
             ("minutes", _("Minutes")), ("role", _("Role")),
             ("facilitator", _("Facilitator"))]
@@ -205,10 +205,9 @@ def _attendance_headers() -> list[tuple[str, str]]:
 def attendance_page(programme_id: int) -> Any:
     programme = _programme(programme_id, edit=False)
     rows, unnamed = _attendance_rows(programme_id)
-    # On the page a person number only when someone kept a personal link (the CSV keeps
-    # its columns fixed for Excel).
-    headers = [(k, label) for k, label in _attendance_headers()
-               if k != "person" or any(r["person"] for r in rows)]
+    # On the page the person number goes beside the name, so the list fits an A4 page
+    # (the CSV keeps its own column, fixed for Excel).
+    headers = [(k, label) for k, label in _attendance_headers() if k != "person"]
     return render_template("programmes/attendance.html", programme=programme, rows=rows,
                            unnamed=unnamed, headers=headers,
                            editor=access.may_edit(current_user, programme))
