@@ -290,9 +290,26 @@ def test_programme_form_errors_at_the_field_change_nothing(programme: Any) -> No
     assert errors["name"] == "Geef het traject een naam."
     assert "Traceback" not in bad.text
     assert programme["store"].scalar("SELECT COUNT(*) FROM programmes") == before
-    # Changing it: the form comes filled, a good change is saved.
+    # A workshop that does not exist, or nowhere to go: said on the page, nothing moves.
     pid = programme["id"]
+    for data in ({"code": "NOPE99", "to": str(pid)},
+                 {"code": programme["codes"][0], "to": "elsewhere"}):
+        wrong = _post(fac, base, f"/programmes/{pid}", f"/programmes/{pid}/workshops", **data)
+        assert wrong.status_code == 400
+        assert 'id="programme-error">Kies een sessie en waar die heen gaat.<' in wrong.text
+    assert programme["store"].scalar("SELECT COUNT(*) FROM workshops WHERE programme_id = ?",
+                                     (pid,)) == 3
+    # Changing it: the form comes filled, a good change is saved.
     assert PROGRAMME in fac.get(f"{base}/programmes/{pid}/edit", timeout=10).text
+    saved = _post(fac, base, f"/programmes/{pid}/edit", f"/programmes/{pid}/edit",
+                  name=PROGRAMME, organisation="Gemeente Noorderhaven",
+                  team=str(programme["team_id"]), starts_on="2026-01-12", ends_on="2026-12-18",
+                  description="Vier werkconferenties, intervisie en een slotdag.")
+    assert saved.status_code == 302
+    assert programme["store"].one("SELECT description FROM programmes WHERE id = ?", (pid,))[
+        "description"] == "Vier werkconferenties, intervisie en een slotdag."
+    assert saved.headers["Location"] == f"/programmes/{pid}?saved=1"
+    assert "Opgeslagen." in fac.get(base + saved.headers["Location"], timeout=10).text
     # A workshop of this programme cannot be moved into someone else's programme.
     ack = Filler(programme["app"], programme["store"].one(
         "SELECT id FROM workshops WHERE code = ?", (programme["codes"][0],))["id"],
@@ -507,6 +524,11 @@ def test_who_may_see_a_programme(programme: Any, server: Any) -> None:
     # The team's manager finds it from the review of agreements; another team's does not.
     assert f'href="/programmes/{pid}/report"' in manager.get(f"{base}/review", timeout=10).text
     assert f"/programmes/{pid}/" not in other_manager.get(f"{base}/review", timeout=10).text
+    # An admin sees and changes any programme, as any workshop.
+    server.add_user("admin@example.nl", "admin")
+    admin = login_session(server, "admin@example.nl")
+    for url in urls:
+        assert admin.get(base + url, timeout=30).status_code == 200, url
     # A colleague cannot file a workshop of theirs under this programme.
     token = _csrf(colleague, base + "/workshops/new")
     own = colleague.post(base + "/workshops/new", data={
