@@ -26,6 +26,7 @@ from facilitator.live.pusher import Pusher
 from facilitator.live.socket_context import App, SocketAwareSessionInterface
 from facilitator.migrations import migrate
 from facilitator.persons.store import migrations as person_tables
+from facilitator.programmes import membership as programme_membership
 from facilitator.programmes.store import migrations as programme_tables
 from facilitator.report import settings as report_settings
 from facilitator.room import (
@@ -94,7 +95,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         store,
         [workshops.actions, archive.actions, agenda.actions, agenda_templates.actions,
          timer.actions, participants.actions, links.actions, report_settings.actions,
-         board_state.actions]
+         board_state.actions, programme_membership.actions]
         + [a.actions for a in ACTIVITIES],
         on_commit=pusher.schedule,
         rate=app.config["ACTION_RATE"],
@@ -104,7 +105,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     sockets.register(socketio)
 
-    from facilitator.web import admin, api, api_agreements, expected, pages, report, review, tables
+    from facilitator.web import (
+        admin,
+        api,
+        api_agreements,
+        expected,
+        pages,
+        programmes,
+        report,
+        review,
+        tables,
+    )
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(admin.bp)
@@ -115,6 +126,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(review.bp)
     app.register_blueprint(report.bp)
     app.register_blueprint(expected.bp)
+    app.register_blueprint(programmes.bp)
     app.register_blueprint(api_agreements.bp)
     csrf.exempt(api_agreements.bp)
     _register_errors(app)

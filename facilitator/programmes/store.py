@@ -35,3 +35,32 @@ def m001_programmes(db: sqlite_utils.Database) -> None:
         CREATE INDEX workshops_programme ON workshops(programme_id)
         """,
     )
+
+
+@migrations()
+def m002_attendance(db: sqlite_utils.Database) -> None:
+    # Who attended which intervision meeting, kept when retention deletes the groups
+    # (their content, members and roles go with them): accreditation needs the facts,
+    # never what was said. One row per member of a group that started. No FK to the
+    # group: it is gone when this row matters; the workshop's delete takes these along.
+    run_script(
+        db,
+        """
+        CREATE TABLE programme_attendance (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            item_id INTEGER NOT NULL,
+            group_number INTEGER NOT NULL,
+            participant_id INTEGER REFERENCES participants(id) ON DELETE SET NULL,
+            person_id INTEGER,
+            name TEXT,
+            role TEXT NOT NULL,
+            method TEXT NOT NULL,
+            minutes INTEGER NOT NULL,
+            met_at TEXT NOT NULL,
+            UNIQUE (item_id, group_number, participant_id)
+        );
+        CREATE INDEX programme_attendance_workshop ON programme_attendance(workshop_id);
+        CREATE INDEX programme_attendance_participant ON programme_attendance(participant_id)
+        """,
+    )

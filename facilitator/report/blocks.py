@@ -58,7 +58,9 @@ class Chart:
 
 # The columns a table may have: their keys are the CSV's columns too (spreadsheet.py).
 COLUMNS = ("dilemma", "text", "count", "first", "last", "shift", "who", "with", "priority",
-           "date", "check", "status", "note")
+           "date", "check", "status", "note",
+           # the programme report's (report/programme.py)
+           "workshop", "day", "theme", "kind", "meetings", "present")
 
 
 @dataclass

@@ -622,8 +622,9 @@ def logo_path() -> str | None:
     return str(path) if head.startswith((b"\x89PNG", b"\xff\xd8\xff")) else None
 
 
-def build(db: Store, workshop: dict[str, Any]) -> Report:
-    """The report of one workshop, in the language the workshop speaks."""
+def source(db: Store, workshop: dict[str, Any]) -> Source:
+    """What one workshop lets leave the room, read once (also the programme report's
+    material: report/programme.py)."""
     v = ViewContext(db, workshop, utcnow())
     kinds = registry()
     agenda = agenda_of(db, workshop["id"])
@@ -633,9 +634,15 @@ def build(db: Store, workshop: dict[str, Any]) -> Report:
     people = {r["name"].casefold() for r in v.all(
         "SELECT name FROM participants WHERE workshop_id = ? AND name IS NOT NULL",
         (workshop["id"],))}
-    src = Source(v, workshop, chosen_settings["anonymous"], agenda, exports, people)
+    return Source(v, workshop, chosen_settings["anonymous"], agenda, exports, people)
+
+
+def build(db: Store, workshop: dict[str, Any]) -> Report:
+    """The report of one workshop, in the language the workshop speaks."""
+    src = source(db, workshop)
+    chosen_settings = settings.of(workshop)
     sections = [s for make in SECTIONS if (s := make(src)) is not None]
-    for item, content in exports:
+    for item, content in src.exports:
         make = ITEM_SECTIONS.get(item["kind"], generic_section)
         if make is not None:
             sections.append(make(src, item, content))

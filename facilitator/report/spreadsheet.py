@@ -18,7 +18,9 @@ from facilitator.report.blocks import COLUMNS, Report
 
 # Where a row belongs, then every column a table may have (blocks.COLUMNS), in this order.
 KEYS = ("section", "about", "what", "dilemma", "text", "count", "percent", "first", "last",
-        "shift", "who", "with", "priority", "date", "check", "status", "note")
+        "shift", "who", "with", "priority", "date", "check", "status", "note",
+        # the programme report's (report/programme.py): which workshop, on which day
+        "workshop", "day", "theme", "kind", "meetings", "present")
 assert set(COLUMNS) <= set(KEYS)
 
 
@@ -30,6 +32,8 @@ def _headers() -> list[str]:
         "shift": _("Shift"), "who": _("Who"), "with": _("With whom"),
         "priority": _("Priority"), "date": _("Due date"),
         "check": _("How and when checked"), "status": _("Status"), "note": _("Note"),
+        "workshop": _("Workshop"), "day": _("Date"), "theme": _("Theme"), "kind": _("Kind"),
+        "meetings": _("Intervision meetings"), "present": _("Members present"),
     }
     return [names[k] for k in KEYS]
 

@@ -41,13 +41,15 @@ class ListFilters:
     query: str = ""
     status: str = ""  # "" = every status except archived
     team: int | None = None
+    programme: int | None = None  # 0: in no programme
     date_from: date | None = None
     date_to: date | None = None
     errors: dict[str, Any] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:
-        return bool(self.query or self.status or self.team or self.date_from or self.date_to)
+        return bool(self.query or self.status or self.team or self.date_from or self.date_to
+                    or self.programme is not None)
 
 
 def _date(raw: str) -> date | None:
@@ -57,7 +59,8 @@ def _date(raw: str) -> date | None:
         return None
 
 
-def parse_filters(args: Any, team_ids: set[int]) -> ListFilters:
+def parse_filters(args: Any, team_ids: set[int],
+                  programme_ids: set[int] = frozenset()) -> ListFilters:  # type: ignore[assignment]
     """The list's filters from the query string; a wrong value is named in `errors`
     (translated) and left out, so the page still shows the list."""
     def get(key: str) -> str:
@@ -74,6 +77,11 @@ def parse_filters(args: Any, team_ids: set[int]) -> ListFilters:
         f.team = int(team)
     elif team:
         f.errors["team"] = _l("That is not one of the choices.")
+    programme = get("programme")
+    if programme.isdigit() and (int(programme) in programme_ids or programme == "0"):
+        f.programme = int(programme)
+    elif programme:
+        f.errors["programme"] = _l("That is not one of the choices.")
     for key, attr in (("from", "date_from"), ("to", "date_to")):
         raw = get(key)
         if raw and _date(raw) is None:
@@ -94,9 +102,10 @@ def workshops_of(store: Store, owner_id: int, f: ListFilters, zone: ZoneInfo
     rows = [
         dict(r)
         for r in store.all(
-            "SELECT w.*, t.name AS team_name,"
+            "SELECT w.*, t.name AS team_name, pr.name AS programme_name,"
             " (SELECT COUNT(*) FROM participants p WHERE p.workshop_id = w.id) AS joined"
             " FROM workshops w LEFT JOIN teams t ON t.id = w.team_id"
+            " LEFT JOIN programmes pr ON pr.id = w.programme_id"
             " WHERE w.owner_id = ? AND w.deleted_at IS NULL ORDER BY w.created_at DESC",
             (owner_id,),
         )
@@ -110,6 +119,8 @@ def workshops_of(store: Store, owner_id: int, f: ListFilters, zone: ZoneInfo
         elif row["archived_at"] is not None or (f.status and row["status"] != f.status):
             continue
         if f.team is not None and row["team_id"] != f.team:
+            continue
+        if f.programme is not None and (row["programme_id"] or 0) != f.programme:
             continue
         if f.date_from and row["day"] < f.date_from:
             continue

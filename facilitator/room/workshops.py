@@ -126,9 +126,12 @@ def duplicate(store: Store, workshop: dict[str, Any], owner_id: int) -> dict[str
     copy = create_workshop(
         store, owner_id, title, workshop["language"], workshop["team_id"], "duplicate", items
     )
-    # Workshop-wide settings (e.g. intervision's) travel too; the lock and status do not.
-    store.run("UPDATE workshops SET settings = ? WHERE id = ?", (workshop["settings"], copy["id"]))
-    return {**copy, "settings": workshop["settings"]}
+    # Workshop-wide settings (e.g. intervision's) and the programme travel too (the next
+    # meeting of a series); the lock and status do not.
+    store.run("UPDATE workshops SET settings = ?, programme_id = ? WHERE id = ?",
+              (workshop["settings"], workshop.get("programme_id"), copy["id"]))
+    return {**copy, "settings": workshop["settings"],
+            "programme_id": workshop.get("programme_id")}
 
 
 def by_code(store: Store, code: str) -> dict[str, Any] | None:

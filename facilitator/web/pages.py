@@ -30,6 +30,7 @@ from facilitator.db import current_store
 from facilitator.i18n import LANGUAGES
 from facilitator.live.actions import FACILITATOR, Actor
 from facilitator.live.sockets import PARTICIPANT_COOKIE
+from facilitator.programmes import catalogue
 from facilitator.room import agenda_templates, archive, links, participants, workshops
 from facilitator.room.agenda import choices as agenda_choices
 from facilitator.room.items import TITLE_MAX
@@ -190,7 +191,9 @@ def workshop_list() -> Any:
 def _workshop_list_page(error: str | None = None, status: int = 200) -> Any:
     store = current_store()
     teams = archive.teams_in_list(store, current_user.id)
-    filters = archive.parse_filters(request.args, {t["id"] for t in teams})
+    programmes = catalogue.of_owner(store, current_user.id)
+    filters = archive.parse_filters(request.args, {t["id"] for t in teams},
+                                    {p["id"] for p in programmes})
     rows = archive.workshops_of(store, current_user.id, filters,
                                 ZoneInfo(current_app.config["TIMEZONE"]))
     return render_template(
@@ -198,6 +201,7 @@ def _workshop_list_page(error: str | None = None, status: int = 200) -> Any:
         workshops=rows,
         filters=filters,
         teams=teams,
+        programmes=programmes,
         archived=archive.archived_count(store, current_user.id),
         here=request.full_path if request.query_string else request.path,
         error=error,
@@ -261,8 +265,11 @@ def workshop_new() -> Any:
     store = current_store()
     teams = auth.teams_of(store, current_user)
     own = agenda_templates.choices(store, current_user.id)
+    own_programmes = catalogue.of_owner(store, current_user.id)
     errors: dict[str, str] = {}
     form = request.form
+    # A new workshop inside a programme: chosen on the form, or preset from its page.
+    programme = form.get("programme", request.args.get("programme", ""))
     if request.method == "POST":
         team_raw = form.get("team", "")
         fields, errors = workshops.check_new(
@@ -273,16 +280,25 @@ def workshop_new() -> Any:
             {t["id"] for t in teams},
             {key for key, _name in own},
         )
+        if programme and programme not in {str(p["id"]) for p in own_programmes}:
+            errors["programme"] = _("That is not one of the choices.")
         if not errors:
             # An own template's items, or None for a ready-made agenda.
             items = agenda_templates.items(store, current_user.id, fields["agenda"])
             workshop = workshops.create_workshop(store, current_user.id, **fields, items=items)
+            if programme:
+                current_app.extensions["facilitator.dispatcher"].dispatch(
+                    Actor(FACILITATOR, workshop["id"], user_id=current_user.id),
+                    {"op": "workshop.programme", "op_id": secrets.token_hex(12),
+                     "data": {"programme_id": int(programme)}})
             return redirect(url_for("pages.control", code=workshop["code"]))
     return render_template(
         "workshop_new.html",
         teams=teams,
         agendas=agenda_choices(),
         own_agendas=own,
+        programmes=own_programmes,
+        programme=programme,
         errors=errors,
         form=form,
         title_max=TITLE_MAX,

@@ -118,7 +118,11 @@ def css_string(text: str) -> str:
 def print_css(code: str) -> Any:
     """The running footer and page numbers of the printed report: CSS margin boxes,
     whose text cannot come from the page (no inline styles under the CSP)."""
-    report = model.build(current_store(), _workshop(code))
+    return print_css_response(model.build(current_store(), _workshop(code)))
+
+
+def print_css_response(report: Any) -> Response:
+    """The print CSS of a report (also the programme report's)."""
     page = report.labels["page_of"]
     css = (
         "@media print {\n"

@@ -22,6 +22,7 @@ from facilitator.agreements import access
 from facilitator.agreements import exports as agreement_exports
 from facilitator.agreements import store as agreements_store
 from facilitator.db import current_store
+from facilitator.programmes import catalogue
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -38,11 +39,15 @@ def _filters() -> access.Filters:
 def index() -> Any:
     filters = _filters()
     rows = access.search(current_store(), current_user, filters)
+    teams = access.allowed_teams(current_store(), current_user)
     return render_template(
         "review/list.html",
         rows=rows,
         filters=filters,
-        teams=access.allowed_teams(current_store(), current_user),
+        teams=teams,
+        # A manager reads the reports of the team's programmes from here.
+        programmes=catalogue.of_teams(current_store(), [t["id"] for t in teams])
+        if current_user.role == "manager" else [],
         statuses=agreements_store.STATUS_LABELS,
         overdue_count=sum(1 for r in rows if r["overdue"]),
     )
