@@ -70,3 +70,18 @@ def test_takeaway_agreement_refusals_change_nothing(app, store):
     assert refused(stranger, **good) == "forbidden"
     assert store.scalar("SELECT COUNT(*) FROM agreements") == 0
     assert store.scalar("SELECT seq FROM workshops WHERE id = ?", (ws["id"],)) == before
+
+
+def test_an_anonymous_case_holder_keeps_a_takeaway(app, store):
+    """A case-holder who joined without a name keeps "wat ik ga doen" like anyone: the
+    agreement names nobody (it failed with an internal error on agreement_people.name)."""
+    ws, people, group, manager = _setup(app, store)
+    case_holder = people[1]
+    store.run("UPDATE participants SET name = NULL WHERE id = ?", (case_holder.participant_id,))
+    result = _act(app, case_holder, "intervision.takeaway", group_id=group,
+                  text="Ik bel de familie", kept=True, manager_visible=True)
+    agreement = store.one("SELECT * FROM agreements WHERE id = ?", (result["agreement_id"],))
+    assert agreement["status"] == "agreed" and agreement["owner_name"] == ""
+    people_rows = store.all("SELECT name, role, answer FROM agreement_people")
+    assert [(p["name"], p["role"], p["answer"]) for p in people_rows] == [("", "owner", "confirmed")]
+    assert [a["what"] for a in _manager_sees(store, manager)] == ["Ik bel de familie"]

@@ -347,7 +347,7 @@ def set_people(
         q.execute(
             "INSERT INTO agreement_people (agreement_id, participant_id, name, role)"
             " VALUES (?, ?, ?, ?)",
-            (agreement_id, person["id"], person["name"], role),
+            (agreement_id, person["id"], person["name"] or "", role),  # anonymous: no name
         )
 
 
