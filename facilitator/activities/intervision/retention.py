@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from facilitator.db import Store, iso
+from facilitator.activities.intervision import summary
 from facilitator.room import closing
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ def purge(
             (cutoff,),
         ).fetchall()
         for wid in sorted({r["id"] for r in rows} | set(idle)):
+            # What each round was stays for the report; what was said in it goes.
+            summary.keep(db, wid, now)
             groups = db.execute(
                 "DELETE FROM intervision_groups WHERE workshop_id = ?", (wid,)
             ).rowcount
