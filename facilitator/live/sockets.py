@@ -21,7 +21,7 @@ from socketio.exceptions import ConnectionRefusedError
 
 from facilitator.db import Store, current_store, iso, utcnow
 from facilitator.errors import ActionError, not_allowed
-from facilitator.i18n import locale_of
+from facilitator.i18n import LANGUAGES, locale_of
 from facilitator.live.actions import (
     BOARD,
     FACILITATOR,
@@ -160,8 +160,16 @@ def _authenticate(store: Store, auth: Any) -> tuple[Actor, str, dict[str, Any] |
             user = current_user if current_user.is_authenticated else None
         if user is None or not user.may_run(row):
             raise _refuse(_l("Please log in again."), "login")
-        return Actor(FACILITATOR, row["id"], user_id=user.id), user.language, None
+        return Actor(FACILITATOR, row["id"], user_id=user.id), _page_language(user), None
     raise _refuse(_l("Please reload the page."), "bad_auth")
+
+
+def _page_language(user: Any) -> str:
+    """The language the facilitator's pages speak (i18n.select_locale): the one chosen
+    with the language switch, before or after logging in, else the account's own. Her
+    refusals on the control page speak it too."""
+    chosen = request.cookies.get("lang")
+    return chosen if chosen in LANGUAGES else user.language
 
 
 def _actor() -> Actor | None:

@@ -16,8 +16,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from facilitator.db import Store, iso
 from facilitator.activities.intervision import summary
+from facilitator.db import Store, iso
 from facilitator.room import closing
 
 log = logging.getLogger(__name__)

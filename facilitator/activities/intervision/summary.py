@@ -6,8 +6,9 @@ so the report still says what took place (issue 18, point 5)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from facilitator.db import iso
 

@@ -12,9 +12,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from facilitator.activities.intervision import methods as method_library
-from facilitator.activities.intervision import phases
+from facilitator.activities.intervision import phases, summary
 from facilitator.activities.intervision import store as st
-from facilitator.activities.intervision import summary
 from facilitator.room import table_screens
 from facilitator.room.board_state import page, short
 
