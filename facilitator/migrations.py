@@ -324,6 +324,13 @@ def m020_board_state(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m080_leftovers_presence_draft(db: sqlite_utils.Database) -> None:
+    # Issue 15, point 3: a phone says whether it holds unsent text for an item (only
+    # that, never the text), so the control page can ask before moving the room on.
+    db.execute("ALTER TABLE presence ADD COLUMN draft_item INTEGER")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 

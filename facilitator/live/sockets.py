@@ -172,6 +172,13 @@ def _page_language(user: Any) -> str:
     return chosen if chosen in LANGUAGES else user.language
 
 
+def _draft_item(value: Any) -> int | None:
+    """An agenda item id a phone names for its unsent text; anything else is none."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:
+        return value
+    return None
+
+
 def _actor() -> Actor | None:
     data = session.get("actor")
     return Actor(**data) if data else None
@@ -271,8 +278,9 @@ def register(socketio: SocketIO) -> None:
         for room in rooms:
             join_room(room)
         audience = table_screens.audience(actor.table) if actor.table else actor.kind
+        draft = _draft_item(auth.get("draft")) if actor.kind == PARTICIPANT else None
         participants.connected(
-            store, request.sid, actor.workshop_id, audience, actor.participant_id, login
+            store, request.sid, actor.workshop_id, audience, actor.participant_id, login, draft
         )
         current_app.extensions["facilitator.pusher"].schedule(
             actor.workshop_id, Changes(board=True, control=True)
@@ -312,6 +320,25 @@ def register(socketio: SocketIO) -> None:
             if not _login_holds():
                 return _logged_out()
             return sync_payload(current_store(), actor)
+
+    @socketio.on("draft")
+    def on_draft(data: Any = None) -> dict[str, Any]:
+        """A phone holds unsent text for an item now, or no longer (`{item_id}` or
+        `{item_id: null}`): a fact about the phone, not a change to the workshop, so no
+        action and no event; the control page counts it (issue 15, point 3)."""
+        actor = _actor()
+        with _screen_language():
+            if actor is None or actor.kind != PARTICIPANT:
+                return refusal(not_allowed())
+            if not _sync_limiter().hit(request.sid):
+                slow = _l("Slow down a little, then try again.")
+                return refusal(ActionError("rate_limited", slow))
+            item = _draft_item(data.get("item_id") if isinstance(data, dict) else None)
+            workshop_id = participants.set_draft(current_store(), request.sid, item)
+            if workshop_id:
+                current_app.extensions["facilitator.pusher"].schedule(
+                    workshop_id, Changes(control=True))
+            return {"ok": True}
 
     @socketio.on("people")
     def on_people(_: Any = None) -> dict[str, Any]:

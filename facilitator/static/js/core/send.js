@@ -32,11 +32,29 @@ const TEXT = "textarea, input:not([type]), input[type=text], input[type=date], i
 // edit is for (a hidden field), and the form's ticks and choices.
 const KEPT = `${TEXT}, input[type=hidden], input[type=checkbox], input[type=radio], select`;
 
-function draftKey(ctx, name) {
+function draftPrefix(item) {
   // The page's path names the workshop and the screen (a phone and the control page
   // open in one browser keep their own drafts).
-  const item = ctx.item ? ctx.item.id : "page";
-  return `facilitator:draft:${location.pathname}:${item}:${name}`;
+  return `facilitator:draft:${location.pathname}:${item}:`;
+}
+
+function draftKey(ctx, name) {
+  return `${draftPrefix(ctx.item ? ctx.item.id : "page")}${name}`;
+}
+
+/** Whether this page holds unsent text for agenda item `itemId` (a draft kept). */
+export function hasDraft(itemId) {
+  const prefix = draftPrefix(itemId);
+  for (let i = 0; i < localStorage.length; i++) {
+    if (localStorage.key(i)?.startsWith(prefix)) return true;
+  }
+  return false;
+}
+
+/** Tell the server whether this phone has unsent text for the item it shows (Live.draft). */
+export function reportDraft(ctx) {
+  const item = ctx.item ? ctx.item.id : null;
+  if (ctx.live && item) ctx.live.draft(hasDraft(item) ? item : null);
 }
 
 function statusNode(form) {
@@ -103,7 +121,10 @@ export function sendForm(form, ctx, build, { after = null, okText = "", draft } 
   const key = name ? draftKey(ctx, name) : null;
   if (key) {
     restoreDraft(key, form);
-    form.addEventListener("input", () => saveDraft(key, form));
+    form.addEventListener("input", () => {
+      saveDraft(key, form);
+      reportDraft(ctx);
+    });
   }
   const status = statusNode(form);
   const show = (state, text) => {
@@ -124,6 +145,7 @@ export function sendForm(form, ctx, build, { after = null, okText = "", draft } 
     typed = false;
     if (ack.ok) {
       if (key) localStorage.removeItem(key);
+      reportDraft(ctx);
       for (const field of form.querySelectorAll(TEXT)) field.dataset.dirty = "";
       delete form.dataset.dirty;
       show("sent", okText || t("saved"));
