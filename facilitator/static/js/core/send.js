@@ -66,6 +66,35 @@ function statusNode(form) {
   return node;
 }
 
+/**
+ * A refusal about one field (`error.field`) said at that field: marked invalid, the
+ * message right after it and read with it (aria-describedby), and the field focused, so
+ * nobody looks for it at the top of the page. Gone once the field is changed or sent.
+ */
+function markField(form, error) {
+  clearField(form);
+  const field = error && error.field ? form.elements.namedItem(error.field) : null;
+  if (!(field instanceof HTMLElement) || !field.id) return false;
+  const note = el("p", { class: "field-error", id: `${field.id}-error`, text: error.message });
+  field.after(note);
+  field.setAttribute("aria-invalid", "true");
+  field.dataset.describedBefore = field.getAttribute("aria-describedby") || "";
+  field.setAttribute("aria-describedby", `${field.dataset.describedBefore} ${note.id}`.trim());
+  field.focus();
+  return true;
+}
+
+function clearField(form) {
+  for (const field of form.querySelectorAll("[aria-invalid=true]")) {
+    field.removeAttribute("aria-invalid");
+    const before = field.dataset.describedBefore;
+    if (before) field.setAttribute("aria-describedby", before);
+    else field.removeAttribute("aria-describedby");
+    delete field.dataset.describedBefore;
+  }
+  for (const note of form.querySelectorAll(".field-error[id$=-error]")) note.remove();
+}
+
 function isTick(field) {
   return field.type === "checkbox" || field.type === "radio";
 }
@@ -136,14 +165,16 @@ export function sendForm(form, ctx, build, { after = null, okText = "", draft } 
   const onState = (state) => show(state === "sending" ? "pending" : state, t(`send.${state}`));
   let answered = 0; // when the last submission was answered,
   let typed = false; // and whether anything was typed since
-  form.addEventListener("input", () => {
+  form.addEventListener("input", (event) => {
     typed = true;
+    if (event.target.getAttribute("aria-invalid") === "true") clearField(form);
   });
   const settle = (ack) => {
     delete form.dataset.pending;
     answered = Date.now();
     typed = false;
     if (ack.ok) {
+      clearField(form);
       if (key) localStorage.removeItem(key);
       reportDraft(ctx);
       for (const field of form.querySelectorAll(TEXT)) field.dataset.dirty = "";
@@ -155,6 +186,7 @@ export function sendForm(form, ctx, build, { after = null, okText = "", draft } 
       // Refused or given up: the text stays in the field (and in the draft).
       const reason = ack.error ? ack.error.message : "";
       show(ack.failed ? "failed" : "refused", ack.failed ? t("send.failed", { reason }) : reason);
+      if (!ack.failed) markField(form, ack.error);
       if (after) after(ack, form);
     }
   };
