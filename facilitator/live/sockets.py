@@ -411,4 +411,7 @@ def people_payload(store: Store, actor: Actor | None) -> dict[str, Any]:
         "ok": True,
         "rev": view["people_rev"],
         "people": participants.named(store, actor.workshop_id),
+        # Who asks: a list to choose a colleague from leaves them out, whatever else the
+        # phone has received yet (its own part may come later than the shared view).
+        "self": actor.participant_id,
     }
