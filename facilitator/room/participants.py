@@ -164,14 +164,15 @@ def set_draft(store: Store, sid: str, draft_item: int | None) -> int | None:
         return row["workshop_id"]
 
 
-def drafting(store: Store, workshop_id: int, item_id: int | None) -> int:
+def drafting(store: Any, workshop_id: int, item_id: int | None) -> int:
     """How many connected phones hold unsent text for the item (the control page asks
     before moving the room off it)."""
     if item_id is None:
         return 0
-    return store.scalar(
-        "SELECT COUNT(DISTINCT participant_id) FROM presence WHERE workshop_id = ?"
-        " AND draft_item = ?", (workshop_id, item_id)) or 0
+    row = store.one(
+        "SELECT COUNT(DISTINCT participant_id) AS n FROM presence WHERE workshop_id = ?"
+        " AND draft_item = ?", (workshop_id, item_id))
+    return row["n"] if row else 0
 
 
 def roster(store: Store, workshop_id: int) -> list[dict[str, Any]]:
