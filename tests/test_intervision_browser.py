@@ -97,6 +97,7 @@ def _past_date_refused_at_the_field(page):
     assert due.get_attribute("aria-invalid") == "true"
     assert "iv-takeaway-due-error" in due.get_attribute("aria-describedby")
     assert page.evaluate("() => document.activeElement.name") == "due_date"
+    screenshot(page, "intervision-takeaway-date")
     due.fill("")  # four weeks from now; changing the field takes the message away
     assert takeaway.locator(".field-error").count() == 0
 
