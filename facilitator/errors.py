@@ -20,7 +20,13 @@ class ActionError(Exception):
         text = str(self.message)
         if self.params:
             text = text % self.params
-        return {"code": self.code, "message": text}
+        out = {"code": self.code, "message": text}
+        # The payload field it is about (schema checks, a date in the past): the form
+        # says it at that field.
+        field = getattr(self, "field", None)
+        if isinstance(field, str) and field:
+            out["field"] = field
+        return out
 
 
 def not_allowed() -> ActionError:

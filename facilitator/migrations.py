@@ -337,6 +337,13 @@ def m051_presence_user(db: sqlite_utils.Database) -> None:
     run_script(db, "ALTER TABLE presence ADD COLUMN user_id INTEGER")
 
 
+@migrations()
+def m080_leftovers_presence_draft(db: sqlite_utils.Database) -> None:
+    # Issue 15, point 3: a phone says whether it holds unsent text for an item (only
+    # that, never the text), so the control page can ask before moving the room on.
+    db.execute("ALTER TABLE presence ADD COLUMN draft_item INTEGER")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 

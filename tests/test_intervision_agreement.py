@@ -83,5 +83,6 @@ def test_an_anonymous_case_holder_keeps_a_takeaway(app, store):
     agreement = store.one("SELECT * FROM agreements WHERE id = ?", (result["agreement_id"],))
     assert agreement["status"] == "agreed" and agreement["owner_name"] == ""
     people_rows = store.all("SELECT name, role, answer FROM agreement_people")
-    assert [(p["name"], p["role"], p["answer"]) for p in people_rows] == [("", "owner", "confirmed")]
+    assert [(p["name"], p["role"], p["answer"]) for p in people_rows] == [
+        ("", "owner", "confirmed")]
     assert [a["what"] for a in _manager_sees(store, manager)] == ["Ik bel de familie"]

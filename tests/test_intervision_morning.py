@@ -158,3 +158,27 @@ def test_groups_outside_the_methods_size_are_warned_about_and_may_start(app, sto
     assert _ok(app, fac2, "intervision.groups_make", item_id=item2, size=8)["sizes"] == [5]
     (group,) = _views(store, ws2["id"]).control()["item"]["view"]["groups"]
     assert group["size_fits"] is True
+
+
+def test_the_instruction_moves_on_once_the_case_is_chosen(app, store) -> None:
+    """Issue 18: the members' instruction still said "Heb je een casus?" after the case
+    was chosen (phones and the table screen alike)."""
+    from flask_babel import force_locale
+
+    ws, fac, group_id, guide, actors, cases = _case_round(app, store)
+    _ok(app, guide, "intervision.choose_case", group_id=group_id, contribution_id=cases[0])
+    group = _group(store, group_id)
+    with force_locale("nl"):  # as the pusher renders a Dutch room
+        _check_instructions_after_choice(store, ws, group, actors)
+
+
+def _check_instructions_after_choice(store, ws, group, actors) -> None:
+    for actor in actors:
+        view = _member_view(store, ws["id"], actor.participant_id)
+        assert view["phase_key"] == "choose"  # still the phase of choosing
+        assert "casus?" not in view["instruction"] and "case?" not in view["instruction"]
+        assert "Stel hem voor" not in view["instruction"]
+    holder = _member_view(store, ws["id"], group["case_holder_id"])
+    assert holder["role"] == "case_holder" and "gekozen" in holder["instruction"]
+    table = _views(store, ws["id"]).table(1)["view"]["group"]
+    assert table["roles"] and all("casus?" not in r["instruction"] for r in table["roles"])

@@ -118,3 +118,33 @@ def test_purge_command(server, facilitator_token):
     out = server.cli("purge")
     assert "'takeaways': 1" in out
     assert [r["text"] for r in server.db_rows("SELECT * FROM intervision_takeaways")] == ["stays"]
+
+
+def test_the_report_still_says_what_the_round_was_after_retention(app, store):
+    """Issue 18, point 5: after retention the report read "Groepen 0, Methodes —" for a
+    round that took place. What the round was (method, groups, phases, minutes) stays."""
+    from flask_babel import force_locale
+
+    from facilitator.report import markdown, model
+
+    ws, fac, people, group = _round(app, store)
+    _act(app, fac, "workshop.close")
+
+    def report() -> str:
+        workshop = store.one("SELECT * FROM workshops WHERE id = ?", (ws["id"],))
+        with app.test_request_context(), force_locale("nl"):
+            return markdown.render(model.build(store, workshop))
+
+    before = report()
+    assert "Roddelmethode" in before and "Fasen afgerond" in before
+    counts = purge(store, utcnow() + timedelta(days=31), days=30)
+    assert counts["groups"] == 1 and store.scalar("SELECT COUNT(*) FROM intervision_groups") == 0
+    after = report()
+    assert "**Methodes:** Roddelmethode" in after and "**Groepen:** 1" in after, after
+    assert "**Fasen afgerond:** 5 van 6" in after and "**Duur:** " in after, after
+    assert "SECRET" not in after
+    # The same facts as before the purge.
+    def facts(text: str) -> list[str]:
+        return [line for line in text.splitlines() if line.startswith("- **")]
+
+    assert facts(after) == facts(before)

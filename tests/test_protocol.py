@@ -88,7 +88,8 @@ def room(server: Server, facilitator_token: str, cookie: str, clients: Any) -> R
 def refused(ack: Any, code: str) -> dict[str, Any]:
     assert isinstance(ack, dict), ack
     assert ack["ok"] is False, ack
-    assert set(ack["error"]) == {"code", "message"}, ack
+    # `field` names the payload field a refusal is about (docs/protocol.md).
+    assert {"code", "message"} <= set(ack["error"]) <= {"code", "message", "field"}, ack
     assert ack["error"]["code"] == code, ack
     assert ack["error"]["message"] and "Traceback" not in ack["error"]["message"]
     return ack["error"]

@@ -106,8 +106,9 @@ def test_report_shows_what_may_leave_and_nothing_private(server, facilitator_tok
     # is not titled "Intervisie", so the title alone cannot pass this.)
     intervision = f"item-{room.item_id}"
     facts = page.locator(f"section.report-section[data-key={intervision}] dd").all_inner_texts()
-    assert len(facts) == 3 and facts[0] == "1" and facts[2] == "1", facts
-    assert facts[1] not in ("", "—")
+    # Groups, method, finished, phases done, minutes (what the round was, issue 18).
+    assert len(facts) == 5 and facts[0] == "1" and facts[2] == "1", facts
+    assert facts[1] not in ("", "—") and facts[3] == "9 van 9" and facts[4].endswith(" min")
     _check_private(html)
     # Every agenda item is listed, in order.
     agenda = page.locator("#r-summary ol li").all_inner_texts()  # the programme

@@ -105,6 +105,9 @@ class Views:
                 {"id": i["id"], "kind": i["kind"], "title": i["title"]} for i in self.agenda
             ],
             "people": participants.roster(self.store, self.workshop["id"]),
+            # Phones with unsent text for this item: a count, never the text.
+            "drafts": participants.drafting(
+                self.store, self.workshop["id"], self.item["id"] if self.item else None),
         }
 
     def phone(self) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from socketio.exceptions import ConnectionRefusedError
 
 from facilitator.db import Store, current_store, iso, utcnow
 from facilitator.errors import ActionError, not_allowed
-from facilitator.i18n import locale_of
+from facilitator.i18n import LANGUAGES, locale_of
 from facilitator.live.actions import (
     BOARD,
     FACILITATOR,
@@ -160,8 +160,23 @@ def _authenticate(store: Store, auth: Any) -> tuple[Actor, str, dict[str, Any] |
             user = current_user if current_user.is_authenticated else None
         if user is None or not user.may_run(row):
             raise _refuse(_l("Please log in again."), "login")
-        return Actor(FACILITATOR, row["id"], user_id=user.id), user.language, None
+        return Actor(FACILITATOR, row["id"], user_id=user.id), _page_language(user), None
     raise _refuse(_l("Please reload the page."), "bad_auth")
+
+
+def _page_language(user: Any) -> str:
+    """The language the facilitator's pages speak (i18n.select_locale): the one chosen
+    with the language switch, before or after logging in, else the account's own. Her
+    refusals on the control page speak it too."""
+    chosen = request.cookies.get("lang")
+    return chosen if chosen in LANGUAGES else user.language
+
+
+def _draft_item(value: Any) -> int | None:
+    """An agenda item id a phone names for its unsent text; anything else is none."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:
+        return value
+    return None
 
 
 def _actor() -> Actor | None:
@@ -267,9 +282,10 @@ def register(socketio: SocketIO) -> None:
         for room in rooms:
             join_room(room)
         audience = table_screens.audience(actor.table) if actor.table else actor.kind
+        draft = _draft_item(auth.get("draft")) if actor.kind == PARTICIPANT else None
         participants.connected(
             store, request.sid, actor.workshop_id, audience, actor.participant_id, login,
-            actor.user_id,
+            actor.user_id, draft,
         )
         current_app.extensions["facilitator.pusher"].schedule(
             actor.workshop_id, Changes(board=True, control=True)
@@ -309,6 +325,25 @@ def register(socketio: SocketIO) -> None:
             if not _login_holds():
                 return _logged_out()
             return sync_payload(current_store(), actor)
+
+    @socketio.on("draft")
+    def on_draft(data: Any = None) -> dict[str, Any]:
+        """A phone holds unsent text for an item now, or no longer (`{item_id}` or
+        `{item_id: null}`): a fact about the phone, not a change to the workshop, so no
+        action and no event; the control page counts it (issue 15, point 3)."""
+        actor = _actor()
+        with _screen_language():
+            if actor is None or actor.kind != PARTICIPANT:
+                return refusal(not_allowed())
+            if not _sync_limiter().hit(request.sid):
+                slow = _l("Slow down a little, then try again.")
+                return refusal(ActionError("rate_limited", slow))
+            item = _draft_item(data.get("item_id") if isinstance(data, dict) else None)
+            workshop_id = participants.set_draft(current_store(), request.sid, item)
+            if workshop_id:
+                current_app.extensions["facilitator.pusher"].schedule(
+                    workshop_id, Changes(control=True))
+            return {"ok": True}
 
     @socketio.on("people")
     def on_people(_: Any = None) -> dict[str, Any]:
@@ -383,4 +418,7 @@ def people_payload(store: Store, actor: Actor | None) -> dict[str, Any]:
         "ok": True,
         "rev": view["people_rev"],
         "people": participants.named(store, actor.workshop_id),
+        # Who asks: a list to choose a colleague from leaves them out, whatever else the
+        # phone has received yet (its own part may come later than the shared view).
+        "self": actor.participant_id,
     }

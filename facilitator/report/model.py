@@ -519,6 +519,10 @@ def intervision_section(src: Source, item: dict[str, Any], content: dict[str, An
         (_("Groups"), str(content["groups"])),
         (_("Methods"), ", ".join(content.get("methods", [])) or "—"),
         (_("Groups that finished"), str(content.get("finished", 0))),
+        *([(_("Phases done"), _("%(done)s of %(total)s", done=content["phases_done"],
+                                total=content["phases"]))] if content.get("phases") else []),
+        *([(_("Duration"), _("%(n)s min", n=content["minutes"]))]
+          if content.get("minutes") is not None else []),
     ]), Text(_("What was said in the groups stays in the groups."), role="note"))
     return section
 

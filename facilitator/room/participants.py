@@ -161,17 +161,20 @@ def connected(
     participant_id: int | None,
     login_session: str | None = None,
     user_id: int | None = None,
+    draft_item: int | None = None,
 ) -> None:
     """A socket connected; `login_session` is the hash of a facilitator's login session,
     so that its end disconnects this socket (auth.end_session); `user_id` the account a
-    facilitator's socket speaks for (its deactivation disconnects it)."""
+    facilitator's socket speaks for (its deactivation disconnects it); `draft_item` the
+    item a phone holds unsent text for (see set_draft)."""
     now = iso(utcnow())
     with store.write() as db:
         db.execute(
             "INSERT OR REPLACE INTO presence (sid, process, workshop_id, participant_id, audience,"
-            " connected_at, login_session, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " connected_at, login_session, user_id, draft_item)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (sid, PROCESS_ID, workshop_id, participant_id, audience, now, login_session,
-             user_id),
+             user_id, draft_item),
         )
         if participant_id:
             db.execute(
@@ -193,6 +196,30 @@ def disconnected(store: Store, sid: str) -> int | None:
                 (now, row["participant_id"]),
             )
         return row["workshop_id"]
+
+
+def set_draft(store: Store, sid: str, draft_item: int | None) -> int | None:
+    """A phone holds unsent text for agenda item `draft_item` now (None: for none). Only
+    the fact is stored, never the text. Returns the workshop id when it changed."""
+    with store.write() as db:
+        row = db.execute(
+            "SELECT workshop_id, draft_item FROM presence WHERE sid = ? AND participant_id"
+            " IS NOT NULL", (sid,)).fetchone()
+        if row is None or row["draft_item"] == draft_item:
+            return None
+        db.execute("UPDATE presence SET draft_item = ? WHERE sid = ?", (draft_item, sid))
+        return row["workshop_id"]
+
+
+def drafting(store: Any, workshop_id: int, item_id: int | None) -> int:
+    """How many connected phones hold unsent text for the item (the control page asks
+    before moving the room off it)."""
+    if item_id is None:
+        return 0
+    row = store.one(
+        "SELECT COUNT(DISTINCT participant_id) AS n FROM presence WHERE workshop_id = ?"
+        " AND draft_item = ?", (workshop_id, item_id))
+    return row["n"] if row else 0
 
 
 def roster(store: Store, workshop_id: int) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from facilitator.activities.intervision import summary
 from facilitator.db import Store, iso
 from facilitator.programmes import attendance
 from facilitator.room import closing
@@ -66,8 +67,10 @@ def purge(
             (cutoff,),
         ).fetchall()
         for wid in sorted({r["id"] for r in rows} | set(idle)):
-            # Who attended, in which role, stays for accreditation; what was said goes.
+            # Who attended, in which role, stays for accreditation, and what each round
+            # was stays for the report; what was said in it goes.
             attendance.keep(db, wid)
+            summary.keep(db, wid, now)
             groups = db.execute(
                 "DELETE FROM intervision_groups WHERE workshop_id = ?", (wid,)
             ).rowcount

@@ -202,3 +202,20 @@ def m010_member_visible_from(db: sqlite_utils.Database) -> None:
     # Issue 12, item 10: someone moved into a group that has started sees only what is
     # written from then on (NULL: a member from the start).
     db.execute("ALTER TABLE intervision_members ADD COLUMN visible_from TEXT")
+
+
+@migrations()
+def m090_leftovers_round_summaries(db: sqlite_utils.Database) -> None:
+    # Issue 18, point 5: what a round was (groups, methods, phases, minutes; no content)
+    # outlives the groups retention deletes, so the report can still say it.
+    run_script(
+        db,
+        """
+        CREATE TABLE intervision_round_summaries (
+            item_id INTEGER PRIMARY KEY REFERENCES agenda_items(id) ON DELETE CASCADE,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            data TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """,
+    )

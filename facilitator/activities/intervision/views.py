@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from facilitator.activities.intervision import methods as method_library
-from facilitator.activities.intervision import phases
+from facilitator.activities.intervision import phases, summary
 from facilitator.activities.intervision import store as st
 from facilitator.i18n import LANGUAGES
 from facilitator.room import table_screens
@@ -40,6 +41,19 @@ def revealed(c: dict[str, Any], group: dict[str, Any]) -> bool:
         ):
             return True
     return False
+
+
+def instruction_for(group: dict[str, Any], phase: dict[str, Any], role: str, lang: str) -> str:
+    """What `role` does now. The method's words for choosing a case ("Heb je een
+    casus?") are past once the case is chosen: then each role hears what comes next."""
+    if phase["contribution"] == "case" and group["case_id"] is not None:
+        return {
+            "case_holder": _("Your case was chosen. When the process guide moves on, you"
+                             " tell it."),
+            "process_guide": _("The case is chosen. Move on when the group is ready."),
+        }.get(role, _("The case is chosen. The process guide moves on when the group is"
+                      " ready."))
+    return method_library.text(phase["instructions"][role], lang)
 
 
 def _lang(v: Any) -> str:
@@ -278,7 +292,7 @@ def table(v: Any, item: dict[str, Any], number: int) -> dict[str, Any]:
         names = [m["name"] for m in people if st.role_of(group, m["id"]) == role]
         if role == "note_taker" and not names:
             continue
-        instruction = method_library.text(phase["instructions"][role], lang)
+        instruction = instruction_for(group, phase, role, lang)
         roles.append({"role": role, "names": names, "instruction": instruction})
     # How many, never what: the phase's own kind first, shown even at zero.
     counts = {phase["contribution"]: 0} if phase["contribution"] != "none" else {}
@@ -386,7 +400,7 @@ def _member_view(
             "me": pid,
             "role": role,
             "guide": role == "process_guide",
-            "instruction": method_library.text(phase["instructions"][role], lang),
+            "instruction": instruction_for(g, phase, role, lang),
             "phase_key": phase["key"],
             "contribution": kind if may_contribute else "none",
             "phase_contribution": kind,
@@ -404,11 +418,13 @@ def _member_view(
 
 
 def export(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    """What may leave the room: how many groups ran which method. Never content or names."""
+    """What may leave the room: how many groups ran which method, the phases they got
+    through and how long it took. Never content or names. After retention deleted the
+    groups, the summary it kept says the same."""
     lang = _lang(v)
     groups = st.groups_of(v, item["id"])
-    return {
-        "groups": len(groups),
-        "methods": sorted({method_library.text(g["method"]["title"], lang) for g in groups}),
-        "finished": sum(g["state"] == "done" for g in groups),
-    }
+    found = (summary.of_groups(v.all, v.workshop["id"], groups) if groups
+             else summary.kept(v.all, item["id"]))
+    if found is None:
+        return {"groups": 0, "methods": [], "finished": 0}
+    return {**found, "methods": sorted({method_library.text(t, lang) for t in found["methods"]})}

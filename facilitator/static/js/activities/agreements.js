@@ -3,7 +3,7 @@
 import { known, people } from "../core/people.js";
 import { press, sendForm } from "../core/send.js";
 import { spotlightButton } from "../core/spotlight.js";
-import { el, fromTemplate, keyed } from "../core/dom.js";
+import { el, fromTemplate, keyed, rebuild } from "../core/dom.js";
 import { scoped } from "../core/strings.js";
 
 const S = scoped("agreements");
@@ -227,7 +227,11 @@ export const control = {
   update(root, view, ctx) {
     this.pending = view;
     fillPeople(root.querySelector("[data-form=agreement]"), ctx, view.colleagues, view.today);
-    if (!root.querySelector("[data-list=agreements]").contains(document.activeElement)) this.draw(root, ctx);
+    // A clicked button keeps the focus: the list is redrawn under it (its answer is in
+    // the new view), only not under a select the facilitator is choosing in.
+    const active = document.activeElement;
+    const choosing = active && active.tagName === "SELECT" && root.querySelector("[data-list=agreements]").contains(active);
+    if (!choosing) this.draw(root, ctx);
   },
   draw(root, ctx) {
     const view = this.pending;
@@ -235,22 +239,31 @@ export const control = {
     if (!view) return;
     const list = root.querySelector("[data-list=agreements]");
     const live = view.agreements.filter((a) => a.status !== "dropped");
-    list.replaceChildren(
+    // The focus stays where it was: on the same button, or on the card's first one when
+    // that button is gone (the "agreed by the room" that was just used).
+    const active = document.activeElement;
+    const focused = active && list.contains(active) ? active : null;
+    const cardId = focused && focused.closest("li[data-id]")?.dataset.id;
+    rebuild(list, [
       ...view.agreements.map((a) => el("li", { class: `card status-${a.status}`, "data-id": String(a.id) },
         card(ctx, a, a.status === "dropped" ? [] : [tools(root, ctx, a, live), spotlightButton(ctx, "agreement", a.id)]))),
-    );
+    ]);
+    if (focused && !list.contains(document.activeElement) && cardId) {
+      list.querySelector(`li[data-id="${CSS.escape(cardId)}"] button`)?.focus();
+    }
     if (!view.agreements.length) list.append(el("li", { text: S("none") }));
   },
 };
 
 function tools(root, ctx, a, all) {
   const act = (op, data) => press(ctx, op, { agreement_id: a.id, ...data });
+  const key = (name) => `${name}-${a.id}`; // keeps the focus across a redraw (dom.rebuild)
   const buttons = [
-    el("button", { type: "button", text: S("edit"), onclick: () => startEdit(root, a) }),
-    el("button", { type: "button", text: S("withdraw"), onclick: () => act("agreements.withdraw", { note: "" }) }),
+    el("button", { type: "button", "data-key": key("edit"), text: S("edit"), onclick: () => startEdit(root, a) }),
+    el("button", { type: "button", "data-key": key("withdraw"), text: S("withdraw"), onclick: () => act("agreements.withdraw", { note: "" }) }),
   ];
   if (!a.people.length && a.status === "proposed") {
-    buttons.push(el("button", { type: "button", text: S("agree_room"), onclick: () => act("agreements.agree") }));
+    buttons.push(el("button", { type: "button", "data-key": key("agree"), text: S("agree_room"), onclick: () => act("agreements.agree") }));
   }
   const others = all.filter((o) => o.id !== a.id);
   if (others.length) {
@@ -259,7 +272,7 @@ function tools(root, ctx, a, all) {
     buttons.push(
       el("label", { for: id, text: S("merge_into") }),
       select,
-      el("button", { type: "button", text: S("merge"), onclick: () => act("agreements.merge", { into_id: Number(select.value) }) }),
+      el("button", { type: "button", "data-key": key("merge"), text: S("merge"), onclick: () => act("agreements.merge", { into_id: Number(select.value) }) }),
     );
   }
   return el("div", { class: "buttons" }, buttons);

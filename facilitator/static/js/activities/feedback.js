@@ -1,6 +1,6 @@
 // Feedback practice (4G): the phone gives and receives; the board shows the shape,
 // counts, and team feedback the facilitator chose to show (never names).
-import { known, people } from "../core/people.js";
+import { known, people, self } from "../core/people.js";
 import { press, sendForm } from "../core/send.js";
 import { spotlightButton } from "../core/spotlight.js";
 import { el, fromTemplate, keyed } from "../core/dom.js";
@@ -37,7 +37,8 @@ export const phone = {
     const colleagues = await people(ctx.live, rev);
     const select = root.querySelector("[data-form=give] select");
     if (!colleagues || !select || rev !== this.rev) return;
-    const mine = ctx.me && ctx.me.self_id;
+    // Not oneself: the server names who asked with the list (ctx.me may not be here yet).
+    const mine = self() ?? (ctx.me && ctx.me.self_id);
     const key = JSON.stringify([mine, colleagues]);
     if (select.dataset.people === key) return;
     const chosen = select.value;

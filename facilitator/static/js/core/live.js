@@ -73,6 +73,19 @@ export class Live {
     return Date.now() + this.offsetMs;
   }
 
+  /**
+   * A phone holds unsent text for agenda item `itemId` (null: for none). Only that fact
+   * goes to the server, never the text: the control page then asks before it moves the
+   * room off the item. Sent when it changes, and with every (re)connect in `auth`.
+   */
+  draft(itemId) {
+    if (this.auth.kind !== "participant") return;
+    const value = itemId || null;
+    if (this.auth.draft === value) return;
+    this.auth.draft = value; // socket.io sends this same object at the next connect
+    if (this.socket.connected) this.socket.emit("draft", { item_id: value });
+  }
+
   get outbox() {
     try {
       return JSON.parse(localStorage.getItem(this.outboxKey) || "[]");

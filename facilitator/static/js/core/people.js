@@ -3,12 +3,17 @@
 // `people` when that changed, once per phone, instead of riding along in every push to
 // every phone (which cost O(N²) bytes per push in a big room).
 const ACK_TIMEOUT_MS = 8000;
-let cached = { rev: null, people: [] };
+let cached = { rev: null, people: [], self: null };
 let asking = null;
 
 /** The list for `rev` if it is known here already, else null. */
 export function known(rev) {
   return cached.rev === rev ? cached.people : null;
+}
+
+/** This phone's own participant id, as the server said with the list (null before). */
+export function self() {
+  return cached.self;
 }
 
 /** Resolves with [{id, name}] for `rev`, or null if the server can't answer now. */
@@ -23,7 +28,7 @@ export function people(live, rev) {
     live.socket.timeout(ACK_TIMEOUT_MS).emit("people", {}, (err, reply) => {
       asking = null;
       if (err || !reply || !reply.ok) return resolve(null);
-      cached = { rev: reply.rev, people: reply.people };
+      cached = { rev: reply.rev, people: reply.people, self: reply.self ?? null };
       resolve(reply.people);
     });
   });

@@ -32,11 +32,29 @@ const TEXT = "textarea, input:not([type]), input[type=text], input[type=date], i
 // edit is for (a hidden field), and the form's ticks and choices.
 const KEPT = `${TEXT}, input[type=hidden], input[type=checkbox], input[type=radio], select`;
 
-function draftKey(ctx, name) {
+function draftPrefix(item) {
   // The page's path names the workshop and the screen (a phone and the control page
   // open in one browser keep their own drafts).
-  const item = ctx.item ? ctx.item.id : "page";
-  return `facilitator:draft:${location.pathname}:${item}:${name}`;
+  return `facilitator:draft:${location.pathname}:${item}:`;
+}
+
+function draftKey(ctx, name) {
+  return `${draftPrefix(ctx.item ? ctx.item.id : "page")}${name}`;
+}
+
+/** Whether this page holds unsent text for agenda item `itemId` (a draft kept). */
+export function hasDraft(itemId) {
+  const prefix = draftPrefix(itemId);
+  for (let i = 0; i < localStorage.length; i++) {
+    if (localStorage.key(i)?.startsWith(prefix)) return true;
+  }
+  return false;
+}
+
+/** Tell the server whether this phone has unsent text for the item it shows (Live.draft). */
+export function reportDraft(ctx) {
+  const item = ctx.item ? ctx.item.id : null;
+  if (ctx.live && item) ctx.live.draft(hasDraft(item) ? item : null);
 }
 
 function statusNode(form) {
@@ -46,6 +64,35 @@ function statusNode(form) {
     form.append(node);
   }
   return node;
+}
+
+/**
+ * A refusal about one field (`error.field`) said at that field: marked invalid, the
+ * message right after it and read with it (aria-describedby), and the field focused, so
+ * nobody looks for it at the top of the page. Gone once the field is changed or sent.
+ */
+function markField(form, error) {
+  clearField(form);
+  const field = error && error.field ? form.elements.namedItem(error.field) : null;
+  if (!(field instanceof HTMLElement) || !field.id) return false;
+  const note = el("p", { class: "field-error", id: `${field.id}-error`, text: error.message });
+  field.after(note);
+  field.setAttribute("aria-invalid", "true");
+  field.dataset.describedBefore = field.getAttribute("aria-describedby") || "";
+  field.setAttribute("aria-describedby", `${field.dataset.describedBefore} ${note.id}`.trim());
+  field.focus();
+  return true;
+}
+
+function clearField(form) {
+  for (const field of form.querySelectorAll("[aria-invalid=true]")) {
+    field.removeAttribute("aria-invalid");
+    const before = field.dataset.describedBefore;
+    if (before) field.setAttribute("aria-describedby", before);
+    else field.removeAttribute("aria-describedby");
+    delete field.dataset.describedBefore;
+  }
+  for (const note of form.querySelectorAll(".field-error[id$=-error]")) note.remove();
 }
 
 function isTick(field) {
@@ -103,7 +150,10 @@ export function sendForm(form, ctx, build, { after = null, okText = "", draft } 
   const key = name ? draftKey(ctx, name) : null;
   if (key) {
     restoreDraft(key, form);
-    form.addEventListener("input", () => saveDraft(key, form));
+    form.addEventListener("input", () => {
+      saveDraft(key, form);
+      reportDraft(ctx);
+    });
   }
   const status = statusNode(form);
   const show = (state, text) => {
@@ -115,15 +165,18 @@ export function sendForm(form, ctx, build, { after = null, okText = "", draft } 
   const onState = (state) => show(state === "sending" ? "pending" : state, t(`send.${state}`));
   let answered = 0; // when the last submission was answered,
   let typed = false; // and whether anything was typed since
-  form.addEventListener("input", () => {
+  form.addEventListener("input", (event) => {
     typed = true;
+    if (event.target.getAttribute("aria-invalid") === "true") clearField(form);
   });
   const settle = (ack) => {
     delete form.dataset.pending;
     answered = Date.now();
     typed = false;
     if (ack.ok) {
+      clearField(form);
       if (key) localStorage.removeItem(key);
+      reportDraft(ctx);
       for (const field of form.querySelectorAll(TEXT)) field.dataset.dirty = "";
       delete form.dataset.dirty;
       show("sent", okText || t("saved"));
@@ -133,6 +186,7 @@ export function sendForm(form, ctx, build, { after = null, okText = "", draft } 
       // Refused or given up: the text stays in the field (and in the draft).
       const reason = ack.error ? ack.error.message : "";
       show(ack.failed ? "failed" : "refused", ack.failed ? t("send.failed", { reason }) : reason);
+      if (!ack.failed) markField(form, ack.error);
       if (after) after(ack, form);
     }
   };

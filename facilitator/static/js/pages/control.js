@@ -39,7 +39,17 @@ function busyReasons() {
   if (item && stage.itemId === item.id && part && typeof part.busy === "function") {
     reasons.push(...part.busy(item.view || {}));
   }
+  // Phones with text typed and not sent for this item (only the count reaches us).
+  if (item && current.drafts > 0) reasons.push("drafts");
   return reasons;
+}
+
+function reasonText(key) {
+  if (key === "drafts") {
+    const n = current ? current.drafts : 0;
+    return fill(n === 1 ? texts.reasonDraftsOne : texts.reasonDrafts, { n });
+  }
+  return texts[`reason${key[0].toUpperCase()}${key.slice(1)}`] || key;
 }
 
 const dialog = $("#confirm");
@@ -49,7 +59,7 @@ function ask({ title, text, reasons = [], yes }) {
   $("#confirm-title").textContent = title;
   $("#confirm-text").textContent = text;
   const list = $("#confirm-reasons");
-  list.replaceChildren(...reasons.map((key) => el("li", { text: texts[`reason${key[0].toUpperCase()}${key.slice(1)}`] || key })));
+  list.replaceChildren(...reasons.map((key) => el("li", { text: reasonText(key) })));
   list.hidden = reasons.length === 0;
   $("#confirm-yes").textContent = yes;
   const opener = document.activeElement;

@@ -1,6 +1,7 @@
 // The participant's phone: follows the room, sends what they type through the outbox.
 import { $ } from "../core/dom.js";
 import { startPage } from "../core/page.js";
+import { hasDraft } from "../core/send.js";
 import { t } from "../core/strings.js";
 
 const code = document.body.dataset.code;
@@ -51,6 +52,9 @@ function render() {
   // The phone's own part belongs to one agenda item; an older one is not shown.
   const own = mine && item && mine.item_id === item.id ? mine.view : {};
   const shown = stage.show(item, { me: own });
+  // Unsent text for this item (a draft kept on this phone) is work in progress the
+  // control page asks about before moving on; only the fact leaves the phone.
+  live.draft(item && hasDraft(item.id) ? item.id : null);
   // A new step starts at its top (the first load keeps where the browser put it).
   const id = item ? item.id : null;
   if (step !== null && id !== step) shown.then(() => window.scrollTo({ top: 0 }));
