@@ -293,7 +293,8 @@ def test_change_per_area_against_the_teams_previous_scan(
             change = round(now[area["area"]][about]["mean"] - then[area["area"]][about]["mean"], 1)
             assert area["change"][about] == change, area
     assert any(area["change"]["team"] > 0 for area in results["areas"])
-    # The earlier workshop had none before it; the report says what the change is against.
-    assert before.fac.sync()["control"]["item"]["view"]["results"]["previous"] is None
+    # Never compared with a later workshop; the report says what the change is against.
+    earlier = before.fac.sync()["control"]["item"]["view"]["results"]["previous"]
+    assert earlier is None or earlier["workshop"] not in ("Scan juni", "Kleine groep")
     md = report(server, after, "md")
     assert "Scan januari" in md

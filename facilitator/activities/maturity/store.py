@@ -241,8 +241,10 @@ def _area_people(q: Any, item_id: int, scan: dict[str, Any]) -> list[dict[str, A
 
 
 def previous(q: Any, workshop: dict[str, Any], item: dict[str, Any]) -> dict[str, Any] | None:
-    """The same scan (same base) revealed in the team's latest earlier workshop: its
-    workshop's title and date and its means per area. None without a team or an earlier one."""
+    """The same scan (same base) revealed in the team's latest earlier workshop that
+    showed results: its workshop's title and date and its means per area. None without a
+    team or such an earlier workshop. (A programme of workshops, when there is one, is a
+    narrower choice than the team: this is the place to make it.)"""
     if not workshop.get("team_id"):
         return None
     base = item_scan(item)["base"]
@@ -260,6 +262,8 @@ def previous(q: Any, workshop: dict[str, Any], item: dict[str, Any]) -> dict[str
         if not row["config"].get("revealed") or item_scan(row)["base"] != base:
             continue
         then = results(q, row, workshop["language"])
+        if then["withheld"] == len(then["areas"]):
+            continue  # too few rated then to show anything: nothing to compare with
         return {"workshop": row["workshop_title"], "at": row["workshop_at"],
                 "areas": {a["area"]: {about: a[about]["mean"] if a[about] else None
                                       for about in ABOUT} for a in then["areas"]}}
