@@ -296,6 +296,7 @@ def _results(v: Any, item: dict[str, Any]) -> dict[str, Any]:
 
 
 BOARD_AREAS = 3  # area cards per board page
+BOARD_DISAGREE = 4  # statements we disagree about most, on the board (4:3 fits four)
 BOARD_STATEMENT = 80  # characters of a statement on the board
 
 
@@ -315,7 +316,7 @@ def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
     out.update(raters=res["raters"], previous=res["previous"], show=config["board"])
     if config["board"] == "disagree":
         out["disagree"] = [{**d, "text": short(d["text"], BOARD_STATEMENT)}
-                           for d in res["disagree"][: st.DISAGREE_TOP]]
+                           for d in res["disagree"][:BOARD_DISAGREE]]
         out["paging"] = {"page": 1, "pages": 1}
     else:
         out["areas"], out["paging"] = page(v, res["areas"], BOARD_AREAS)

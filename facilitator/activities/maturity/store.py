@@ -25,7 +25,6 @@ ABOUT = ("self", "team")
 VALUES = (1, 2, 3, 4, 5)
 # Fewer people than this and a distribution could be traced to someone: it is not shown.
 MIN_RATERS = 3
-DISAGREE_TOP = 5  # statements the room disagrees about most, on the board
 OWN_MAX = 50  # own scans per facilitator
 
 

@@ -98,9 +98,12 @@ export const board = {
     root.append(fromTemplate("maturity_scan-board"));
   },
   update(root, view, ctx) {
+    $(".ms-board", root).classList.toggle("ms-revealed", view.revealed);
     $("[data-field=state]", root).textContent = view.revealed ? "" : stateText(view);
-    $("[data-field=raters]", root).textContent = S("raters", { n: view.raters });
-    $("[data-field=previous]", root).textContent = view.previous ? S("previous", { title: view.previous.workshop }) : "";
+    // The statements we disagree about take the whole stage: no count, no comparison.
+    const disagree = view.revealed && view.show === "disagree";
+    $("[data-field=raters]", root).textContent = disagree ? "" : S("raters", { n: view.raters });
+    $("[data-field=previous]", root).textContent = view.previous && !disagree ? S("previous", { title: view.previous.workshop }) : "";
     const withheld = S("withheld", { n: 3 });
     const areas = view.revealed && view.show !== "disagree" ? view.areas || [] : [];
     rebuild(
@@ -111,7 +114,6 @@ export const board = {
             el("p", { class: "ms-area-count" }, el("strong", { text: S(`area_${a.area}`) }), ` · ${S("statements_n", { n: a.statements })}`),
           ),
     );
-    const disagree = view.revealed && view.show === "disagree";
     $("[data-part=disagree]", root).hidden = !disagree;
     rebuild($("[data-list=disagree]", root), disagree ? (view.disagree || []).map(disagreeRow) : []);
   },
