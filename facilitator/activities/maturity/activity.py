@@ -82,7 +82,7 @@ CLIENT_STRINGS = {
 def default_config() -> dict[str, Any]:
     # board: what the board shows after the reveal ("areas" a page at a time, or "disagree")
     return {"scan": "professional_maturity", "scan_data": None, "state": "ready",
-            "revealed": False, "board": "areas", "agreements": {}}
+            "revealed": False, "board": "areas"}
 
 
 def _cfg(item: dict[str, Any]) -> dict[str, Any]:
@@ -244,12 +244,11 @@ def to_agreement(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     """The statement becomes one of the team's agreements ("We work on: ..."), owned by
     the team, due in six weeks unless a date is given; managers follow it up as any other."""
     item = _item(ctx, data["item_id"])
-    config = _cfg(item)
     statement = next((s for s in st.item_scan(item)["statements"]
                       if s["key"] == data["statement"]), None)
     if statement is None:
         raise not_found(_l("That statement is not in this scan."))
-    if data["statement"] in config["agreements"]:
+    if data["statement"] in st.agreements_of(ctx, item["id"]):
         raise ActionError("already", _l("This statement is already an agreement."))
     due = data["due_date"] or (agreements.today(ctx.now)
                                + timedelta(weeks=AGREEMENT_WEEKS)).isoformat()
@@ -264,8 +263,8 @@ def to_agreement(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         None, [], agreements.actor_name(ctx), ctx.now_iso, item_id=item["id"],
         source="maturity_scan",
     )
-    save_config(ctx, item, {"agreements": {**config["agreements"],
-                                           data["statement"]: agreement_id}})
+    ctx.execute("INSERT INTO maturity_agreements (item_id, statement, agreement_id)"
+                " VALUES (?, ?, ?)", (item["id"], data["statement"], agreement_id))
     ctx.changes.everything()  # the agreements lists of every screen
     return {"agreement_id": agreement_id}
 
@@ -327,7 +326,7 @@ def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
     config = _cfg(item)
     out = {**_shared(v, item), "raters": st.raters(v, item["id"]),
            "scan": config["scan"], "adjusted": bool(config["scan_data"]),
-           "show": config["board"], "agreements": config["agreements"],
+           "show": config["board"], "agreements": st.agreements_of(v, item["id"]),
            "statements": _statements(item, v.workshop["language"]),
            "library": [{"ref": key, "title": scans.text(s["title"], v.workshop["language"])}
                        for key, s in scans.library().items()],
@@ -353,5 +352,5 @@ def export(v: Any, item: dict[str, Any]) -> dict[str, Any]:
            "statements": _statements(item, v.workshop["language"])}
     if out["revealed"]:
         out["results"] = _results(v, item)
-        out["agreements"] = list(_cfg(item)["agreements"].values())
+        out["agreements"] = sorted(st.agreements_of(v, item["id"]).values())
     return out

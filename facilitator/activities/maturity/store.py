@@ -52,6 +52,12 @@ def m101_maturity_scan(db: sqlite_utils.Database) -> None:
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
             UNIQUE (user_id, name)
+        );
+        CREATE TABLE maturity_agreements (
+            item_id INTEGER NOT NULL REFERENCES agenda_items(id) ON DELETE CASCADE,
+            statement TEXT NOT NULL,
+            agreement_id INTEGER NOT NULL REFERENCES agreements(id) ON DELETE CASCADE,
+            PRIMARY KEY (item_id, statement)
         )
         """,
     )
@@ -87,6 +93,13 @@ def own_scans(q: Any, user_id: int | None) -> list[dict[str, Any]]:
     rows = q.all("SELECT id, name FROM maturity_scans_own WHERE user_id = ? ORDER BY name",
                  (user_id,))
     return [{"ref": f"own:{r['id']}", "name": r["name"]} for r in rows]
+
+
+def agreements_of(q: Any, item_id: int) -> dict[str, int]:
+    """{statement: agreement id} for the statements of this item made an agreement."""
+    return {r["statement"]: r["agreement_id"] for r in q.all(
+        "SELECT statement, agreement_id FROM maturity_agreements WHERE item_id = ?",
+        (item_id,))}
 
 
 # --- counts (what may be seen before the reveal) ---------------------------------------
