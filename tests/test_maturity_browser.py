@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from maturity_support import KEYS, bulk, expected, scan_room
-from support.pages import settle_page
+from support.pages import control_page, settle_page
 from support.shots import screenshot
 from test_board_legible import walk
 
@@ -119,6 +119,18 @@ def test_phone_rates_and_the_board_shows_the_rooms_distribution(
         assert page.locator(".ms-disagree-row").count() == 4
         walk(page, f"{size} where we disagree")
         screenshot(page, f"board-maturity-disagree-{size}")
+    # The control page: the results, and the statement the room disagrees about most made
+    # an agreement with one click.
+    control = control_page(browser, server, room.ws["control_url"])
+    settle_page(control)
+    top = room.fac.sync()["control"]["item"]["view"]["results"]["disagree"][0]
+    control.locator(f"[data-list=results] [data-key=agree-{top['key']}]").click()
+    control.wait_for_selector(f"[data-list=results] li:has-text('{top['text']}') .badge")
+    made = server.db_rows("SELECT what FROM agreements WHERE workshop_id = ? AND"
+                          " source = 'maturity_scan'", (room.workshop_id(),))
+    assert [r["what"] for r in made] == [f"We werken aan: {top['text']}"]
+    screenshot(control, "control-maturity")
+    control.context.close()
     # In English too, the words of the board follow the room's language.
     room.ok(room.fac, "workshop.language", language="en")
     room.ok(room.fac, "maturity_scan.board", item_id=item, show="areas")

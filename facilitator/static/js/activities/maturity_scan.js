@@ -209,11 +209,11 @@ function resultsBlock(ctx, view) {
   );
   return [
     r.previous ? el("p", { text: S("previous", { title: r.previous.workshop }) }) : null,
-    el("ul", { class: "plain-list" }, rows),
+    el("ul", { class: "plain-list ms-results" }, rows),
     el("h3", { text: S("disagree") }),
     el(
       "ol",
-      { class: "plain-list" },
+      { class: "plain-list ms-results" },
       r.disagree.slice(0, 5).map((d) => el("li", {}, d.text, ` (${S("spread", { n: number(d.spread) })})`, agreementButton(ctx, view, d.key))),
     ),
   ].filter(Boolean);
