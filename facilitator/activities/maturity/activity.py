@@ -174,8 +174,8 @@ def _set_state(ctx: Context, item_id: int, state: str, reveal: bool = False) -> 
     if _cfg(item)["revealed"]:
         raise ActionError("revealed", _l("The results are revealed; this round is over."))
     save_config(ctx, item, {"state": state, "revealed": reveal})
+    # The shared phone view carries the state; no phone's own ratings change.
     _everyone(ctx)
-    ctx.changes.personal = None  # every phone's "you can still change" follows
 
 
 @actions("maturity_scan.open", roles=(FACILITATOR,), schema={"item_id": Int(min=1)})
