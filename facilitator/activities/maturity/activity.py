@@ -174,6 +174,8 @@ def _set_state(ctx: Context, item_id: int, state: str, reveal: bool = False) -> 
     if _cfg(item)["revealed"]:
         raise ActionError("revealed", _l("The results are revealed; this round is over."))
     save_config(ctx, item, {"state": state, "revealed": reveal})
+    if reveal:
+        st.freeze(ctx, item, ctx.now_iso)
     # The shared phone view carries the state; no phone's own ratings change.
     _everyone(ctx)
 

@@ -44,6 +44,9 @@ def m101_maturity_scan(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (item_id, participant_id, statement, about)
         );
         CREATE INDEX maturity_ratings_participant ON maturity_ratings(participant_id);
+        -- Covers the group results' counting (bench/maturity_views.py).
+        CREATE INDEX maturity_ratings_results
+            ON maturity_ratings(item_id, statement, about, value, participant_id);
         CREATE TABLE maturity_scans_own (
             id INTEGER PRIMARY KEY,
             user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -52,6 +55,11 @@ def m101_maturity_scan(db: sqlite_utils.Database) -> None:
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
             UNIQUE (user_id, name)
+        );
+        CREATE TABLE maturity_results (
+            item_id INTEGER PRIMARY KEY REFERENCES agenda_items(id) ON DELETE CASCADE,
+            data TEXT NOT NULL,
+            revealed_at TEXT NOT NULL
         );
         CREATE TABLE maturity_agreements (
             item_id INTEGER NOT NULL REFERENCES agenda_items(id) ON DELETE CASCADE,
@@ -187,7 +195,26 @@ def _distribution(counts: list[int], people: int) -> dict[str, Any] | None:
             "spread": None if sd is None else round(sd, 2)}
 
 
+def freeze(q: Any, item: dict[str, Any], at: str) -> None:
+    """At the reveal, inside its transaction: the group results as they stand, kept. Ratings
+    no longer change after it, so every later view (and a later workshop's comparison)
+    reads these instead of counting every rating again, also once the ratings are gone."""
+    q.execute("INSERT OR REPLACE INTO maturity_results (item_id, data, revealed_at)"
+              " VALUES (?, ?, ?)", (item["id"], json.dumps(_count(q, item)), at))
+
+
 def results(q: Any, item: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The group results of a revealed item (kept at the reveal; counted when missing),
+    the disagreement's statements in `lang`. See `_count`."""
+    row = q.one("SELECT data FROM maturity_results WHERE item_id = ?", (item["id"],))
+    out = json.loads(row["data"]) if row else _count(q, item)
+    texts = {s["key"]: scans.text(s["text"], lang) for s in item_scan(item)["statements"]}
+    for d in out["disagree"]:
+        d["text"] = texts.get(d["key"], "")
+    return out
+
+
+def _count(q: Any, item: dict[str, Any]) -> dict[str, Any]:
     """The group results of one scan item: per area the distribution of the ratings
     about oneself and about the team (counts per value 1..5, mean, spread), the gap
     (self minus team), and the statements the room disagrees about most.
@@ -201,12 +228,9 @@ def results(q: Any, item: dict[str, Any], lang: str) -> dict[str, Any]:
     for r in q.all("SELECT statement, about, value, COUNT(*) AS n FROM maturity_ratings"
                    " WHERE item_id = ? GROUP BY statement, about, value", (item["id"],)):
         counts.setdefault((r["statement"], r["about"]), [0] * 5)[r["value"] - 1] = r["n"]
-    people: dict[tuple[str, str], int] = {
-        (r["area"], r["about"]): r["n"] for r in _area_people(q, item["id"], scan)}
-    per_statement: dict[tuple[str, str], int] = {
-        (r["statement"], r["about"]): r["n"] for r in q.all(
-            "SELECT statement, about, COUNT(*) AS n FROM maturity_ratings WHERE item_id = ?"
-            " GROUP BY statement, about", (item["id"],))}
+    people = _area_people(q, item["id"], scan)
+    # One rating per person, statement and about (the table's key): rows are people.
+    per_statement = {key: sum(c) for key, c in counts.items()}
     areas, withheld = [], 0
     for area in scans.AREAS:
         statements = [s for s in scan["statements"] if s["area"] == area]
@@ -230,23 +254,25 @@ def results(q: Any, item: dict[str, Any], lang: str) -> dict[str, Any]:
         if team is None or per_statement.get((s["key"], "team"), 0) < MIN_RATERS:
             continue
         mean, sd = _spread(team)
-        disagree.append({"key": s["key"], "area": s["area"], "text": scans.text(s["text"], lang),
-                         "counts": team, "mean": round(mean, 1), "spread": round(sd, 2)})
+        disagree.append({"key": s["key"], "area": s["area"], "counts": team,
+                         "mean": round(mean, 1), "spread": round(sd, 2)})
     disagree.sort(key=lambda d: (-d["spread"], d["key"]))
     return {"raters": raters(q, item["id"]), "areas": areas, "withheld": withheld,
             "disagree": disagree}
 
 
-def _area_people(q: Any, item_id: int, scan: dict[str, Any]) -> list[dict[str, Any]]:
-    """How many people rated at least one statement of each area, per `about`."""
-    area_of = {s["key"]: s["area"] for s in scan["statements"]}
-    seen: dict[tuple[str, str], set[int]] = {}
-    for r in q.all("SELECT DISTINCT participant_id, statement, about FROM maturity_ratings"
-                   " WHERE item_id = ?", (item_id,)):
-        area = area_of.get(r["statement"])
-        if area:
-            seen.setdefault((area, r["about"]), set()).add(r["participant_id"])
-    return [{"area": a, "about": b, "n": len(ids)} for (a, b), ids in seen.items()]
+def _area_people(q: Any, item_id: int, scan: dict[str, Any]) -> dict[tuple[str, str], int]:
+    """How many people rated at least one statement of each area, per `about`: counted in
+    SQL, with the scan's statement -> area map as a VALUES table."""
+    pairs = [(s["key"], s["area"]) for s in scan["statements"]]
+    rows = q.all(
+        "WITH areas(statement, area) AS (VALUES " + ", ".join("(?, ?)" for _ in pairs) + ")"
+        " SELECT a.area, r.about, COUNT(DISTINCT r.participant_id) AS n"
+        " FROM maturity_ratings r JOIN areas a ON a.statement = r.statement"
+        " WHERE r.item_id = ? GROUP BY a.area, r.about",
+        (*[v for pair in pairs for v in pair], item_id),
+    )
+    return {(r["area"], r["about"]): r["n"] for r in rows}
 
 
 # --- change over time --------------------------------------------------------------------
@@ -273,7 +299,7 @@ def previous(q: Any, workshop: dict[str, Any], item: dict[str, Any]) -> dict[str
         row["config"] = json.loads(row["config"])
         if not row["config"].get("revealed") or item_scan(row)["base"] != base:
             continue
-        then = results(q, row, workshop["language"])
+        then = results(q, row, workshop["language"])  # kept at its reveal
         if then["withheld"] == len(then["areas"]):
             continue  # too few rated then to show anything: nothing to compare with
         return {"workshop": row["workshop_title"], "at": row["workshop_at"],
