@@ -228,6 +228,27 @@ def test_ratings_stay_private_and_the_board_shows_the_stored_distribution(
     assert self_ratings(server.store(), room.workshop_id(), bob)[0]["statements"][0][
         "value"] == 5
 
+    # Closing cuts the link from a person to their ratings of the team (room/closing.py):
+    # the room's ratings stay as they were, each person's own self-ratings stay theirs.
+    def team_vectors() -> dict[int, tuple[int, ...]]:
+        rows = stored(server, item)
+        return {pid: tuple(r["value"] for r in sorted(rows, key=lambda r: r["statement"])
+                           if r["participant_id"] == pid and r["about"] == "team")
+                for pid in {r["participant_id"] for r in rows}}
+
+    def own_rows() -> list[tuple[int, str, int]]:
+        return sorted((r["participant_id"], r["statement"], r["value"])
+                      for r in stored(server, item) if r["about"] == "self")
+
+    before_close, selves = team_vectors(), own_rows()
+    room.ok(room.fac, "workshop.close")
+    after_close = team_vectors()
+    assert sorted(after_close.values()) == sorted(before_close.values())
+    assert after_close != before_close  # (a permutation that fixes everyone: 8 in 40,320)
+    assert own_rows() == selves
+    assert self_ratings(server.store(), room.workshop_id(), zoe)[0]["statements"][0][
+        "value"] == 1
+
 
 def test_too_few_raters_show_nothing(server: Any, facilitator_token: str,
                                      clients: Any) -> None:
