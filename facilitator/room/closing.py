@@ -2,10 +2,10 @@
 contribution to its author (DESIGN.md invariant 8; issue 12, item 11).
 
 - Anonymous dilemmas lose `author_id`; needs and arguments lose `participant_id`.
-- Votes, choices, feedback to the team and ratings of the team in a maturity scan keep who-did-what-with-whom inside the room
-  (the report counts voters and who shifted between two rounds), but under a random
-  permutation of the room's participants that is never stored: each row now names
-  some participant of this workshop, not its author.
+- Votes, choices, feedback to the team and ratings of the team in a maturity scan keep
+  who-did-what-with-whom inside the room (the report counts voters and who shifted
+  between two rounds), but under a random permutation of the room's participants that
+  is never stored: each row now names some participant of this workshop, not its author.
 - The event log forgets which participant sent each action (`actor` "p:<id>" becomes
   "p", which the dispatcher still answers for a resent `op_id`: an outbox that resends
   after the close gets its ack), and the join events forget the name typed.
