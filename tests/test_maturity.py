@@ -315,6 +315,16 @@ def test_change_per_area_against_the_teams_previous_scan(
             change = round(now[area["area"]][about]["mean"] - then[area["area"]][about]["mean"], 1)
             assert area["change"][about] == change, area
     assert any(area["change"]["team"] > 0 for area in results["areas"])
+    # The results were kept at each reveal: with the earlier ratings gone (its people
+    # purged), the comparison still says the same.
+    import sqlite3
+
+    conn = sqlite3.connect(server.data_dir / "facilitator.db", timeout=10)
+    with conn:
+        conn.execute("DELETE FROM maturity_ratings WHERE item_id = ?", (before_item,))
+    conn.close()
+    after.ok(after.fac, "maturity_scan.board", item_id=after_item, show="disagree")
+    assert after.fac.sync()["control"]["item"]["view"]["results"]["areas"] == results["areas"]
     # Never compared with a later workshop; the report says what the change is against.
     earlier = before.fac.sync()["control"]["item"]["view"]["results"]["previous"]
     assert earlier is None or earlier["workshop"] not in ("Scan juni", "Kleine groep")
