@@ -154,6 +154,19 @@ def feedback_given(ws: Workshop, people: list[Any]) -> None:
 
 
 State = Callable[[Workshop, list[Any]], None]
+def scan_rated(ws: Workshop, people: list[Any]) -> None:
+    ok(ws.act("maturity_scan.open", {"item_id": ws.item_id}))
+    for n, person in enumerate(people):
+        for key in ("trained", "feedback", "trust"):
+            for about in ("self", "team"):
+                ok(person.act("maturity_scan.rate", {"statement": key, "about": about,
+                                                     "value": 1 + (n + len(key)) % 5}))
+
+
+def scan_revealed(ws: Workshop, people: list[Any]) -> None:
+    ok(ws.act("maturity_scan.reveal", {"item_id": ws.item_id}))
+
+
 STATES: dict[str, list[tuple[str, State]]] = {
     "dilemma_collect": [("dilemmas submitted and shown", collect_submitted)],
     "dilemma_sort": [("themes and categories", sort_classified)],
@@ -164,4 +177,5 @@ STATES: dict[str, list[tuple[str, State]]] = {
                     ("a group in its first phase", intervision_running)],
     "agreements": [("agreements proposed", agreement_proposed)],
     "feedback": [("feedback given and shown", feedback_given)],
+    "maturity_scan": [("rated", scan_rated), ("revealed", scan_revealed)],
 }

@@ -19,6 +19,8 @@ from a11y_states import (
     game_revealed,
     game_staged,
     harvest_filled,
+    scan_rated,
+    scan_revealed,
     sort_classified,
     vote_open,
     vote_revealed,
@@ -137,6 +139,11 @@ CONTROLS: dict[str, list[tuple[str, State, list[str]]]] = {
     "agreements": [("start", no_state, [])],
     "feedback": [("start", no_state, [])],
     "open_agreements": [("start", no_state, [])],
+    "maturity_scan": [
+        ("start", no_state, ["[data-do=open]", "[data-do=close]", "[data-do=reveal]"]),
+        ("rated", scan_rated, ["[data-do=close]", "[data-do=reveal]", "[name=ms-show] >> nth=1"]),
+        ("revealed", scan_revealed, ["[name=ms-show] >> nth=1"]),
+    ],
 }
 
 

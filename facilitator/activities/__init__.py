@@ -40,6 +40,7 @@ from facilitator.activities import agreements, open_agreements, welcome
 from facilitator.activities.dilemmas import collect, game, harvest, sort, vote
 from facilitator.activities.feedback import activity as feedback
 from facilitator.activities.intervision import activity as intervision
+from facilitator.activities.maturity import activity as maturity_scan
 from facilitator.live.actions import ActionSet
 
 View = Callable[..., Any]
@@ -100,6 +101,7 @@ ACTIVITIES: tuple[Activity, ...] = tuple(
         vote,
         feedback,
         intervision,
+        maturity_scan,
         open_agreements,
         welcome,
     )

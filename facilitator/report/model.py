@@ -26,6 +26,7 @@ from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 
 from facilitator.activities import registry
+from facilitator.activities.maturity import report as maturity_report
 from facilitator.agreements import store as agreements_store
 from facilitator.db import Store, parse_iso, utcnow
 from facilitator.i18n import format_day
@@ -583,6 +584,7 @@ ITEM_SECTIONS: dict[str, Callable[[Source, dict[str, Any], Any], Section] | None
     "feedback": feedback_section,
     "intervision": intervision_section,
     "open_agreements": open_agreements_section,
+    "maturity_scan": maturity_report.section,
     # Written out elsewhere: the dilemmas once, the agreements in one list at the end.
     "dilemma_collect": None,
     "dilemma_sort": None,

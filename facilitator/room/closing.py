@@ -2,10 +2,10 @@
 contribution to its author (DESIGN.md invariant 8; issue 12, item 11).
 
 - Anonymous dilemmas lose `author_id`; needs and arguments lose `participant_id`.
-- Votes, choices and feedback to the team keep who-did-what-with-whom inside the room
-  (the report counts voters and who shifted between two rounds), but under a random
-  permutation of the room's participants that is never stored: each row now names
-  some participant of this workshop, not its author.
+- Votes, choices, feedback to the team and ratings of the team in a maturity scan keep
+  who-did-what-with-whom inside the room (the report counts voters and who shifted
+  between two rounds), but under a random permutation of the room's participants that
+  is never stored: each row now names some participant of this workshop, not its author.
 - The event log forgets which participant sent each action (`actor` "p:<id>" becomes
   "p", which the dispatcher still answers for a resent `op_id`: an outbox that resends
   after the close gets its ack), and the join events forget the name typed.
@@ -29,6 +29,9 @@ PERMUTED = (
     ("dilemma_choices", "participant_id",
      "round_id IN (SELECT id FROM dilemma_rounds WHERE workshop_id = :w)"),
     ("feedback", "author_id", "workshop_id = :w AND to_id IS NULL"),
+    # A maturity scan's ratings of the team; the ratings about oneself keep their person,
+    # for that person's own portfolio (activities/maturity/store.py, self_ratings).
+    ("maturity_ratings", "participant_id", "workshop_id = :w AND about = 'team'"),
 )
 EMPTIED = (
     ("dilemmas", "author_id", "workshop_id = :w AND author_name IS NULL"),

@@ -13,19 +13,15 @@ through the same check) and fills in the defaults.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
+from facilitator import datafiles
 
 FOLDER = Path(__file__).parent
 SCHEMA_PATH = FOLDER / "method.schema.json"
-SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-Draft202012Validator.check_schema(SCHEMA)
-VALIDATOR = Draft202012Validator(SCHEMA)
+SCHEMA, VALIDATOR = datafiles.validator(SCHEMA_PATH)
 
 # The schema is the one source; the action schemas of the method editor use these.
 _PHASE = SCHEMA["$defs"]["phase"]["properties"]
@@ -40,13 +36,8 @@ TEXT_MAX: int = SCHEMA["$defs"]["text"]["properties"]["nl"]["maxLength"]
 DEFAULT_GROUP_SIZE = {"min": 3, "max": 10}
 
 
-class MethodError(ValueError):
+class MethodError(datafiles.DataFileError):
     """A method file or an adjusted method that does not hold together."""
-
-
-def _place(where: str, path: Any) -> str:
-    """method.phases[2].minutes: where in the method the problem is."""
-    return where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
 
 
 def _texts(value: dict[str, str]) -> dict[str, str]:
@@ -72,10 +63,7 @@ def _phase(raw: dict[str, Any]) -> dict[str, Any]:
 
 def validate(raw: Any, where: str = "method") -> dict[str, Any]:
     """Check a method (a file's content or an adjusted copy); return it normalised."""
-    error = best_match(VALIDATOR.iter_errors(raw))
-    if error is not None:
-        message = error.schema.get("x-messages", {}).get(error.validator, error.message)
-        raise MethodError(f"{_place(where, error.absolute_path)}: {message}")
+    datafiles.check(VALIDATOR, raw, where, MethodError)
     keys = [p["key"] for p in raw["phases"]]
     if len(set(keys)) != len(keys):  # beyond what JSON Schema can say
         raise MethodError(f"{where}.phases: phase keys must be unique")
@@ -93,23 +81,14 @@ def validate(raw: Any, where: str = "method") -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def library() -> dict[str, dict[str, Any]]:
     """Every method file, checked; a broken file stops the server at start."""
-    methods = {}
-    for path in sorted(FOLDER.glob("*.json")):
-        if path == SCHEMA_PATH:
-            continue
-        data = validate(json.loads(path.read_text(encoding="utf-8")), path.name)
-        if data["key"] != path.stem:
-            raise MethodError(f"{path.name}: key must be the file name")
-        methods[data["key"]] = data
-    return methods
+    return datafiles.load_folder(FOLDER, SCHEMA_PATH, validate, MethodError)
 
 
 def get(key: str) -> dict[str, Any] | None:
     return library().get(key)
 
 
-def text(value: dict[str, str], lang: str) -> str:
-    return value.get(lang) or value.get("en") or ""
+text = datafiles.text
 
 
 def adjust(method: dict[str, Any], steps: list[dict[str, Any]], lang: str) -> dict[str, Any]:
