@@ -182,6 +182,11 @@ function renderGroup(root, g, ctx) {
   root._timer.set(g.timer.state === "running" || g.timer.state === "paused" ? g.timer : null);
   $("[data-part=case]", root).hidden = !g.case;
   $("[data-part=takeaway-shown]", root).hidden = !g.takeaway || g.role === "case_holder";
+  // After the round each member takes home what is theirs (web/record.py: only this phone).
+  const code = encodeURIComponent(document.body.dataset.code || "");
+  $("[data-part=record]", root).hidden = g.timer.state !== "done";
+  $("[data-link=record-text]", root).href = `/w/${code}/record.txt`;
+  $("[data-link=record-page]", root).href = `/w/${code}/record`;
 
   const guide = g.guide || false;
   $("[data-part=guide]", root).hidden = !guide || g.timer.state === "done";

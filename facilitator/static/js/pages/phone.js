@@ -44,7 +44,10 @@ function render() {
   // Only a sync carries the name; a pushed "me" view has none and must not blank it.
   if (mine && mine.name !== undefined) $("#me").textContent = mine.name || t("anonymous");
   timer.set(status === "open" ? shared.timer : null);
-  if (status === "closed") announce("closed", $("#closed h1").textContent);
+  if (status === "closed") {
+    announce("closed", $("#closed h1").textContent);
+    offerRecord();
+  }
   if (status !== "open") return;
   const item = shared.item;
   if (item) announce(`item:${item.id}`, item.title);
@@ -55,4 +58,19 @@ function render() {
   const id = item ? item.id : null;
   if (step !== null && id !== step) shown.then(() => window.scrollTo({ top: 0 }));
   step = id;
+}
+
+// A closed workshop's phone offers its own record when the server has one for this
+// phone (an intervision round it took part in, before retention deleted it).
+let recordAsked = false;
+function offerRecord() {
+  if (recordAsked) return;
+  recordAsked = true;
+  fetch(`/w/${encodeURIComponent(code)}/record.txt`, { method: "HEAD", credentials: "same-origin", cache: "no-store" })
+    .then((response) => {
+      $("#record").hidden = !response.ok;
+    })
+    .catch(() => {
+      recordAsked = false;
+    });
 }
