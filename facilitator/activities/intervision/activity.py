@@ -130,6 +130,17 @@ CLIENT_STRINGS = {
     # groups that meet again (again.py)
     "kind_checkin": _l("How did it go?"),
     "count_checkin": _l("Check-ins"),
+    "check_by": _l("check by %(date)s"),
+    "again_kept": _l("Kept for the programme: %(kept)s of %(total)s groups."),
+    "again_none": _l("No groups were kept in this programme yet."),
+    "again_from": _l("Last time's members of group %(n)s"),
+    "again_here": _l("here"),
+    "again_absent": _l("not here"),
+    "again_is": _l("is"),
+    "again_match": _l("This is them"),
+    "again_made": _l(
+        "%(groups)s groups made again; %(matched)s people recognised by their personal link."
+    ),
 }
 
 
