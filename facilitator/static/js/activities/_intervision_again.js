@@ -29,7 +29,11 @@ export function renderAgain(root, view, ctx) {
     ? s("again_kept", { kept: again.kept, total: again.groups })
     : again.earlier ? "" : s("again_none");
   const list = $("[data-list=rosters]", root);
-  if (list.contains(document.activeElement)) return;
+  // Not rebuilt under the facilitator's hands, unless what it lists changed (a match
+  // just made moves the person from "not here" to "here").
+  const shown = JSON.stringify([again.rosters, view.unassigned]);
+  if (shown === list.dataset.shown && list.contains(document.activeElement)) return;
+  list.dataset.shown = shown;
   list.replaceChildren(...again.rosters.map((roster) => rosterPart(roster, view, ctx)));
 }
 
