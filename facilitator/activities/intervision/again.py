@@ -308,11 +308,7 @@ def groups_again(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         group_id = groups_mod.new_group(ctx, item, number)
         ctx.execute("UPDATE intervision_groups SET method = ? WHERE id = ?", (method, group_id))
         meeting_id = _new_meeting(ctx, roster["id"], item, group_id)
-        members = ctx.all(
-            "SELECT * FROM intervision_roster_members WHERE roster_id = ? ORDER BY id",
-            (roster["id"],),
-        )
-        for member in members:
+        for member in _members_with_person(ctx, roster["id"]):
             pid = present.get(member["person_id"]) if member["person_id"] else None
             if pid is not None:
                 _put_in(ctx, item, group_id, meeting_id, member["id"], pid)
@@ -320,6 +316,25 @@ def groups_again(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         rotate(ctx, st.group_row(ctx, group_id))
     ctx.changes.board = ctx.changes.control = ctx.changes.phones = True
     return {"groups": len(rosters[: groups_mod.MAX_GROUPS]), "matched": matched}
+
+
+def _members_with_person(ctx: Context, roster_id: int) -> list[dict[str, Any]]:
+    """A roster's members with their person: known when kept, or made since (a personal
+    link kept after the groups were: the person of the participant they were then)."""
+    rows = ctx.all(
+        "SELECT m.*, COALESCE(m.person_id, (SELECT p.person_id FROM"
+        " intervision_roster_attendance a JOIN participants p ON p.id = a.participant_id"
+        " WHERE a.member_id = m.id AND p.person_id IS NOT NULL"
+        " ORDER BY a.meeting_id DESC LIMIT 1)) AS person"
+        " FROM intervision_roster_members m WHERE m.roster_id = ? ORDER BY m.id",
+        (roster_id,),
+    )
+    for row in rows:
+        if row["person"] and row["person_id"] is None:
+            ctx.execute("UPDATE intervision_roster_members SET person_id = ? WHERE id = ?",
+                        (row["person"], row["id"]))
+        row["person_id"] = row["person"]
+    return rows
 
 
 def _put_in(
