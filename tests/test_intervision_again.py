@@ -92,6 +92,8 @@ def test_a_group_meets_again_and_checks_in(server, facilitator_token, clients):
     # Refused outside a programme and before anything was kept.
     alone = Room(server, facilitator_token, clients, people=1, title="Los")
     alone.refused(alone.fac, "intervision.groups_again", "no_programme", item_id=alone.item_id)
+    alone.refused(alone.fac, "intervision.groups_keep", "no_programme", item_id=alone.item_id)
+    before = server.db_rows("SELECT COUNT(*) AS n FROM intervision_rosters")[0]["n"]
 
     made = second.ok(second.fac, "intervision.groups_again", item_id=second.item_id)
     assert made["result"] == {"groups": 2, "matched": 4}
@@ -105,6 +107,17 @@ def test_a_group_meets_again_and_checks_in(server, facilitator_token, clients):
     assert by_name[names[absent]]["participant_id"] is None
     unassigned = {p["id"] for p in second.control()["unassigned"]}
     assert unassigned == {guide_now, newcomer}
+    # Bad matches change nothing: a member of no group here, someone of another workshop.
+    second.refused(second.fac, "intervision.roster_match", "not_found", item_id=second.item_id,
+                   member_id=999999, participant_id=guide_now)
+    stranger = next(iter(alone.phones))
+    second.refused(second.fac, "intervision.roster_match", "not_found", item_id=second.item_id,
+                   member_id=by_name[names[guide1]]["member_id"], participant_id=stranger)
+    second.refused(second.phones[holder_now], "intervision.roster_match", "forbidden",
+                   item_id=second.item_id, member_id=by_name[names[guide1]]["member_id"],
+                   participant_id=guide_now)
+    assert {p["id"] for p in second.control()["unassigned"]} == {guide_now, newcomer}
+    assert server.db_rows("SELECT COUNT(*) AS n FROM intervision_rosters")[0]["n"] == before
     second.ok(second.fac, "intervision.roster_match", item_id=second.item_id,
               member_id=by_name[names[guide1]]["member_id"], participant_id=guide_now)
     groups = {g["number"]: g for g in second.groups()}

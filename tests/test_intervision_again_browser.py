@@ -6,6 +6,7 @@ control page, and a returning member's phone shows last time's takeaway at the c
 from __future__ import annotations
 
 import pytest
+from a11y_support import blocking_violations, report
 from intervision_support import Room
 from support import screenshot
 from support.pages import control_page, settle_page
@@ -24,6 +25,11 @@ def _phone_page(browser, server, code: str, token: str):
     page.goto(f"{server.url}/w/{code}/phone")
     settle_page(page)
     return page
+
+
+def _accessible(page) -> None:
+    violations = blocking_violations(page)
+    assert not violations, report(violations)
 
 
 def _one_handed(page, selector: str) -> None:
@@ -52,6 +58,7 @@ def test_record_download_and_check_in_on_screens(server, facilitator_token, clie
     _one_handed(phone, link)
     phone.locator("[data-part=record]").scroll_into_view_if_needed()
     screenshot(phone, "intervision-record-phone")
+    _accessible(phone)
     with phone.expect_download() as download:
         phone.click(link)
     assert download.value.suggested_filename == f"mijn-verslag-{first.code}.txt"
@@ -63,12 +70,14 @@ def test_record_download_and_check_in_on_screens(server, facilitator_token, clie
     phone.wait_for_selector("article.record h1")
     assert "Wat ik ga doen" in phone.inner_text("article.record")
     screenshot(phone, "intervision-record-page")
+    _accessible(phone)
     # Closed: the thank-you card offers the record (the server has one for this phone).
     first.ok(first.fac, "workshop.close")
     phone.goto(f"{server.url}/w/{first.code}/phone")
     phone.wait_for_selector("#closed #record a", state="visible")
     _one_handed(phone, "#closed #record a.primary")
     screenshot(phone, "intervision-record-closed")
+    _accessible(phone)
     # A phone without a record is offered none (the server said 404).
     stranger = Room(server, facilitator_token, clients, people=1, title="Los")
     pid, phone_client = next(iter(stranger.phones.items()))
@@ -95,6 +104,7 @@ def test_record_download_and_check_in_on_screens(server, facilitator_token, clie
     select.wait_for()
     control.locator("[data-part=again]").scroll_into_view_if_needed()
     screenshot(control, "intervision-again-control")
+    _accessible(control)
     select.select_option(label=names[guide1])
     control.wait_for_function(
         "(name) => [...document.querySelectorAll('.iv-roster li')]"
@@ -112,3 +122,4 @@ def test_record_download_and_check_in_on_screens(server, facilitator_token, clie
     assert returning.inner_text("[data-field=contribute_label]") == "Hoe ging het?"
     returning.locator("[data-part=checkin]").scroll_into_view_if_needed()
     screenshot(returning, "intervision-checkin-phone")
+    _accessible(returning)
