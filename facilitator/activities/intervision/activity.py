@@ -138,6 +138,7 @@ CLIENT_STRINGS = {
     "again_absent": _l("not here"),
     "again_is": _l("is"),
     "again_match": _l("This is them"),
+    "again_recognised": _l("%(name)s has come: put in this group"),
     "again_made": _l(
         "%(groups)s groups made again; %(matched)s people recognised by their personal link."
     ),

@@ -435,6 +435,17 @@ def control_part(v: Any, item: dict[str, Any]) -> dict[str, Any]:
     if not workshop.get("programme_id"):
         return {"programme": False}
     groups = st.groups_of(v, item["id"])
+    # Present, in no group yet, recognised by a personal link: a latecomer, offered to
+    # the facilitator beside the member they are.
+    free = {
+        r["person_id"]: r["id"]
+        for r in v.all(
+            "SELECT p.id, p.person_id FROM participants p WHERE p.workshop_id = ?"
+            " AND p.person_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM intervision_members m"
+            " WHERE m.participant_id = p.id AND m.item_id = ?)",
+            (workshop["id"], item["id"]),
+        )
+    }
     rosters = []
     kept = 0
     for group in groups:
@@ -459,6 +470,7 @@ def control_part(v: Any, item: dict[str, Any]) -> dict[str, Any]:
                     "name": m["name"],
                     "participant_id": here[m["id"]]["participant_id"] if m["id"] in here
                     else None,
+                    "recognised": free.get(m["person_id"]) if m["person_id"] else None,
                 }
                 for m in members
             ],

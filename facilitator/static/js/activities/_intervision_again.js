@@ -51,6 +51,22 @@ function rosterPart(roster, view, ctx) {
         if (m.participant_id) return el("li", {}, el("span", { text: `${name} · ${s("again_here")}` }));
         // Not recognised: the facilitator says who of those present this is.
         const parts = [el("span", { class: "iv-absent", text: `${name} · ${s("again_absent")}` })];
+        if (m.recognised) {
+          // Came late, recognised by their personal link: one tap puts them in.
+          parts.push(
+            " ",
+            el(
+              "button",
+              {
+                type: "button",
+                "data-key": `recognised-${m.member_id}`,
+                onclick: (e) =>
+                  press(ctx, "intervision.roster_match", { item_id: ctx.item.id, member_id: m.member_id, participant_id: m.recognised }, e.currentTarget),
+              },
+              s("again_recognised", { name }),
+            ),
+          );
+        }
         if (free.length) {
           parts.push(
             " ",
