@@ -390,6 +390,20 @@ def roster_match(ctx: Context, data: dict[str, Any]) -> None:
     ctx.changes.phones = True
 
 
+def turn(
+    role: str, candidates: list[dict[str, Any]], history: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """Whose turn it is for `role`: fewest times held, then longest ago (never first),
+    then the earliest member. `history`: rows {member_id, role, held_at}."""
+
+    def key(candidate: dict[str, Any]) -> tuple:
+        held = [h["held_at"] for h in history
+                if h["member_id"] == candidate["member_id"] and h["role"] == role]
+        return (len(held), max(held, default=""), candidate["member_id"])
+
+    return min(candidates, key=key, default=None)
+
+
 def rotate(ctx: Context, group: dict[str, Any]) -> None:
     """Case-holder and process guide for a meeting again: among those present, who held
     the role least often, then least recently (never before counts as longest ago)."""
@@ -405,17 +419,8 @@ def rotate(ctx: Context, group: dict[str, Any]) -> None:
         " WHERE g.roster_id = ? AND g.id != ? AND a.role IS NOT NULL",
         (meeting["roster_id"], meeting["id"]),
     )
-
-    def turn(role: str, candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
-        def key(a: dict[str, Any]) -> tuple:
-            held = [h["held_at"] for h in history
-                    if h["member_id"] == a["member_id"] and h["role"] == role]
-            return (len(held), max(held, default=""), a["member_id"])
-
-        return min(candidates, key=key, default=None)
-
-    holder = turn("case_holder", present)
-    guide = turn("process_guide", [a for a in present if a is not holder]) or holder
+    holder = turn("case_holder", present, history)
+    guide = turn("process_guide", [a for a in present if a is not holder], history) or holder
     ctx.execute(
         "UPDATE intervision_groups SET case_holder_id = ?, guide_id = ?, note_taker_id = NULL"
         " WHERE id = ?",
