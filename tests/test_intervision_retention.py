@@ -170,8 +170,8 @@ def test_check_in_answers_go_with_retention_and_kept_takeaways_stay_shown(app, s
         workshop = store.one("SELECT * FROM workshops WHERE id = ?", (second["id"],))
         g = dict(store.one("SELECT * FROM intervision_groups WHERE id = ?", (group2,)))
         g["method"] = __import__("json").loads(g["method"])
-        view = again.checkin_part(ViewContext(store, workshop, utcnow()), g,
-                                  persons[0].participant_id)
+        checkin = again.checkin_of(ViewContext(store, workshop, utcnow()), g)
+        view = again.checkin_part(checkin, persons[0].participant_id)
         return [t["text"] for t in view["takeaways"]]
 
     assert shown() == ["KEPT: bel de familie", "NOTKEPT: later"]

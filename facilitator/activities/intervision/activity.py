@@ -155,10 +155,13 @@ def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str
     out = views.personal(v, item, ids)
     # As the views see them (auto-advance caught up), read again only when someone has a group.
     groups = {g["id"]: g for g in views._groups(v, item)} if out else {}
+    checkins: dict[int, Any] = {}
     for pid, view in out.items():
         mine = view.get("group")
         if mine and mine["id"] in groups:
-            mine["checkin"] = again.checkin_part(v, groups[mine["id"]], pid)
+            if mine["id"] not in checkins:
+                checkins[mine["id"]] = again.checkin_of(v, groups[mine["id"]])
+            mine["checkin"] = again.checkin_part(checkins[mine["id"]], pid)
     return out
 
 

@@ -489,27 +489,32 @@ def control_part(v: Any, item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def checkin_part(v: Any, group: dict[str, Any], pid: int) -> dict[str, Any] | None:
-    """A member's check-in: last time's takeaways, only for someone who was there (a
-    newcomer hears it from the group, if the group wants), only while the check-in runs."""
+def checkin_of(v: Any, group: dict[str, Any]) -> dict[str, Any] | None:
+    """A group's check-in, once per group and push: last time's takeaways and who of
+    those here now was there. None when the group is not in its check-in."""
     if not has_checkin(group) or group["phase_index"] != 0 or group["state"] == "done":
         return None
     meeting = meeting_of(v, group["id"])
     before = previous_meeting(v, meeting) if meeting else None
     if before is None:
-        return {"returning": False, "takeaways": []}
-    mine = v.one(
-        "SELECT member_id FROM intervision_roster_attendance WHERE meeting_id = ?"
-        " AND participant_id = ?",
-        (meeting["id"], pid),
+        return {"returning": set(), "takeaways": []}
+    rows = v.all(
+        "SELECT now.participant_id FROM intervision_roster_attendance now"
+        " JOIN intervision_roster_attendance was ON was.member_id = now.member_id"
+        " AND was.meeting_id = ? WHERE now.meeting_id = ? AND now.participant_id IS NOT NULL",
+        (before["id"], meeting["id"]),
     )
-    came = mine and v.one(
-        "SELECT 1 FROM intervision_roster_attendance WHERE meeting_id = ? AND member_id = ?",
-        (before["id"], mine["member_id"]),
-    )
-    if not came:
+    return {"returning": {r["participant_id"] for r in rows}, "takeaways": takeaways_of(v, before)}
+
+
+def checkin_part(checkin: dict[str, Any] | None, pid: int) -> dict[str, Any] | None:
+    """A member's check-in: last time's takeaways only for someone who was there (a
+    newcomer hears from the group what it wants to share)."""
+    if checkin is None:
+        return None
+    if pid not in checkin["returning"]:
         return {"returning": False, "takeaways": []}
-    return {"returning": True, "takeaways": takeaways_of(v, before)}
+    return {"returning": True, "takeaways": checkin["takeaways"]}
 
 
 def phase_is_checkin(group: dict[str, Any]) -> bool:
