@@ -29,7 +29,6 @@ import sqlite_utils
 from flask_babel import lazy_gettext as _l
 
 from facilitator.activities.intervision import groups as groups_mod
-from facilitator.activities.intervision import phases
 from facilitator.activities.intervision import store as st
 from facilitator.db import dumps
 from facilitator.errors import ActionError
@@ -42,7 +41,6 @@ actions = ActionSet()
 
 CHECKIN_KEY = "checkin"
 CHECKIN_MINUTES = 10
-ROTATING = ("case_holder", "process_guide")
 
 
 @st.migrations()
@@ -515,7 +513,3 @@ def checkin_part(checkin: dict[str, Any] | None, pid: int) -> dict[str, Any] | N
     if pid not in checkin["returning"]:
         return {"returning": False, "takeaways": []}
     return {"returning": True, "takeaways": checkin["takeaways"]}
-
-
-def phase_is_checkin(group: dict[str, Any]) -> bool:
-    return phases.phase_of(group)["key"] == CHECKIN_KEY
