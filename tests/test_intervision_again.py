@@ -11,7 +11,7 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from intervision_support import Room
+from intervision_support import Room, table_token
 from support import settle
 
 from facilitator.db import iso, utcnow
@@ -144,6 +144,8 @@ def test_a_group_meets_again_and_checks_in(server, facilitator_token, clients):
     assert next(m for m in roster1["members"]
                 if m["name"] == names[absent])["participant_id"] is None
 
+    # Group 1's table screen: the phase and a count, never what it holds.
+    table = second.table(table_token(server, second.code, 1), 1)
     # The round opens with the check-in. Both groups start it; each member's push
     # carries their check-in.
     for g in groups.values():
@@ -168,13 +170,15 @@ def test_a_group_meets_again_and_checks_in(server, facilitator_token, clients):
     answer = second.ok(phone[holder_now], "intervision.contribute", group_id=groups[1]["id"],
                        text="CHECKINANSWER de cliënt belde terug")
     assert answer["ok"]
-    settle(phone[newcomer], second.seq(), other, second.board, second.fac)
+    settle(phone[newcomer], second.seq(), other, second.board, second.fac, table)
     assert "GROUPONE" not in other.raw() and "CHECKINANSWER" not in other.raw()
     assert "CHECKINANSWER" in phone[newcomer].raw()  # this meeting's answers: the group's
     assert "GROUPONE" not in phone[newcomer].raw()
-    for screen in (second.board, second.fac):
+    for screen in (second.board, second.fac, table):
         for secret in ("GROUPONE", "GROUPTWO", "CHECKINANSWER"):
             assert secret not in screen.raw(), secret
+    counts = table.sync()["table"]["view"]["group"]["counts"]
+    assert counts == [{"kind": "checkin", "n": 1}]
     # The board shows the phase by its title, nothing of what it holds.
     board = second.board.sync()["board"]["item"]["view"]
     assert {g["phase"]["title"] for g in board["groups"]} == {"Check-in: hoe ging het?"}
