@@ -48,7 +48,7 @@ def test_a_case_holders_record_holds_hers_and_no_one_elses(server, facilitator_t
     room.ok(holder, "intervision.appeal", contribution_id=advice[1]["id"], appeals=True)
     room.ok(holder, "intervision.note", group_id=g1["id"], text="HOLDERNOTE bel de wijkagent")
     room.ok(room.phones[others[0]], "intervision.note", group_id=g1["id"],
-            text="OTHERNOTE alleen voor mij")
+            text="OTHERNOTE alleen voor mij <script>alert(1)</script>")
     assert room.me(holder_id)["group"]["timer"]["state"] == "done"
 
     response = _get(server, room.code, holder.token)
@@ -86,6 +86,11 @@ def test_a_case_holders_record_holds_hers_and_no_one_elses(server, facilitator_t
     mine = _get(server, room.code, room.phones[others[0]].token).content.decode("utf-8")
     assert "OTHERNOTE alleen voor mij" in mine and f"evaluation by {others[0]}" in mine
     assert "Jouw rol: " in mine and "HOLDERNOTE" not in mine and "Vragen die je kreeg" not in mine
+    # On the printable page a typed text is text, never markup.
+    member_page = _get(server, room.code, room.phones[others[0]].token, "record").text
+    assert "OTHERNOTE alleen voor mij &lt;script&gt;alert(1)&lt;/script&gt;" in member_page
+    assert "<script>alert" not in member_page
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
     # Nobody else: no cookie, a wrong one, a phone of another group reads only its own,
     # a token of this workshop under another workshop's code.
