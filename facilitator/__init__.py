@@ -129,6 +129,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(programmes.bp)
     app.register_blueprint(api_agreements.bp)
     csrf.exempt(api_agreements.bp)
+    from facilitator.web import record  # a participant's own record (issue 19)
+
+    app.register_blueprint(record.bp)
     _register_errors(app)
 
     @app.context_processor

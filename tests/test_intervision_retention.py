@@ -148,3 +148,70 @@ def test_the_report_still_says_what_the_round_was_after_retention(app, store):
         return [line for line in text.splitlines() if line.startswith("- **")]
 
     assert facts(after) == facts(before)
+def test_check_in_answers_go_with_retention_and_kept_takeaways_stay_shown(app, store):
+    """A group meeting again (issue 19.3): its check-in answers are group content, deleted
+    and counted by the purge; last time's takeaways shown at the check-in follow their own
+    workshop's retention (a kept one stays, one not kept goes)."""
+    ws, fac, people, group = _round(app, store)
+    # The first workshop's case-holder (people[1]) keeps her takeaway; a second one, not
+    # kept, by another attendee of the same meeting.
+    _act(app, people[1], "intervision.takeaway", group_id=group, text="KEPT: bel de familie",
+         kept=True, manager_visible=False)
+    programme = store.run("INSERT INTO programmes (owner_id, name, created_at)"
+                          " VALUES (?, 'Leergang', '')", (fac.user_id,)).lastrowid
+    store.run("UPDATE workshops SET programme_id = ? WHERE id = ?", (programme, ws["id"]))
+    item = store.one("SELECT item_id FROM intervision_groups WHERE id = ?", (group,))["item_id"]
+    _act(app, fac, "intervision.groups_keep", item_id=item)
+    store.run("INSERT INTO intervision_takeaways (workshop_id, group_id, participant_id, text,"
+              " kept, created_at, updated_at) VALUES (?, ?, ?, 'NOTKEPT: later', 0, '', '')",
+              (ws["id"], group, people[0].participant_id))
+    _act(app, fac, "workshop.close")
+
+    second = workshops.create_workshop(store, fac.user_id, "Tweede", agenda="intervision_gossip")
+    store.run("UPDATE workshops SET programme_id = ? WHERE id = ?", (programme, second["id"]))
+    fac2 = Actor(FACILITATOR, second["id"], user_id=fac.user_id)
+    item2 = store.one("SELECT id FROM agenda_items WHERE workshop_id = ? AND kind = ?",
+                      (second["id"], "intervision"))["id"]
+    _act(app, fac2, "workshop.open")
+    _act(app, fac2, "agenda.goto", item_id=item2)
+    persons = []
+    # Their personal links are kept after the groups were (persons found through who came).
+    for n, old in enumerate(people):
+        person = store.run("INSERT INTO persons (token_hash, created_at) VALUES (?, '')",
+                           (f"person{n}",)).lastrowid
+        store.run("UPDATE participants SET person_id = ? WHERE id = ?",
+                  (person, old.participant_id))
+        cur = store.run("INSERT INTO participants (workshop_id, token_hash, name, joined_at,"
+                        " last_seen_at, person_id) VALUES (?, ?, ?, '', '', ?)",
+                        (second["id"], f"u{n}", f"P{n}", person))
+        persons.append(Actor(PARTICIPANT, second["id"], participant_id=cur.lastrowid))
+    assert _act(app, fac2, "intervision.groups_again", item_id=item2)["matched"] == 3
+    (group2,) = [r["id"] for r in store.all("SELECT id FROM intervision_groups WHERE item_id = ?",
+                                            (item2,))]
+    _act(app, fac2, "intervision.start", group_id=group2)
+    _act(app, persons[1], "intervision.contribute", group_id=group2, text="SECRETCHECKIN")
+
+    from facilitator.activities.intervision import again
+    from facilitator.live.screens import ViewContext
+
+    def shown() -> list[str]:
+        workshop = store.one("SELECT * FROM workshops WHERE id = ?", (second["id"],))
+        g = dict(store.one("SELECT * FROM intervision_groups WHERE id = ?", (group2,)))
+        g["method"] = __import__("json").loads(g["method"])
+        checkin = again.checkin_of(ViewContext(store, workshop, utcnow()), g)
+        view = again.checkin_part(checkin, persons[0].participant_id)
+        return [t["text"] for t in view["takeaways"]]
+
+    assert shown() == ["KEPT: bel de familie", "NOTKEPT: later"]
+    # The first workshop's retention passes: the takeaway not kept goes, the kept one
+    # (an agreement) is still shown at the check-in.
+    store.run("UPDATE workshops SET closed_at = ?, retention_from = ? WHERE id = ?",
+              (iso(utcnow() - timedelta(days=40)),) * 2 + (ws["id"],))
+    assert purge(store, utcnow(), days=30)["checkins"] == 0
+    assert shown() == ["KEPT: bel de familie"]
+    # The second workshop's retention: its check-in answers go, counted, payloads too.
+    _act(app, fac2, "workshop.close")
+    assert purge(store, utcnow() + timedelta(days=31), days=30)["checkins"] == 1
+    rows = store.all("SELECT text FROM intervision_contributions")
+    events = store.all("SELECT data FROM events WHERE workshop_id = ?", (second["id"],))
+    assert "SECRETCHECKIN" not in repr(rows) + repr(events)

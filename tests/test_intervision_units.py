@@ -133,3 +133,25 @@ def test_auto_advance_is_lazy_and_off_by_default(app, store):
     # The last phase never runs past the end by itself.
     last = dict(group, phase_index=len(group["method"]["phases"]) - 1)
     assert phases.effective(last, later, auto=True)["phase_index"] == last["phase_index"]
+
+
+def test_the_turn_rotates_least_often_then_least_recently():
+    from facilitator.activities.intervision.again import turn
+
+    people = [{"member_id": n} for n in (1, 2, 3)]
+
+    def held(*rows):
+        return [{"member_id": m, "role": r, "held_at": at} for m, r, at in rows]
+
+    # Nobody held it yet: the earliest member.
+    assert turn("case_holder", people, [])["member_id"] == 1
+    # 1 and 2 brought a case; 3 never did.
+    history = held((1, "case_holder", "2027-01-10"), (2, "case_holder", "2027-02-07"))
+    assert turn("case_holder", people, history)["member_id"] == 3
+    # Each once: the one longest ago. Another role does not count.
+    history += held((3, "case_holder", "2027-03-07"), (1, "process_guide", "2027-03-07"))
+    assert turn("case_holder", people, history)["member_id"] == 1
+    assert turn("process_guide", people, history)["member_id"] == 2
+    # Among those present only; nobody present, nobody.
+    assert turn("case_holder", people[1:], history)["member_id"] == 2
+    assert turn("case_holder", [], history) is None

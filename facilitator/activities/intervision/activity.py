@@ -19,15 +19,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from facilitator.activities.intervision import again, views
 from facilitator.activities.intervision import groups as groups_mod
 from facilitator.activities.intervision import methods as method_library
 from facilitator.activities.intervision import round as round_mod
 from facilitator.activities.intervision import store as st
 from facilitator.activities.intervision.views import (  # noqa: F401  (the activity's views)
     board,
-    control,
     export,
-    personal,
     phone,
     table,
 )
@@ -44,6 +43,7 @@ migrations = st.migrations
 actions = ActionSet()
 actions.include(groups_mod.actions)
 actions.include(round_mod.actions)
+actions.include(again.actions)
 
 AGENDAS = {
     "intervision_incident": (
@@ -127,7 +127,42 @@ CLIENT_STRINGS = {
     "phase_done": _l("finished"),
     "table_screen": _l("Table screen"),
     "table_qr": _l("QR code of table %(n)s"),
+    # groups that meet again (again.py)
+    "kind_checkin": _l("How did it go?"),
+    "count_checkin": _l("Check-ins"),
+    "check_by": _l("check by %(date)s"),
+    "again_kept": _l("Kept for the programme: %(kept)s of %(total)s groups."),
+    "again_none": _l("No groups were kept in this programme yet."),
+    "again_from": _l("Last time's members of group %(n)s"),
+    "again_here": _l("here"),
+    "again_absent": _l("not here"),
+    "again_is": _l("is"),
+    "again_match": _l("This is them"),
+    "again_recognised": _l("%(name)s has come: put in this group"),
+    "again_made": _l(
+        "%(groups)s groups made again; %(matched)s people recognised by their personal link."
+    ),
 }
+
+
+def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
+    """The control view, with the groups that meet again across the programme."""
+    return {**views.control(v, item), "again": again.control_part(v, item)}
+
+
+def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each phone's own part; a group meeting again adds its check-in for the member."""
+    out = views.personal(v, item, ids)
+    # As the views see them (auto-advance caught up), read again only when someone has a group.
+    groups = {g["id"]: g for g in views._groups(v, item)} if out else {}
+    checkins: dict[int, Any] = {}
+    for pid, view in out.items():
+        mine = view.get("group")
+        if mine and mine["id"] in groups:
+            if mine["id"] not in checkins:
+                checkins[mine["id"]] = again.checkin_of(v, groups[mine["id"]])
+            mine["checkin"] = again.checkin_part(checkins[mine["id"]], pid)
+    return out
 
 
 def default_config() -> dict[str, Any]:
@@ -142,9 +177,11 @@ def _apply_to_waiting_groups(ctx: Context, item: dict[str, Any], method: dict[st
     """Groups that have not started follow the item's method; started ones keep theirs."""
     for group in st.groups_of(ctx, item["id"]):
         if group["state"] == "ready" and group["phase_index"] == 0:
+            # A group meeting again keeps its check-in before the new method's phases.
+            kept = again.with_checkin(method) if again.has_checkin(group) else method
             ctx.execute(
                 "UPDATE intervision_groups SET method = ? WHERE id = ?",
-                (dumps(method), group["id"]),
+                (dumps(kept), group["id"]),
             )
             groups_mod.touch(ctx, group, content=False, board=True)
 
@@ -262,7 +299,8 @@ def group_method(ctx: Context, data: dict[str, Any]) -> None:
         raise ActionError("started", _l("This group has started; its method stays."))
     method = _resolve(ctx, data["method"])
     ctx.execute(
-        "UPDATE intervision_groups SET method = ? WHERE id = ?", (dumps(method), group["id"])
+        "UPDATE intervision_groups SET method = ? WHERE id = ?",
+        (dumps(again.with_checkin(method) if again.has_checkin(group) else method), group["id"]),
     )
     groups_mod.touch(ctx, group, content=False, board=True)
 

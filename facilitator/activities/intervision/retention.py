@@ -4,7 +4,8 @@ workshop's retention clock started: its first close not yet purged (`retention_f
 a reopen does not reset it, so content already past its time is not kept longer). A
 workshop never closed is closed and purged RETENTION_IDLE_DAYS (default 90) after its
 last action. Takeaways the case-holder chose to keep stay; they no longer point at a
-group.
+group (a group meeting again still shows them at its check-in, found by who wrote them).
+The check-in answers of a group meeting again are its contributions: they go with it.
 
 `purge` runs at server start and then once a day in one bounded background task
 (`start`), and by hand with `python run.py purge`.
@@ -55,7 +56,7 @@ def purge(
     """Delete the personal content of workshops whose retention time has passed."""
     cutoff = iso(now - timedelta(days=days))
     counts = {"workshops": 0, "groups": 0, "takeaways": 0, "feedback": 0, "events": 0,
-              "idle": 0}
+              "idle": 0, "checkins": 0}
     with store.write() as db:
         idle = _close_idle(db, now, idle_days) if idle_days is not None else []
         counts["idle"] = len(idle)
@@ -71,6 +72,12 @@ def purge(
             # was stays for the report; what was said in it goes.
             attendance.keep(db, wid)
             summary.keep(db, wid, now)
+            # A meeting again opens with a check-in: its answers are group content and go
+            # with the group (counted, so a purge says they went).
+            counts["checkins"] += db.execute(
+                "SELECT COUNT(*) FROM intervision_contributions c JOIN intervision_groups g"
+                " ON g.id = c.group_id WHERE g.workshop_id = ? AND c.kind = 'checkin'", (wid,)
+            ).fetchone()[0]
             groups = db.execute(
                 "DELETE FROM intervision_groups WHERE workshop_id = ?", (wid,)
             ).rowcount

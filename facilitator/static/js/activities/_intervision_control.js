@@ -3,6 +3,7 @@
 import { press, sendForm } from "../core/send.js";
 import { $, el, fromTemplate, rebuild } from "../core/dom.js";
 import { t } from "../core/strings.js";
+import { mountAgain, renderAgain } from "./_intervision_again.js";
 import { autoSync, clock, groupName, phaseOf, s, secondsLeft, sizeWarning } from "./_intervision_common.js";
 
 export const control = {
@@ -81,6 +82,7 @@ export const control = {
         auto_advance: settings.elements.auto_advance.checked,
       }),
     );
+    mountAgain(root, ctx);
     ctx.every(1000, () => tick(root, ctx));
   },
 
@@ -98,6 +100,7 @@ export const control = {
     renderPhases(root, view);
     renderGroups(root, view, ctx);
     renderUnassigned(root, view, ctx);
+    renderAgain(root, view, ctx);
     renderContent(root, view, ctx);
     renderTables(root, view, ctx);
     tick(root, ctx);

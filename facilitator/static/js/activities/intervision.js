@@ -182,6 +182,11 @@ function renderGroup(root, g, ctx) {
   root._timer.set(g.timer.state === "running" || g.timer.state === "paused" ? g.timer : null);
   $("[data-part=case]", root).hidden = !g.case;
   $("[data-part=takeaway-shown]", root).hidden = !g.takeaway || g.role === "case_holder";
+  // After the round each member takes home what is theirs (web/record.py: only this phone).
+  const code = encodeURIComponent(document.body.dataset.code || "");
+  $("[data-part=record]", root).hidden = g.timer.state !== "done";
+  $("[data-link=record-text]", root).href = `/w/${code}/record.txt`;
+  $("[data-link=record-page]", root).href = `/w/${code}/record`;
 
   const guide = g.guide || false;
   $("[data-part=guide]", root).hidden = !guide || g.timer.state === "done";
@@ -196,6 +201,7 @@ function renderGroup(root, g, ctx) {
   show("choose_case", g.phase_contribution === "case" && state !== "ready");
   show("advance", state !== "done");
 
+  renderCheckin(root, g);
   $("[data-part=listen]", root).hidden = !g.listen_only;
   $("[data-form=contribute]", root).hidden = g.contribution === "none";
   const notes = $("[data-form=notes]", root);
@@ -213,6 +219,28 @@ function renderGroup(root, g, ctx) {
   }
   renderContributions(root, g, ctx);
   renderMembers(root, g, ctx);
+}
+
+// A group meeting again opens with a check-in: last time's "what I will do", only on the
+// phones of members who were there (the server sends it to nobody else).
+function renderCheckin(root, g) {
+  const part = $("[data-part=checkin]", root);
+  const checkin = g.checkin;
+  part.hidden = !checkin;
+  if (!checkin) return;
+  const list = $("[data-list=checkin]", root);
+  rebuild(list, [
+    ...checkin.takeaways.map((item) =>
+      el(
+        "li",
+        { class: "iv-item" },
+        el("p", { class: "iv-text", text: item.text }),
+        el("p", { class: "hint", text: [item.name || t("anonymous"), item.due_date ? s("check_by", { date: item.due_date }) : ""].filter(Boolean).join(" · ") }),
+      ),
+    ),
+  ]);
+  $("[data-part=checkin-none]", root).hidden = !checkin.returning || checkin.takeaways.length > 0;
+  $("[data-part=checkin-new]", root).hidden = checkin.returning;
 }
 
 function renderContributions(root, g, ctx) {

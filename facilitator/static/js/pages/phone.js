@@ -45,7 +45,10 @@ function render() {
   // Only a sync carries the name; a pushed "me" view has none and must not blank it.
   if (mine && mine.name !== undefined) $("#me").textContent = mine.name || t("anonymous");
   timer.set(status === "open" ? shared.timer : null);
-  if (status === "closed") announce("closed", $("#closed h1").textContent);
+  if (status === "closed") {
+    announce("closed", $("#closed h1").textContent);
+    offerRecord();
+  }
   if (status !== "open") return;
   const item = shared.item;
   if (item) announce(`item:${item.id}`, item.title);
@@ -74,3 +77,17 @@ languageButton.addEventListener("click", async () => {
   if (ack.ok) window.location.reload();
   else if (ack.error) live.onError(ack.error);
 });
+// A closed workshop's phone offers its own record when the server has one for this
+// phone (an intervision round it took part in, before retention deleted it).
+let recordAsked = false;
+function offerRecord() {
+  if (recordAsked) return;
+  recordAsked = true;
+  fetch(`/w/${encodeURIComponent(code)}/record.txt`, { method: "HEAD", credentials: "same-origin", cache: "no-store" })
+    .then((response) => {
+      $("#record").hidden = !response.ok;
+    })
+    .catch(() => {
+      recordAsked = false;
+    });
+}
