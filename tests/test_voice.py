@@ -81,7 +81,9 @@ SAME_AT_ANY_COUNT = {
     "dilemma_game.round_first", "dilemma_game.round_revote", "dilemma_game.round_variation",
     "dilemma_vote.dots_left", "dilemma_vote.your_dots", "intervision.group_n",
     "intervision.minutes_n", "intervision.phase_of", "intervision.table_qr", "online_count",
-    "pending", "step",
+    "pending", "step", "intervision.again_from", "maturity_scan.change", "maturity_scan.gap",
+    "maturity_scan.keep", "maturity_scan.mean", "maturity_scan.rated", "maturity_scan.spread",
+    "maturity_scan.withheld",
 }
 
 

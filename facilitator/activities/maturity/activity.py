@@ -72,6 +72,7 @@ CLIENT_STRINGS = {
     "to_agreement": _l("Make it an agreement"),
     "is_agreement": _l("Agreement made"),
     "statements_n": _l("%(n)s statements"),
+    "statements_n.one": _l("1 statement"),
     "keep": _l("Keep statement %(n)s"),
 }
 
