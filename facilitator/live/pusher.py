@@ -188,9 +188,11 @@ class Pusher:
 
     def _send(self, messages: list[Message]) -> None:
         for name, seq, view, room in messages:
-            if self._fresh(room, view):
-                # To this process's own sockets: with a message queue the other
-                # processes send their screens theirs (live/relay.py).
+            if not self._fresh(room, view):
+                continue
+            if self.relay is None:
+                self.socketio.emit(name, {"seq": seq, "view": view}, to=room)
+            else:  # to our own sockets: the other processes send theirs (live/relay.py)
                 self.socketio.emit(name, {"seq": seq, "view": view}, to=room, ignore_queue=True)
 
     def _fresh(self, room: str, view: Any) -> bool:
