@@ -21,7 +21,8 @@ def _room(app: Any, store: Any, people: int, email: str) -> tuple[dict, list[Any
         "SELECT participant_id, group_id FROM intervision_members WHERE item_id = ?", (item,))}
     for actor in actors:
         gid = members[actor.participant_id]
-        _ok(app, actor, "intervision.note", group_id=gid, text=f"notitie van {actor.participant_id}")
+        _ok(app, actor, "intervision.note", group_id=gid,
+            text=f"notitie van {actor.participant_id}")
     first = [a for a in actors if members[a.participant_id] == groups[0]]
     case = _ok(app, first[0], "intervision.contribute", group_id=groups[0], text="Mijn casus")
     for actor in first[1:]:

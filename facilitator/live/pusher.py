@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 Message = tuple[str, int, Any, str]  # event name, seq, view, room
 
 
+class Encoded(str):
+    """A push's payload as JSON text already: the packet (live/sockets.py) puts it in the
+    frame as it is instead of encoding the view a second time."""
+
+
 def room_board(workshop_id: int) -> str:
     return f"w{workshop_id}:board"
 
@@ -188,20 +193,24 @@ class Pusher:
 
     def _send(self, messages: list[Message]) -> None:
         for name, seq, view, room in messages:
-            if not self._fresh(room, view):
+            # Encoded once: the same text decides whether it changed and is what is sent.
+            encoded = json.dumps(view, separators=(",", ":"))
+            if not self._fresh(room, encoded):
                 continue
+            payload = Encoded(f'{{"seq":{int(seq)},"view":{encoded}}}')
             if self.relay is None:
-                self.socketio.emit(name, {"seq": seq, "view": view}, to=room)
+                self.socketio.emit(name, payload, to=room)
             else:  # to our own sockets: the other processes send theirs (live/relay.py)
-                self.socketio.emit(name, {"seq": seq, "view": view}, to=room, ignore_queue=True)
+                self.socketio.emit(name, payload, to=room, ignore_queue=True)
 
-    def _fresh(self, room: str, view: Any) -> bool:
+    def _fresh(self, room: str, encoded: str) -> bool:
         """Whether this view differs from the last one sent to the room. An action that
         marks the phones changed without changing what they show (a submission under a
         constant phone view) would otherwise resend it to every phone on every flush:
         1,000 phones x 40 flushes during a burst. Screens that missed a push sync on
-        reconnect; an actor that sees no push for its ack's seq syncs (live.js)."""
-        digest = hash(json.dumps(view, sort_keys=True, default=str))
+        reconnect; an actor that sees no push for its ack's seq syncs (live.js). Views
+        are built in a fixed key order, so equal views encode alike."""
+        digest = hash(encoded)
         if self.sent.get(room) == digest:
             return False
         self.sent[room] = digest
