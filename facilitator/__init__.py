@@ -51,13 +51,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(config))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = i18n.compile_catalogs(app.config["DATA_DIR"])
 
-    store = Store(app.config["DATABASE"])
+    store = Store(app.config["DATABASE"], shared=bool(app.config["MESSAGE_QUEUE"]))
     migrate(store.db)
     for activity in ACTIVITIES:
         if activity.migrations is not None:
             activity.migrations.apply(store.db)
     processes.migrations.apply(store.db)
-    queue = app.config["MESSAGE_QUEUE"]
+    queue = app.config["MESSAGE_QUEUE"]  # several processes of one deployment
     if queue:
         processes.beat(store)  # several processes: only the rows of gone ones
     else:

@@ -170,3 +170,54 @@ def test_two_writers_on_one_database_number_their_events_without_a_gap(tmp_path:
     assert seqs == list(range(1, 23))
     one.close()
     two.close()
+
+
+def test_a_shared_store_waits_for_the_other_writer_in_its_own_sleeps(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With other processes on the file the wait for the write lock is a loop of sleeps
+    (green under eventlet), not SQLite's busy handler; it still gives up after BUSY_MS."""
+    import threading
+
+    from facilitator import db as dbmod
+    from facilitator.migrations import migrate
+
+    path = str(tmp_path / "f.db")
+    holder, waiter = dbmod.Store(path, shared=True), dbmod.Store(path, shared=True)
+    migrate(holder.db)
+    held, release = threading.Event(), threading.Event()
+    names = iter(("first", "holding"))
+
+    def hold() -> None:
+        with holder.write() as conn:
+            conn.execute("INSERT INTO teams (name) VALUES (?)", (next(names),))
+            held.set()
+            release.wait(5)
+
+    writer = threading.Thread(target=hold)
+    writer.start()
+    assert held.wait(5)
+    threading.Timer(0.2, release.set).start()
+    with waiter.write() as conn:  # waits until the holder commits, then writes
+        conn.execute("INSERT INTO teams (name) VALUES ('second')")
+    writer.join(5)
+    assert [r["name"] for r in waiter.all("SELECT name FROM teams ORDER BY id")] == [
+        "first", "second"]
+    assert waiter.scalar("PRAGMA busy_timeout") == dbmod.BUSY_MS  # restored for reads
+
+    monkeypatch.setattr(dbmod, "BUSY_MS", 100)
+    held.clear()
+    release.clear()
+    writer = threading.Thread(target=hold)
+    writer.start()
+    assert held.wait(5)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        with waiter.write() as conn:
+            conn.execute("INSERT INTO teams (name) VALUES ('never')")
+    release.set()
+    writer.join(5)
+    assert waiter.scalar("SELECT COUNT(*) FROM teams WHERE name = 'never'") == 0
+    # And the store is usable again after the refusal.
+    with waiter.write() as conn:
+        conn.execute("INSERT INTO teams (name) VALUES ('third')")
+    holder.close()
+    waiter.close()
