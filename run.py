@@ -8,6 +8,7 @@ python run.py user link EMAIL       (a one-time link to set the password)
 python run.py token EMAIL
 python run.py team add NAME
 python run.py purge
+python run.py cluster --processes N [--host] [--port 5000] [--data]  (Redis, N processes, nginx)
 """
 
 from __future__ import annotations
@@ -153,6 +154,28 @@ def purge(args: argparse.Namespace) -> None:
           f" (and workshops idle for {idle} days): {counts}")
 
 
+def cluster(args: argparse.Namespace) -> None:
+    from facilitator.cluster import Cluster, missing_programs
+
+    missing = missing_programs()
+    if missing:
+        sys.exit(f"error: {', '.join(missing)} not installed: bash scripts/cluster.sh"
+                 " installs them (Debian packages redis-server and nginx)")
+    if args.processes < 1:
+        sys.exit("error: --processes must be 1 or more")
+    ports = [args.port + 1 + i for i in range(args.processes)]
+    group = Cluster(args.data, args.port, ports, args.redis_port or ports[-1] + 1,
+                    host=args.host)
+    try:
+        group.start()
+    except RuntimeError as err:
+        sys.exit(f"error: {err}")
+    print(f"Facilitator: {args.processes} processes (ports {ports[0]}-{ports[-1]}),"
+          f" Redis on {group.redis_port}, nginx on http://{args.host}:{args.port}", flush=True)
+    print(f"  logs in {group.run_dir}; Ctrl-C stops them all", flush=True)
+    sys.exit(group.wait())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Facilitator: live workshops.")
     parser.add_argument("--host", default=os.environ.get("FACILITATOR_HOST", "127.0.0.1"))
@@ -184,6 +207,14 @@ def main(argv: list[str] | None = None) -> None:
     tadd.set_defaults(func=team_add)
     prg = sub.add_parser("purge", help="delete intervision content past its retention period")
     prg.set_defaults(func=purge)
+    clu = sub.add_parser("cluster", help="Redis, N server processes and nginx in front")
+    clu.add_argument("--processes", type=int, default=2)
+    clu.add_argument("--host", default=os.environ.get("FACILITATOR_HOST", "127.0.0.1"))
+    clu.add_argument("--port", type=int, default=int(os.environ.get("FACILITATOR_PORT", 5000)),
+                     help="nginx's port; the processes take the ports after it")
+    clu.add_argument("--data", default=os.environ.get("FACILITATOR_DATA_DIR", "sessions"))
+    clu.add_argument("--redis-port", type=int, default=0, help="default: after the processes'")
+    clu.set_defaults(func=cluster)
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:
         if args.command:

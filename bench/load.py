@@ -39,6 +39,7 @@ from submit_spec import SubmitSpec, find_submit  # noqa: E402
 from swarm import (  # noqa: E402
     AppServer,
     BareServer,
+    ClusterServer,
     Screen,
     gather_limited,
     join_phones,
@@ -136,7 +137,7 @@ class Bench:
     async def open_room(self, title: str) -> Room:
         ws = await asyncio.to_thread(self.server.create_workshop, self.token, title)
         ws["id"] = self.server.rows("SELECT id FROM workshops WHERE code = ?", (ws["code"],))[0][0]
-        url = self.server.url
+        url = self.server.socket_url(ws["code"])
         control = Screen(url, {"kind": "facilitator", "code": ws["code"]},
                          {"Cookie": self.cookie}, names=("control",))
         board = Screen(url, {"kind": "board", "token": ws["board_token"]}, names=("board",))
@@ -170,7 +171,7 @@ class Bench:
 
         async with aiohttp.ClientSession() as session:
             joined = await join_phones(session, self.server.url, room.workshop["code"], count)
-        url = self.server.url
+        url = self.server.socket_url(room.workshop["code"])
         failed = sum(isinstance(j, BaseException) for j in joined)
         phones = [Screen(url, {"kind": "participant", "code": room.workshop["code"],
                                "token": j["token"]}) for j in joined if isinstance(j, dict)]
@@ -342,9 +343,11 @@ class Bench:
         failed = sum(await asyncio.gather(*(self.join(r, per) for r in rooms)))
         joined_s = time.monotonic() - start
         await wait_until(lambda: all(self._board_online(r) >= per for r in rooms), WAIT, 0.02)
+        spread = getattr(self.server, "spread", None)
         rows = [Row(f"e join {workshops}x{per}", workshops * per, round(joined_s, 2),
                     round(time.monotonic() - start, 2),
-                    lost=failed + sum(max(0, per - self._board_online(r)) for r in rooms))]
+                    lost=failed + sum(max(0, per - self._board_online(r)) for r in rooms),
+                    note=spread() if spread else "")]
         if self.spec:
             rows.append(await self.scenario_b(rooms, f"e submit {workshops}x{per}"))
         await asyncio.sleep(QUIET)  # as in c: the phase change alone, not b's tail
@@ -409,7 +412,11 @@ async def bare_push(server: BareServer, count: int, rounds: int, payload: Any) -
 async def run_mode(mode: str, args: argparse.Namespace, workdir: Path) -> Result:
     print(f"== {mode}: {args.phones} phones", flush=True)
     result = Result(mode, args.phones)
-    server = AppServer(workdir / mode, mode)
+    if args.processes:
+        server: AppServer = ClusterServer(workdir / mode, mode, args.processes)
+        result.mode = f"{mode}, {args.processes} processes + Redis + nginx"
+    else:
+        server = AppServer(workdir / mode, mode)
     server.start()
     spy = None
     if args.profile:
@@ -441,7 +448,7 @@ async def run_mode(mode: str, args: argparse.Namespace, workdir: Path) -> Result
         if "d" in args.scenarios:
             result.add(await bench.scenario_d(room))
         await bench.close([room])
-        if "f" in args.scenarios and spec:
+        if "f" in args.scenarios and spec and not args.processes:
             # A fresh workshop, so that the activity's own limits leave room for N more.
             fresh = await bench.open_room("Crash")
             await bench.join(fresh, args.phones)
@@ -516,6 +523,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--time-limit", type=float, default=300, help="seconds per mode")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--profile", type=Path, help="py-spy the server into this folder")
+    parser.add_argument("--processes", type=int, default=0,
+                        help="run N processes behind nginx with Redis (run.py cluster);"
+                             " leave out f, which kills the one server")
     args = parser.parse_args(argv)
     args.mode = args.mode or ["eventlet"]
     raise_fd_limit()

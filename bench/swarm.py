@@ -167,6 +167,10 @@ class AppServer(Proc):
         workshop["board_token"] = workshop["board_url"].rstrip("/").rsplit("/", 1)[1]
         return workshop
 
+    def socket_url(self, code: str) -> str:
+        """Where a screen of this workshop connects (a cluster routes by the code)."""
+        return self.url
+
     def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         conn = sqlite3.connect(f"file:{self.data_dir / 'facilitator.db'}?mode=ro", uri=True)
         try:
@@ -174,6 +178,66 @@ class AppServer(Proc):
             return conn.execute(sql, params).fetchall()
         finally:
             conn.close()
+
+
+class ClusterServer(AppServer):
+    """N processes of one deployment behind nginx with Redis (facilitator/cluster.py), with
+    the AppServer's interface: CPU and memory are the sum over the app processes."""
+
+    def __init__(self, data_dir: Path, mode: str, processes: int,
+                 env: dict[str, str] | None = None):
+        super().__init__(data_dir, mode, env)
+        from facilitator.cluster import Cluster
+
+        own = {k: v for k, v in self.env.items() if k.startswith("FACILITATOR_")}
+        self.cluster = Cluster(data_dir, free_port(), [free_port() for _ in range(processes)],
+                               free_port(), env={**own, "PYTHONUNBUFFERED": "1"})
+        self.url = self.cluster.url
+
+    def start(self, ready_path: str = "/healthz", timeout: float = 40) -> None:
+        self.cluster.start()
+
+    def stop(self) -> None:
+        self.cluster.stop()
+
+    def kill(self) -> None:
+        raise NotImplementedError("scenario f kills one server: run it without --processes")
+
+    def socket_url(self, code: str) -> str:
+        return f"{self.url}/?w={code}"
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.cluster.servers.values() if p.poll() is None]
+
+    def cpu_seconds(self) -> float:
+        return sum(_cpu(pid) for pid in self.pids)
+
+    def rss_bytes(self) -> int:
+        return sum(_rss(pid) for pid in self.pids)
+
+    def spread(self) -> str:
+        """How many workshops' screens each process holds now (from presence)."""
+        rows = self.rows("SELECT process, COUNT(DISTINCT workshop_id) FROM presence"
+                         " GROUP BY process ORDER BY 2 DESC")
+        return " + ".join(str(n) for _, n in rows) + " workshops per process"
+
+    def proxy_cpu_seconds(self) -> float:
+        """nginx's and Redis's CPU together (not in cpu_seconds)."""
+        procs = [self.cluster.redis, self.cluster.nginx]
+        return sum(_cpu(p.pid) for p in procs if p is not None and p.poll() is None)
+
+
+def _cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 class BareServer(Proc):

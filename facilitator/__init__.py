@@ -20,9 +20,10 @@ from facilitator.activities import ACTIVITIES
 from facilitator.auth import load_session_user
 from facilitator.config import load_config
 from facilitator.db import Store
-from facilitator.live import sockets
+from facilitator.live import processes, sockets
 from facilitator.live.actions import Dispatcher
 from facilitator.live.pusher import Pusher
+from facilitator.live.relay import RoomManager
 from facilitator.live.socket_context import App, SocketAwareSessionInterface
 from facilitator.migrations import migrate
 from facilitator.persons.store import migrations as person_tables
@@ -53,7 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(config))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = i18n.compile_catalogs(app.config["DATA_DIR"])
 
-    store = Store(app.config["DATABASE"])
+    store = Store(app.config["DATABASE"], shared=bool(app.config["MESSAGE_QUEUE"]))
     migrate(store.db)
     # Programmes before persons: a person's link may be bound to a programme.
     programme_tables.apply(store.db)
@@ -61,7 +62,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for activity in ACTIVITIES:
         if activity.migrations is not None:
             activity.migrations.apply(store.db)
-    participants.clear_presence(store)
+    processes.migrations.apply(store.db)
+    queue = app.config["MESSAGE_QUEUE"]  # several processes of one deployment
+    if queue:
+        processes.beat(store)  # several processes: only the rows of gone ones
+    else:
+        participants.clear_presence(store)
     app.extensions["facilitator.store"] = store
 
     app.session_interface = SocketAwareSessionInterface()
@@ -80,8 +86,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_security(app)
 
     public_origin = app.config["PUBLIC_URL"].rstrip("/") or None
+    # Always passed: the module's SocketIO keeps the options of an earlier create_app.
+    relay = RoomManager(queue) if queue else None
     socketio.init_app(
         app,
+        client_manager=relay,
         async_mode=app.config["ASYNC_MODE"],
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
         # None: same origin only (python-engineio compares Origin with Host).
@@ -89,7 +98,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ping_interval=20,
         ping_timeout=20,
     )
-    pusher = Pusher(app, socketio, store, app.config["PUSH_DELAY"])
+    pusher = Pusher(app, socketio, store, app.config["PUSH_DELAY"], relay)
     app.extensions["facilitator.pusher"] = pusher
     app.extensions["facilitator.dispatcher"] = Dispatcher(
         store,

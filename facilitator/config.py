@@ -59,6 +59,9 @@ DEFAULTS: dict[str, Any] = {
     "ORGANISATION_NAME": "",
     # A PNG or JPEG file for the report's cover and the Word file (empty: no logo).
     "ORGANISATION_LOGO": "",
+    # Several server processes of one deployment: the Redis URL (redis://host:6379/0)
+    # through which they reach each other's screens. Empty: one process (docs/deploy.md).
+    "MESSAGE_QUEUE": "",
 }
 
 # The type of every setting that is not text; the derived ones have no default here.
@@ -72,7 +75,8 @@ FLOATS = ("PUSH_DELAY", "HTTP_TIMEOUT")
 TEXTS = ("DATA_DIR", "DATABASE", "SECRET_KEY", "ASYNC_MODE", "PUBLIC_URL", "ACTION_RATE",
          "SYNC_RATE",
          "RATELIMIT_JOIN", "RATELIMIT_JOIN_FLOOD", "RATELIMIT_LOGIN", "RATELIMIT_LOGIN_FLOOD",
-         "RATELIMIT_API", "TIMEZONE", "ORGANISATION_NAME", "ORGANISATION_LOGO")
+         "RATELIMIT_API", "TIMEZONE", "ORGANISATION_NAME", "ORGANISATION_LOGO",
+         "MESSAGE_QUEUE")
 
 TRUE = ("1", "true", "yes", "on")
 FALSE = ("0", "false", "no", "off", "")
@@ -167,4 +171,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             f" got {cfg['TIMEZONE']!r}"
         ) from None
     cfg["BABEL_DEFAULT_TIMEZONE"] = cfg["TIMEZONE"]
+    queue = cfg["MESSAGE_QUEUE"].strip()
+    if queue and not queue.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(
+            f"{PREFIX}_MESSAGE_QUEUE: expected a Redis URL such as redis://127.0.0.1:6379/0,"
+            f" got {queue!r}"
+        )
+    cfg["MESSAGE_QUEUE"] = queue
     return dict(cfg)

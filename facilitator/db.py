@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlite_utils
 
+BUSY_MS = 5000  # how long a write waits for another writer's lock
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -37,13 +39,15 @@ class Store:
     under threading (tests) the lock keeps statements of two threads apart.
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, shared: bool = False):
+        # shared: other processes write to this file too (FACILITATOR_MESSAGE_QUEUE).
+        self.shared = shared
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         conn.row_factory = sqlite3.Row
         self.db = sqlite_utils.Database(conn)
         self.db.enable_wal()
         conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA busy_timeout=5000")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_MS}")
         conn.execute("PRAGMA foreign_keys=ON")
         self.lock = threading.RLock()
         # Group commit (see write): the open batch, how many writes it holds, and who
@@ -70,7 +74,7 @@ class Store:
         with self.lock:
             outer = self._depth == 0
             if outer and not self._open:
-                conn.execute("BEGIN IMMEDIATE")
+                self._begin()
                 self._open = True
             self._depth += 1
             name = f"w{self._depth}"
@@ -93,6 +97,35 @@ class Store:
             batch = self._batch
         if outer:
             self._await_commit(batch)
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE: the write lock, so that what the handler reads (the workshop's
+        seq) no other writer changes before the commit.
+
+        With other processes on the file, one of them may hold that lock for a while (a
+        group commit). SQLite's busy handler would wait inside the C call, and under
+        eventlet or gevent that stops every greenlet of this process, sockets included:
+        two processes writing in bursts then took turns standing still (docs/benchmarks.md,
+        "Several processes"). So the wait is here, in sleeps that let the rest run."""
+        conn = self.db.conn
+        if not self.shared:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        conn.execute("PRAGMA busy_timeout=0")
+        try:
+            deadline = time.monotonic() + BUSY_MS / 1000
+            pause = 0.0005
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as err:
+                    if "locked" not in str(err) or time.monotonic() > deadline:
+                        raise
+                time.sleep(pause)  # patched by eventlet/gevent: the hub runs meanwhile
+                pause = min(pause * 2, 0.02)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={BUSY_MS}")
 
     def _await_commit(self, batch: int) -> None:
         """Return once `batch` is committed; the first writer to get here commits it."""

@@ -13,13 +13,15 @@ from __future__ import annotations
 import errno
 import fcntl
 import gc
+import hashlib
 import logging
 import os
 import resource
 import socket
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 # Out of file descriptors (or kernel memory) while accepting: wait and accept again.
 ACCEPT_LATER = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 LOCK_FILE = "facilitator.lock"
+START_FILE = "facilitator.starting"
 _held: list[Any] = []  # the data folder's lock, held as long as the process lives
 
 
@@ -104,29 +107,70 @@ def raise_open_files_limit() -> tuple[int, int]:
     return soft, soft
 
 
-def lock_data_dir(data_dir: str) -> None:
-    """Hold an exclusive lock on the data folder, or exit saying who holds it.
-
-    Two servers on one database both serve, each with its own pushes and presence, and
-    screens then drop at random. The lock (flock) goes when the process ends, however."""
+@contextmanager
+def starting(data_dir: str) -> Iterator[None]:
+    """One process of the data folder starts at a time: the lock check below, the first
+    secret key, the catalogues and the migrations must not run in two at once."""
     folder = Path(data_dir).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOCK_FILE
-    handle = path.open("a+")
+    with (folder / START_FILE).open("a+") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # held for seconds at most
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def deployment_of(queue: str) -> str:
+    """What names a deployment in the lock file: its message queue, hashed (a Redis URL
+    may carry a password)."""
+    return "queue " + hashlib.sha256(queue.encode()).hexdigest()[:16]
+
+
+def lock_data_dir(data_dir: str, queue: str = "") -> None:
+    """Hold the data folder's lock, or exit saying who holds it.
+
+    Two servers on one database both serve, each with its own pushes and presence, and
+    screens then drop at random. One process alone holds the lock exclusively. The
+    processes of one deployment (the same FACILITATOR_MESSAGE_QUEUE) share it, and the
+    file names their queue: a second deployment, or a single server, is refused. The
+    lock (flock) goes when the process ends, however. Call it inside `starting`."""
+    folder = Path(data_dir).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = (folder / LOCK_FILE).open("a+")
+    first = True
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
+        first = False
+    if not first and queue:
+        try:  # others hold it: shared by the processes of a deployment, or exclusively
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            pass
+        else:
+            handle.seek(0)
+            if handle.readline().strip() == deployment_of(queue):
+                _held.append(handle)
+                return
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    if not first:
         handle.seek(0)
-        holder = handle.read().strip() or "?"
+        lines = handle.read().split()
+        holder = lines[-1] if lines else "?"
         handle.close()
         sys.exit(
             f"error: another Facilitator server (process {holder}) is already using the data"
             f" folder {folder}. Stop it first, or start this one with --data <another folder>."
+            + (" The processes of one deployment share a folder only with the same"
+               " FACILITATOR_MESSAGE_QUEUE." if queue else "")
         )
     handle.seek(0)
     handle.truncate()
-    handle.write(f"{os.getpid()}\n")
+    handle.write(f"{deployment_of(queue) if queue else 'single'}\n{os.getpid()}\n")
     handle.flush()
+    if queue:  # the others of this deployment may join (`starting` keeps them out meanwhile)
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
     _held.append(handle)
 
 
@@ -242,26 +286,21 @@ def _serve_gevent(app: Any, sock: socket.socket, timeout: float) -> None:
 
 def serve(host: str, port: int, data_dir: str, mode: str) -> None:
     """Create the app, print where to go, start retention, and serve until stopped."""
-    lock_data_dir(data_dir)
-    sock = listen(host, port)
-    before, after = raise_open_files_limit()
-
-    from facilitator import auth, create_app
+    from facilitator import auth
     from facilitator.activities.intervision import retention
+    from facilitator.live import processes
 
-    if mode == "eventlet":
-        install_eventlet_speedups()
-    config: dict[str, Any] = {"DATA_DIR": data_dir, "ASYNC_MODE": mode}
-    shown_host = host
-    if host in ("0.0.0.0", "::"):
-        shown_host = lan_address() or "127.0.0.1"
-    # The server's own address, for links when no public URL is set (room/links.py).
-    shown = f"[{shown_host}]" if ":" in shown_host else shown_host
-    config["LAN_URL"] = f"http://{shown}:{port}"
-    app = create_app(config)
+    queue = os.environ.get("FACILITATOR_MESSAGE_QUEUE", "").strip()
+    with starting(data_dir):
+        lock_data_dir(data_dir, queue)
+        sock = listen(host, port)
+        app = _create(host, port, data_dir, mode)
+    before, after = raise_open_files_limit()
     store = app.extensions["facilitator.store"]
     base = app.config["PUBLIC_URL"].rstrip("/") or app.config["LAN_URL"]
     print(f"Facilitator ({mode}) serving on http://{host}:{port}", flush=True)
+    if queue:
+        print("  one of several processes: message queue FACILITATOR_MESSAGE_QUEUE", flush=True)
     print(f"  facilitators log in at  {base}/login", flush=True)
     print(f"  participants join at    {base}/join", flush=True)
     if auth.user_count(store) == 0:
@@ -275,9 +314,26 @@ def serve(host: str, port: int, data_dir: str, mode: str) -> None:
     from facilitator import socketio
 
     retention.start(app, socketio)  # purge now, then daily
+    if queue:
+        processes.start(app, socketio)
     timeout = float(app.config.get("HTTP_TIMEOUT", 30))
     tune_gc()
     if mode == "eventlet":
         _serve_eventlet(app, sock, timeout)
     else:
         _serve_gevent(app, sock, timeout)
+
+
+def _create(host: str, port: int, data_dir: str, mode: str) -> Any:
+    from facilitator import create_app
+
+    if mode == "eventlet":
+        install_eventlet_speedups()
+    config: dict[str, Any] = {"DATA_DIR": data_dir, "ASYNC_MODE": mode}
+    shown_host = host
+    if host in ("0.0.0.0", "::"):
+        shown_host = lan_address() or "127.0.0.1"
+    # The server's own address, for links when no public URL is set (room/links.py).
+    shown = f"[{shown_host}]" if ":" in shown_host else shown_host
+    config["LAN_URL"] = f"http://{shown}:{port}"
+    return create_app(config)

@@ -1,6 +1,7 @@
 """The Pusher's rule for unchanged views (facilitator/live/pusher.py), with a recording stub
 in place of Socket.IO."""
 
+import json
 from typing import Any
 
 from facilitator.live.pusher import Pusher, room_participant
@@ -11,7 +12,8 @@ class Recorder:
         self.sent: list[tuple[str, Any, str]] = []
 
     def emit(self, name: str, payload: Any, to: str) -> None:
-        self.sent.append((name, payload, to))
+        # The pusher sends its payload encoded (pusher.Encoded): read it back.
+        self.sent.append((name, json.loads(payload), to))
 
     def sleep(self, seconds: float) -> None:
         pass
@@ -54,3 +56,29 @@ def test_every_flush_recomputes_the_shared_views_and_only_marked_own_parts() -> 
     marked.add_personal(7)
     pusher.flush(1, marked)
     assert calls == ["shared", "own"]
+
+
+def test_a_push_is_encoded_once_and_framed_as_python_socketio_would() -> None:
+    """The pusher's JSON text is what decides "changed?" and what is sent: the frame must
+    be byte for byte the one python-socketio builds from the view itself."""
+    from socketio import packet
+
+    from facilitator.live.pusher import Encoded
+    from facilitator.live.sockets import TextOnlyPacket
+
+    socket = Recorder()
+    pusher = Pusher(app=None, socketio=socket, store=None, delay=0.05)
+    view = {"item": {"title": "Één casus, \"quoted\" </script>"}, "n": [1, 2.5, None, True]}
+    pusher._send([("board", 9, view, "w1:board")])
+    ((_, payload, _),) = socket.sent
+    assert payload == {"seq": 9, "view": view}
+    text = Encoded(json.dumps({"seq": 9, "view": view}, separators=(",", ":")))
+    for namespace, ack_id in ((None, None), ("/", None), ("/other", 4)):
+        ours = TextOnlyPacket(packet.EVENT, data=["board", text], namespace=namespace,
+                              id=ack_id).encode()
+        theirs = packet.Packet(packet.EVENT, data=["board", {"seq": 9, "view": view}],
+                               namespace=namespace, id=ack_id).encode()
+        assert ours == theirs
+    # Anything else is python-socketio's own encoding.
+    plain = TextOnlyPacket(packet.EVENT, data=["board", {"seq": 1}]).encode()
+    assert plain == packet.Packet(packet.EVENT, data=["board", {"seq": 1}]).encode()

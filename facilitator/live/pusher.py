@@ -21,12 +21,18 @@ from flask_socketio import SocketIO
 from facilitator.db import Store
 from facilitator.i18n import LANGUAGES, locale_of
 from facilitator.live.actions import Changes
+from facilitator.live.relay import RoomManager
 from facilitator.live.screens import Views
 from facilitator.room import participants, table_screens
 
 log = logging.getLogger(__name__)
 
 Message = tuple[str, int, Any, str]  # event name, seq, view, room
+
+
+class Encoded(str):
+    """A push's payload as JSON text already: the packet (live/sockets.py) puts it in the
+    frame as it is instead of encoding the view a second time."""
 
 
 def room_board(workshop_id: int) -> str:
@@ -54,7 +60,8 @@ def room_table(workshop_id: int, number: int) -> str:
 class Pusher:
     """Gathers changes per workshop and sends each audience its fresh view."""
 
-    def __init__(self, app: Any, socketio: SocketIO, store: Store, delay: float):
+    def __init__(self, app: Any, socketio: SocketIO, store: Store, delay: float,
+                 relay: RoomManager | None = None):
         self.app = app
         self.socketio = socketio
         self.store = store
@@ -63,8 +70,38 @@ class Pusher:
         self.lock = threading.Lock()
         self.sent: dict[str, int] = {}  # room -> hash of the last view pushed there (see forget)
         self.last_flush: dict[int, float] = {}  # workshop -> when its next push may go
+        # Several processes (live/relay.py): changes go to the others, pushes stay local.
+        self.relay = relay
+        if relay is not None:
+            relay.on_changes = self._from_other
 
     def schedule(self, workshop_id: int, changes: Changes) -> None:
+        """Refresh the views these changes touched, on every screen of the workshop."""
+        if self.relay is not None:
+            try:
+                self.relay.publish_changes(workshop_id, changes)
+            except Exception:  # Redis down: this process's own screens still get theirs
+                log.exception("could not tell the other processes about workshop %s",
+                              workshop_id)
+            if not self.serves(workshop_id):
+                return
+        self._gather(workshop_id, changes)
+
+    def _from_other(self, workshop_id: int, changes: Changes) -> None:
+        """Changes committed by another process of the deployment (live/relay.py)."""
+        if self.serves(workshop_id):
+            self._gather(workshop_id, changes)
+
+    def serves(self, workshop_id: int) -> bool:
+        """Whether a screen of this workshop is connected to this process."""
+        rooms = self.socketio.server.manager.rooms.get("/", {})
+        if any(rooms.get(room) for room in (
+                room_board(workshop_id), room_control(workshop_id), room_phones(workshop_id))):
+            return True
+        return any(rooms.get(room_table(workshop_id, n))
+                   for n in table_screens.connected(self.store, workshop_id))
+
+    def _gather(self, workshop_id: int, changes: Changes) -> None:
         with self.lock:
             if workshop_id in self.pending:
                 self.pending[workshop_id].merge(changes)
@@ -199,16 +236,24 @@ class Pusher:
 
     def _send(self, messages: list[Message]) -> None:
         for name, seq, view, room in messages:
-            if self._fresh(room, view):
-                self.socketio.emit(name, {"seq": seq, "view": view}, to=room)
+            # Encoded once: the same text decides whether it changed and is what is sent.
+            encoded = json.dumps(view, separators=(",", ":"))
+            if not self._fresh(room, encoded):
+                continue
+            payload = Encoded(f'{{"seq":{int(seq)},"view":{encoded}}}')
+            if self.relay is None:
+                self.socketio.emit(name, payload, to=room)
+            else:  # to our own sockets: the other processes send theirs (live/relay.py)
+                self.socketio.emit(name, payload, to=room, ignore_queue=True)
 
-    def _fresh(self, room: str, view: Any) -> bool:
+    def _fresh(self, room: str, encoded: str) -> bool:
         """Whether this view differs from the last one sent to the room. An action that
         marks the phones changed without changing what they show (a submission under a
         constant phone view) would otherwise resend it to every phone on every flush:
         1,000 phones x 40 flushes during a burst. Screens that missed a push sync on
-        reconnect; an actor that sees no push for its ack's seq syncs (live.js)."""
-        digest = hash(json.dumps(view, sort_keys=True, default=str))
+        reconnect; an actor that sees no push for its ack's seq syncs (live.js). Views
+        are built in a fixed key order, so equal views encode alike."""
+        digest = hash(encoded)
         if self.sent.get(room) == digest:
             return False
         self.sent[room] = digest

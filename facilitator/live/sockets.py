@@ -4,6 +4,7 @@ The rooms a socket joins are named in `pusher`, which sends the views."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
@@ -31,6 +32,7 @@ from facilitator.live.actions import (
     refusal,
 )
 from facilitator.live.pusher import (
+    Encoded,
     room_board,
     room_control,
     room_participant,
@@ -66,6 +68,20 @@ class TextOnlyPacket(packet.Packet):
         super().__init__(*args, encoded_packet=encoded_packet, **kwargs)
         if encoded_packet is not None and not encoded_packet:
             self.decode(encoded_packet)  # an empty frame: python-socketio skips decoding
+
+    def encode(self) -> Any:
+        """A push whose payload the pusher encoded already (`Encoded`) is spliced in as it
+        is; everything else as python-socketio encodes it."""
+        data = self.data
+        if (self.packet_type == packet.EVENT and isinstance(data, list) and len(data) == 2
+                and isinstance(data[1], Encoded)):
+            head = str(self.packet_type)
+            if self.namespace is not None and self.namespace != "/":
+                head += self.namespace + ","
+            if self.id is not None:
+                head += str(self.id)
+            return f"{head}[{json.dumps(data[0])},{data[1]}]"
+        return super().encode()
 
     def decode(self, encoded_packet: Any) -> int:
         if not encoded_packet:

@@ -179,12 +179,16 @@ def _entry(
     }
 
 
+_ASK = object()  # _content's takeaway not given: it reads it itself
+
+
 def _content(
     v: Any, group: dict[str, Any], rows: list[dict], names: dict, pid: int | None, size: int,
-    since: str | None = None,
+    since: str | None = None, takeaway: Any = _ASK,
 ) -> dict:
     """What a reader sees of a group; with `since`, only what was written after it (a
-    member moved in mid-round, a facilitator allowed to read from some moment on)."""
+    member moved in mid-round, a facilitator allowed to read from some moment on).
+    `takeaway`: the case-holder's takeaway row when the caller read it already."""
     lang = _lang(v)
     # The case vote is like the room's votes: counts show once the case is chosen or
     # everyone has voted, so the first votes don't steer the rest.
@@ -193,7 +197,8 @@ def _content(
     if since is not None:
         rows = [c for c in rows if c["created_at"] > since]
     case = next((c for c in rows if c["id"] == group["case_id"]), None)
-    takeaway = _public_takeaway(v, group)
+    if takeaway is _ASK:
+        takeaway = _public_takeaway(v, group)
     if takeaway is not None and since is not None and takeaway["updated_at"] <= since:
         takeaway = None
     return {
@@ -325,12 +330,17 @@ def table(v: Any, item: dict[str, Any], number: int) -> dict[str, Any]:
 
 
 def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each member's view of their group. One query per table, whatever the number of
+    members: a phase change in a room of 300 phones in 50 groups recomputes all of them,
+    and three or four queries per member made that the push's largest cost."""
     wanted = set(ids)
     members = st.members_by_group(v, item["id"])
     groups = [
         g for g in _groups(v, item) if any(m["id"] in wanted for m in members.get(g["id"], []))
     ]
-    rows = _contributions(v, [g["id"] for g in groups])
+    group_ids = [g["id"] for g in groups]
+    rows = _contributions(v, group_ids)
+    own = _own_rows(v, group_ids)
     since = {
         r["participant_id"]: r["visible_from"]
         for r in v.all(
@@ -346,14 +356,37 @@ def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str
         for m in people:
             if m["id"] in wanted:
                 out[m["id"]] = _member_view(
-                    v, g, people, rows[g["id"]], names, m["id"], since.get(m["id"])
+                    v, g, people, rows[g["id"]], names, m["id"], own, since.get(m["id"])
                 )
+    return out
+
+
+def _own_rows(v: Any, group_ids: list[int]) -> dict[str, dict[tuple[int, Any], Any]]:
+    """The groups' notes, case votes and takeaways, keyed by (group, participant)."""
+    out: dict[str, dict[tuple[int, Any], Any]] = {"notes": {}, "votes": {}, "takeaways": {}}
+    if not group_ids:
+        return out
+    marks = ",".join("?" * len(group_ids))
+    for r in v.all(f"SELECT group_id, participant_id, text FROM intervision_notes"
+                   f" WHERE group_id IN ({marks})", tuple(group_ids)):
+        out["notes"][(r["group_id"], r["participant_id"])] = r["text"]
+    for r in v.all(f"SELECT group_id, participant_id, contribution_id FROM intervision_votes"
+                   f" WHERE group_id IN ({marks})", tuple(group_ids)):
+        out["votes"][(r["group_id"], r["participant_id"])] = r["contribution_id"]
+    # The date a kept takeaway is checked by lives on the agreement it becomes.
+    for r in v.all(
+        "SELECT t.*, a.due_date FROM intervision_takeaways t"
+        " LEFT JOIN agreements a ON a.id = t.agreement_id AND t.kept = 1"
+        f" WHERE t.group_id IN ({marks}) ORDER BY t.id",
+        tuple(group_ids),
+    ):
+        out["takeaways"].setdefault((r["group_id"], r["participant_id"]), r)
     return out
 
 
 def _member_view(
     v: Any, g: dict[str, Any], people: list[dict], rows: list[dict], names: dict, pid: int,
-    since: str | None = None,
+    own: dict[str, dict[tuple[int, Any], Any]], since: str | None = None,
 ) -> dict[str, Any]:
     lang = _lang(v)
     role = st.role_of(g, pid)
@@ -369,28 +402,14 @@ def _member_view(
             or (phase["by"] == "case_holder" and role == "case_holder")
         )
     )
-    note = v.one(
-        "SELECT text FROM intervision_notes WHERE group_id = ? AND participant_id = ?",
-        (g["id"], pid),
-    )
-    vote = v.one(
-        "SELECT contribution_id FROM intervision_votes WHERE group_id = ? AND participant_id = ?",
-        (g["id"], pid),
-    )
+    note = own["notes"].get((g["id"], pid))
+    vote = own["votes"].get((g["id"], pid))
     mine = None
-    if role == "case_holder":
-        # The date it is checked by lives on the agreement a kept takeaway becomes.
-        row = v.one(
-            "SELECT t.text, t.kept, t.manager_visible, a.due_date FROM intervision_takeaways t"
-            " LEFT JOIN agreements a ON a.id = t.agreement_id AND t.kept = 1"
-            " WHERE t.group_id = ? AND t.participant_id = ?",
-            (g["id"], pid),
-        )
-        mine = (
-            {**row, "kept": bool(row["kept"]), "manager_visible": bool(row["manager_visible"])}
-            if row
-            else None
-        )
+    row = own["takeaways"].get((g["id"], pid)) if role == "case_holder" else None
+    if row is not None:
+        mine = {"text": row["text"], "kept": bool(row["kept"]),
+                "manager_visible": bool(row["manager_visible"]), "due_date": row["due_date"]}
+    public = own["takeaways"].get((g["id"], g["case_holder_id"]))
     phases_ = g["method"]["phases"]
     nxt = phases_[g["phase_index"] + 1] if g["phase_index"] + 1 < len(phases_) else None
     return {
@@ -408,10 +427,10 @@ def _member_view(
             "takeaway_phase": (phase["takeaway"] and g["state"] != "ready") or g["state"] == "done",
             "next_phase": method_library.text(nxt["title"], lang) if nxt else None,
             "auto": st.settings(v.workshop)["auto_advance"],
-            **_content(v, g, rows, names, pid, len(people), since),
+            **_content(v, g, rows, names, pid, len(people), since, takeaway=public),
             "joined_late": since is not None,
-            "my_vote": vote["contribution_id"] if vote else None,
-            "notes": note["text"] if note else "",
+            "my_vote": vote,
+            "notes": note or "",
             "my_takeaway": mine,
         }
     }

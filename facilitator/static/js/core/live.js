@@ -27,12 +27,14 @@ export class Live {
   /**
    * @param {object} options
    * @param {object} options.auth        handshake auth: {kind, code} or {kind, token}
+   * @param {string} [options.room]      the workshop's code, in the Socket.IO URL: a proxy
+   *                                     in front of several processes routes by it
    * @param {string} options.outboxKey   localStorage key for unacked actions
    * @param {(name: string, view: object) => void} options.onView
    * @param {(state: string, pending: number) => void} options.onStatus
    * @param {(error: {code: string, message: string}) => void} options.onError
    */
-  constructor({ auth, outboxKey, onView, onStatus, onError }) {
+  constructor({ auth, room, outboxKey, onView, onStatus, onError }) {
     this.auth = auth;
     this.outboxKey = outboxKey;
     this.onView = onView;
@@ -45,7 +47,10 @@ export class Live {
     this.waiters = new Map(); // op_id -> [resolve, ...]
     this.watchers = new Map(); // op_id -> (state) => void: "queued" | "sending" | "retrying"
     this.retryTimer = null;
-    this.socket = io({ auth, reconnectionDelayMax: 5000 });
+    // Every request of the connection (polling and the websocket) carries the code, so
+    // that all screens of one workshop reach the same server process (docs/deploy.md).
+    const query = room ? { w: room } : {};
+    this.socket = io({ auth, query, reconnectionDelayMax: 5000 });
     for (const name of ["board", "control", "phone", "me", "table"]) {
       this.socket.on(name, (msg) => this.receive(name, msg));
     }

@@ -44,6 +44,7 @@ export function startPage({ screen, auth, outboxKey, onView, quiet = false, onEr
   const live = new Live({
     // The page's language, for a refused handshake's message (the server can't know it).
     auth: { ...auth, lang: document.documentElement.lang },
+    room: document.body.dataset.code,
     outboxKey,
     onView: (name, view) => {
       follow(name, view);
