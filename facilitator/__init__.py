@@ -25,6 +25,7 @@ from facilitator.live.actions import Dispatcher
 from facilitator.live.pusher import Pusher
 from facilitator.live.socket_context import App, SocketAwareSessionInterface
 from facilitator.migrations import migrate
+from facilitator.persons import links as person_links
 from facilitator.persons.store import migrations as person_tables
 from facilitator.programmes.store import migrations as programme_tables
 from facilitator.report import settings as report_settings
@@ -94,7 +95,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         store,
         [workshops.actions, archive.actions, agenda.actions, agenda_templates.actions,
          timer.actions, participants.actions, links.actions, report_settings.actions,
-         board_state.actions]
+         board_state.actions, person_links.actions]
         + [a.actions for a in ACTIVITIES],
         on_commit=pusher.schedule,
         rate=app.config["ACTION_RATE"],
@@ -105,6 +106,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     sockets.register(socketio)
 
     from facilitator.web import admin, api, api_agreements, expected, pages, report, review, tables
+    from facilitator.web import feedback360 as feedback360_pages
+    from facilitator.web import persons as person_pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(admin.bp)
@@ -115,6 +118,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(review.bp)
     app.register_blueprint(report.bp)
     app.register_blueprint(expected.bp)
+    app.register_blueprint(person_pages.bp)
+    app.register_blueprint(feedback360_pages.bp)
     app.register_blueprint(api_agreements.bp)
     csrf.exempt(api_agreements.bp)
     _register_errors(app)
