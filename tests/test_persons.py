@@ -229,6 +229,14 @@ def test_a_360_round_merges_small_perspectives_and_reaches_only_the_person(
         assert not any(s in events for s in secret)  # the event log never holds answers
         assert room.fac.sync()["control"]["item"]["view"]["counts"] == {"people": 2,
                                                                          "answers": 10}
+        # The report says the round took place, with counts; never an answer.
+        fac = login_session(server, FAC)
+        for fmt in ("md", "csv"):
+            report = fac.get(f"{server.url}/w/{room.code}/report.{fmt}", timeout=20)
+            assert report.status_code == 200
+            assert "Feedback van alle kanten" in report.text
+            assert "Mensen die feedback vroegen" in report.text
+            assert not any(s in report.text for s in [*secret, "ALLEEN-VOOR-DAN"])
         # An expired link is refused with a clear message.
         url = invite(server, ann_http, room.code, "manager")
         server.store().run("UPDATE feedback360_invites SET expires_at = '2020-01-01T00:00:00Z'"

@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from facilitator.activities.feedback360 import results as feedback360_results
+from facilitator.agreements.store import STATUS_LABELS
 
 GOAL_MAX = 500
 GOALS_MAX = 30
@@ -111,7 +112,7 @@ def agreements(q: Any, person_id: int) -> list[dict[str, Any]]:
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
-    return q.all(
+    rows = q.all(
         f"SELECT DISTINCT a.id, a.what, a.due_date, a.status, w.title AS workshop"
         f" FROM agreements a JOIN workshops w ON w.id = a.workshop_id"
         f" LEFT JOIN agreement_people ap ON ap.agreement_id = a.id"
@@ -119,6 +120,8 @@ def agreements(q: Any, person_id: int) -> list[dict[str, Any]]:
         f" OR ap.participant_id IN ({marks})) ORDER BY a.due_date, a.id",
         (*ids, *ids),
     )
+    return [{**r, "status_label": str(STATUS_LABELS.get(r["status"], r["status"]))}
+            for r in rows]
 
 
 def takeaways(q: Any, person_id: int) -> list[dict[str, Any]]:
@@ -209,7 +212,7 @@ def summary_text(data: dict[str, Any]) -> str:
         items = []
         for group in rnd["groups"]:
             items.append(f"{group['label']} ({group['count']})")
-            items.extend(f"- {q['text']}: {q['mean']}" for q in group["scales"])
+            items.extend(f"- {q['text']}: {q['mean_text']}" for q in group["scales"])
             items.extend(f"- {q['label']}: {a}" for q in group["texts"] for a in q["answers"])
         section(f"360 · {rnd['workshop']} · {rnd['date']}", items)
     return "\n".join(lines).rstrip() + "\n"

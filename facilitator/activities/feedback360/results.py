@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from facilitator.activities.feedback360.store import PERSPECTIVES, questions
@@ -40,8 +41,9 @@ def _group(key: str, answers: list[dict[str, Any]], lang: str) -> dict[str, Any]
     for q in qs["scales"]:
         rated = [a[q["key"]] for a in answers if isinstance(a.get(q["key"]), int)]
         if rated:
+            mean = round(sum(rated) / len(rated), 1)
             scales.append({"key": q["key"], "text": q["text"], "count": len(rated),
-                           "mean": round(sum(rated) / len(rated), 1),
+                           "mean": mean, "mean_text": format_decimal(mean, format="0.0"),
                            "spread": [rated.count(n) for n in range(1, 6)]})
     texts = []
     for q in qs["open"]:

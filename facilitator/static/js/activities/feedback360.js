@@ -17,7 +17,7 @@ function group(g) {
     el("h3", { text: `${g.label} · ${S("count", { n: g.count })}` }),
     el("dl", {}, ...g.scales.flatMap((s) => [
       el("dt", { text: s.text }),
-      el("dd", { text: S("mean", { mean: s.mean }) }),
+      el("dd", { text: S("mean", { mean: s.mean_text }) }),
     ])),
     ...g.texts.flatMap((t) => [el("h4", { text: t.label }), el("ul", {}, ...t.answers.map((a) => el("li", { text: a })))]));
 }
