@@ -168,9 +168,9 @@ def test_a_360_round_merges_small_perspectives_and_reaches_only_the_person(
         others = [room.phone(f"Deelnemer {n:02d} met een lange achternaam") for n in range(8)]
         board = room.board()
         for colleague in (bob, cem):
-            room.ok(ann, "three_sixty.ask", colleague_id=colleague.participant_id)
-        room.ok(dan, "three_sixty.ask", colleague_id=bob.participant_id)
-        room.refused(ann, "three_sixty.ask", "invalid", colleague_id=ann.participant_id)
+            room.ok(ann, "three_sixty.ask", to_id=colleague.participant_id)
+        room.ok(dan, "three_sixty.ask", to_id=bob.participant_id)
+        room.refused(ann, "three_sixty.ask", "invalid", to_id=ann.participant_id)
 
         # Colleagues here answer on the answer page their phone links to.
         for colleague, word in ((bob, "ZORGVULDIG-BOB"), (cem, "ZORGVULDIG-CEM")):

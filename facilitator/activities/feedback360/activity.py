@@ -85,11 +85,11 @@ def _invites_of(ctx: Context, item_id: int) -> int:
     return row["n"]
 
 
-@actions("three_sixty.ask", roles=(PARTICIPANT,), schema={"colleague_id": Int(min=1)})
+@actions("three_sixty.ask", roles=(PARTICIPANT,), schema={"to_id": Int(min=1)})
 def ask(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     item = ctx.current_item(KIND)
     me = ctx.actor.participant_id
-    other = data["colleague_id"]
+    other = data["to_id"]
     if other == me:
         raise ActionError("invalid", _l("Choose a colleague, not yourself."))
     if ctx.one("SELECT 1 AS x FROM participants WHERE id = ? AND workshop_id = ?"

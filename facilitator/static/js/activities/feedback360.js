@@ -39,8 +39,8 @@ export const phone = {
   mount(root, ctx) {
     root.append(fromTemplate("feedback360-phone"));
     const form = root.querySelector("[data-form=ask]");
-    form.elements.colleague_id.addEventListener("focus", () => this.fill(root, ctx));
-    sendForm(form, ctx, () => ["three_sixty.ask", { colleague_id: Number(form.elements.colleague_id.value || 0) }], {
+    form.elements.to_id.addEventListener("focus", () => this.fill(root, ctx));
+    sendForm(form, ctx, () => ["three_sixty.ask", { to_id: Number(form.elements.to_id.value || 0) }], {
       okText: S("asked"),
     });
   },
