@@ -253,3 +253,73 @@ def outside_answer_with(server: Any, session: requests.Session, url: str,
     form = session.get(url, timeout=10)
     assert form.status_code == 200, form.text
     return session.post(url, data={"csrf_token": csrf(form.text), **answers}, timeout=10)
+
+
+def test_on_the_phone_a_link_is_kept_and_a_colleague_asked_and_answered(
+        server: Any, facilitator_token: str, browser: Any) -> None:
+    """The whole flow in Chromium at 360 px, each new page checked with axe."""
+    from a11y_support import Audit
+    from support import screenshot
+    from support.pages import settle_page
+
+    room = Room(server, facilitator_token, title="Werkconferentie Zorg en Welzijn Noord")
+    later = Room(server, facilitator_token, title="Terugkombijeenkomst")
+    audit = Audit()
+    try:
+        programme(server, room.code, later.code)
+        room.add_item("feedback360", "Feedback van alle kanten")
+        room.items["feedback360"] = room.fac.sync()["control"]["agenda"][-1]["id"]
+        room.goto("feedback360")
+        bob = room.phone("Bob de Vries-Kuipers")
+        phone = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+        phone.goto(f"{server.url}/j/{room.code}")
+        phone.fill("#name", "Ann")
+        phone.click("button.primary")
+        settle_page(phone)
+        phone.click("#keep-link")
+        phone.click("button.primary")
+        phone.wait_for_selector("img.person-qr")
+        assert phone.locator("#person-link").inner_text().startswith(server.url + "/p/")
+        audit.check(phone, "kept")
+        screenshot(phone, "phone-personal-link")
+        phone.click("text=Terug naar de sessie")
+        settle_page(phone)
+        # Ask Bob, the colleague here; then Bob's phone links to the answer page.
+        phone.select_option("#f360-colleague", label="Bob de Vries-Kuipers")
+        phone.click("text=Vraag feedback")
+        phone.wait_for_selector("[data-list=mine] li")
+        assert "wacht nog" in phone.inner_text("[data-list=mine]")
+        audit.check(phone, "phone 360")
+        screenshot(phone, "phone-360-round")
+        colleague = browser.new_context(viewport={"width": 360, "height": 740})
+        colleague.add_cookies([{"name": f"ftok_{room.code}", "value": bob.token,
+                                "url": server.url}])
+        bob_page = colleague.new_page()
+        bob_page.goto(f"{server.url}/w/{room.code}/phone")
+        settle_page(bob_page)
+        bob_page.click("text=Geef feedback aan Ann")
+        bob_page.check("#judgement-5", force=True)
+        bob_page.fill("#strengths", "Je vat een lastig gesprek helder samen.")
+        audit.check(bob_page, "answer form")
+        bob_page.click("text=Verstuur mijn feedback")
+        bob_page.wait_for_selector("text=Bedankt voor je feedback.")
+        phone.wait_for_function(
+            "() => document.querySelector('[data-list=mine]').innerText.includes('beantwoord')")
+        # One answer: nothing shown yet (the minimum is three); never Bob's text.
+        assert "Nog geen resultaten" in phone.inner_text("[data-list=results]")
+        assert "helder samen" not in phone.content()
+        # The next workshop of the programme offers Ann as herself.
+        phone.goto(f"{server.url}/j/{later.code}")
+        assert phone.input_value("#name") == "Ann"
+        assert phone.is_checked("#as_person")
+        audit.check(phone, "join, recognised")
+        phone.goto(f"{server.url}/me")
+        phone.wait_for_selector("h1")
+        assert phone.title().startswith("Mijn portfolio")
+        audit.check(phone, "portfolio")
+        audit.assert_clean()
+        colleague.close()
+        phone.context.close()
+    finally:
+        room.close()
+        later.close()

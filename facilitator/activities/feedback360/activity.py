@@ -24,6 +24,7 @@ from facilitator.activities.feedback360.store import (
 )
 from facilitator.db import iso, parse_iso
 from facilitator.errors import ActionError, not_found
+from facilitator.i18n import format_day
 from facilitator.live.actions import GUEST, PARTICIPANT, ActionSet, Context
 from facilitator.room import participants
 from facilitator.schema import Choice, Int
@@ -201,7 +202,7 @@ def phone(v: Any, item: dict[str, Any]) -> dict[str, Any]:
     until = v.now + timedelta(days=_link_days(item))
     return {"people_rev": participants.named_rev(v, v.workshop["id"]),
             "minimum": results.minimum(), "perspectives": list(OUTSIDE),
-            "links_until": until.date().isoformat()}
+            "links_until": format_day(until.date().isoformat())}
 
 
 def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str, Any]]:
