@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -165,6 +166,12 @@ def test_a_360_round_merges_small_perspectives_and_reaches_only_the_person(
         room.items["feedback360"] = room.fac.sync()["control"]["agenda"][-1]["id"]
         room.goto("feedback360")
         ann, bob, cem, dan = (room.phone(n) for n in ("Ann", "Bob", "Cem", "Dan"))
+        # Links made from now on are valid for three days; 0 or 91 days changes nothing.
+        item_id = room.items["feedback360"]
+        for bad in (0, 91):
+            room.refused(room.fac, "three_sixty.configure", "invalid", item_id=item_id,
+                         link_days=bad)
+        room.ok(room.fac, "three_sixty.configure", item_id=item_id, link_days=3)
         others = [room.phone(f"Deelnemer {n:02d} met een lange achternaam") for n in range(8)]
         board = room.board()
         for colleague in (bob, cem):
@@ -237,6 +244,9 @@ def test_a_360_round_merges_small_perspectives_and_reaches_only_the_person(
             assert "Feedback van alle kanten" in report.text
             assert "Mensen die feedback vroegen" in report.text
             assert not any(s in report.text for s in [*secret, "ALLEEN-VOOR-DAN"])
+        ends = {r["expires_at"][:10] for r in server.db_rows(
+            "SELECT expires_at FROM feedback360_invites WHERE answerer_id IS NULL")}
+        assert ends == {(datetime.now(UTC) + timedelta(days=3)).date().isoformat()}
         # An expired link is refused with a clear message.
         url = invite(server, ann_http, room.code, "manager")
         server.store().run("UPDATE feedback360_invites SET expires_at = '2020-01-01T00:00:00Z'"

@@ -25,8 +25,9 @@ from facilitator.activities.feedback360.store import (
 from facilitator.db import iso, parse_iso
 from facilitator.errors import ActionError, not_found
 from facilitator.i18n import format_day
-from facilitator.live.actions import GUEST, PARTICIPANT, ActionSet, Context
+from facilitator.live.actions import FACILITATOR, GUEST, PARTICIPANT, ActionSet, Context
 from facilitator.room import participants
+from facilitator.room.items import item_of, save_config
 from facilitator.schema import Choice, Int
 
 KIND = "feedback360"
@@ -60,6 +61,7 @@ CLIENT_STRINGS = {
     "manager": _l("Manager"),
     "client": _l("Client"),
     "partner": _l("Partner"),
+    "saved": _l("Saved."),
 }
 
 
@@ -132,6 +134,15 @@ def invite(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     ctx.changes.board = ctx.changes.control = True
     ctx.changes.add_personal(ctx.actor.participant_id)
     return {"invite_id": cur.lastrowid, "expires_at": expires}
+
+
+@actions("three_sixty.configure", roles=(FACILITATOR,),
+         schema={"item_id": Int(min=1), "link_days": Int(min=1, max=LINK_DAYS_MAX)})
+def configure(ctx: Context, data: dict[str, Any]) -> None:
+    """How many days a link made from now on stays valid (links already made keep theirs)."""
+    item = item_of(ctx, data["item_id"], KIND)
+    save_config(ctx, item, {"link_days": data["link_days"]})
+    ctx.changes.board = ctx.changes.control = True
 
 
 def open_invite(q: Any, invite: dict[str, Any] | None, now: Any) -> ActionError | None:

@@ -85,10 +85,20 @@ export const board = {
 };
 
 export const control = {
-  mount(root) {
+  mount(root, ctx) {
     root.append(fromTemplate("feedback360-control"));
+    const form = root.querySelector("[data-form=days]");
+    const days = form.elements.link_days;
+    sendForm(form, ctx, () => ["three_sixty.configure", { item_id: ctx.item.id, link_days: Number(days.value || 0) }], {
+      okText: S("saved"),
+      after: () => delete days.dataset.dirty,
+    });
+    days.addEventListener("input", () => (days.dataset.dirty = "1"));
   },
   update(root, view) {
     root.querySelector("[data-field=counts]").textContent = S("counts", view.counts);
+    const days = root.querySelector("[name=link_days]");
+    // Never overwrite what the facilitator is typing.
+    if (!days.dataset.dirty && document.activeElement !== days) days.value = String(view.link_days);
   },
 };
