@@ -92,6 +92,12 @@ def test_personal_link_recognised_in_the_programme_and_refused_after_revocation(
         assert person is not None
         stored = server.db_rows("SELECT token_hash FROM persons WHERE id = ?", (person,))[0]
         assert link.rsplit("/", 1)[1] not in stored["token_hash"]  # kept hashed
+        # A new link for a lost note: the same person, the old link no longer opens.
+        renewed = keep_link(server, phone, first.code)
+        assert person_of(server, first.code, name) == person
+        assert requests.get(server.url + link, timeout=10).status_code == 404
+        assert requests.get(server.url + renewed, timeout=10).status_code == 200
+        link = renewed
 
         # The next workshop of the programme: offered, with last time's name.
         page = html_join(server, phone, second.code, "Anne")
@@ -254,6 +260,21 @@ def test_a_360_round_merges_small_perspectives_and_reaches_only_the_person(
         expired = requests.get(url, timeout=10)
         assert expired.status_code == 410 and "verlopen" in expired.text
         assert requests.get(server.url + "/f/not-a-real-token", timeout=10).status_code == 404
+
+        # Retention: after the close, the invites go, and the answers of everyone who
+        # keeps no personal link (Dan); Ann keeps one, so her portfolio keeps her results.
+        keep_link(server, ann_http, room.code)
+        room.ok(room.fac, "workshop.close")
+        from facilitator.activities.intervision import retention
+
+        retention.purge(server.store(), datetime.now(UTC) + timedelta(days=31))
+        kept = server.db_rows(
+            "SELECT DISTINCT subject_id FROM feedback360_answers a JOIN workshops w"
+            " ON w.id = a.workshop_id WHERE w.code = ?", (room.code,))
+        assert kept == [{"subject_id": ann.participant_id}]
+        assert server.db_rows(
+            "SELECT COUNT(*) AS n FROM feedback360_invites i JOIN workshops w"
+            " ON w.id = i.workshop_id WHERE w.code = ?", (room.code,))[0]["n"] == 0
     finally:
         room.close()
 

@@ -64,23 +64,31 @@ def last_name(q: Any, person_id: int) -> str | None:
 
 
 def revoke(q: Any, person_id: int, now_iso: str) -> bool:
+    """End a link. Its goals go with it (nothing else could open them again); its 360
+    answers are no longer kept past their workshop's retention (feedback360.store.purge)."""
     cur = q.execute(
         "UPDATE persons SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
         (now_iso, person_id),
     )
+    if cur.rowcount:
+        q.execute("DELETE FROM person_goals WHERE person_id = ?", (person_id,))
     return cur.rowcount > 0
 
 
 @actions("person.keep", roles=(PARTICIPANT,), schema={}, any_status=True)
 def keep(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-    """A new personal link for this participant (the web page made its token and passes
-    the hash in `extra`; it never reaches the event log). A participant who had one gets
-    a new one: the old link is revoked, as a lost note should be."""
+    """A personal link for this participant (the web page made its token and passes the
+    hash in `extra`; it never reaches the event log). A participant who has one gets a
+    new token for the same person: the old link stops working, as a lost note should,
+    and their page keeps everything."""
     me = ctx.one(
-        "SELECT person_id FROM participants WHERE id = ?", (ctx.actor.participant_id,)
+        "SELECT s.id, s.revoked_at FROM participants p JOIN persons s ON s.id = p.person_id"
+        " WHERE p.id = ?", (ctx.actor.participant_id,)
     )
-    if me and me["person_id"]:
-        revoke(ctx, me["person_id"], ctx.now_iso)
+    if me is not None and not me["revoked_at"]:
+        ctx.execute("UPDATE persons SET token_hash = ? WHERE id = ?",
+                    (ctx.extra["token_hash"], me["id"]))
+        return {"person_id": me["id"]}
     cur = ctx.execute(
         "INSERT INTO persons (token_hash, programme_id, team_id, lang, created_at)"
         " VALUES (?, ?, ?, ?, ?)",

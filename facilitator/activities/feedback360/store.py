@@ -95,3 +95,18 @@ def check_answers(form: Any) -> tuple[dict[str, Any], str | None]:
         if text:
             out[q["key"]] = text
     return out, None if out else "empty"
+
+
+def purge(db: Any, workshop_id: int, now_iso: str) -> int:
+    """At the workshop's retention time (intervision.retention.purge): the invites go
+    (who asked whom), except outside links still valid; the answers stay only for a
+    person who keeps a personal link, whose portfolio shows them over time."""
+    invites = db.execute(
+        "DELETE FROM feedback360_invites WHERE workshop_id = ? AND (answered_at IS NOT NULL"
+        " OR expires_at IS NULL OR expires_at <= ?)", (workshop_id, now_iso)).rowcount
+    answers = db.execute(
+        "DELETE FROM feedback360_answers WHERE workshop_id = ? AND subject_id NOT IN"
+        " (SELECT p.id FROM participants p JOIN persons s ON s.id = p.person_id"
+        "  WHERE p.workshop_id = ? AND s.revoked_at IS NULL)",
+        (workshop_id, workshop_id)).rowcount
+    return invites + answers
