@@ -41,8 +41,9 @@ DEFAULTS: dict[str, Any] = {
     # Wrong passwords per address over all accounts (RATELIMIT_LOGIN counts per account).
     "RATELIMIT_LOGIN_FLOOD": "100/minute",
     "RATELIMIT_API": "300/minute",
-    # Requests per address to personal pages and 360 answer links (their tokens are secret).
-    "RATELIMIT_PERSON": "120/minute",
+    # Requests per address to personal pages and 360 answer pages: generous, a whole room
+    # behind one NAT address answers at once; the tokens themselves are 96 random bits.
+    "RATELIMIT_PERSON": "600/minute",
     "RATELIMIT_ENABLED": True,
     "MAX_MESSAGE_BYTES": 64 * 1024,
     # Days after a workshop closes before intervision group content is deleted.

@@ -7,9 +7,10 @@ self-ratings. Read only through the person's own link; nothing of anyone else's.
 from __future__ import annotations
 
 import csv
+import importlib
+import importlib.util
 import io
 import json
-from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
@@ -20,10 +21,22 @@ from facilitator.agreements.store import STATUS_LABELS
 GOAL_MAX = 500
 GOALS_MAX = 30
 
-# The maturity scan (issue 20.1, another engineer's activity) fills this in: a function
-# (q, person_id) -> [{"workshop", "date", "pillars": [{"name", "self", "organisation"}]}].
-# Until it exists the section stays empty and is not shown.
-maturity_self_ratings: Callable[[Any, int], list[dict[str, Any]]] | None = None
+# The maturity scan (issue 20.1) provides a person's self-ratings here: a module
+# MATURITY_HOOK with `self_ratings(q, person_id) -> [{"workshop", "date",
+# "pillars": [{"name", "self"}]}]`. Until it exists the section is empty and not shown.
+MATURITY_HOOK = "facilitator.activities.maturity.portfolio"
+
+
+def maturity_self_ratings(q: Any, person_id: int) -> list[dict[str, Any]]:
+    if importlib.util.find_spec(MATURITY_HOOK.rsplit(".", 1)[0]) is None:
+        return []
+    try:
+        module = importlib.import_module(MATURITY_HOOK)
+    except ModuleNotFoundError as err:
+        if err.name != MATURITY_HOOK:  # a broken hook must not pass for a missing one
+            raise
+        return []
+    return module.self_ratings(q, person_id)
 
 
 def _participant_ids(q: Any, person_id: int) -> list[int]:
@@ -187,7 +200,7 @@ def portfolio(q: Any, person: dict[str, Any], lang: str, minimum: int) -> dict[s
         "takeaways": takeaways(q, person_id),
         "goals": goals(q, person_id),
         "feedback360": feedback360_results.rounds_of_person(q, person_id, lang, minimum),
-        "maturity": maturity_self_ratings(q, person_id) if maturity_self_ratings else [],
+        "maturity": maturity_self_ratings(q, person_id),
     }
 
 
