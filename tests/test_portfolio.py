@@ -6,6 +6,7 @@ of the groups; goals are added, edited and removed; screenshots at 360 px and de
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -37,6 +38,12 @@ def facilitator_token(module_facilitator_token: str) -> str:
 
 
 SECRET = "VERTROUWELIJK-GROEP"
+STRENGTHS = ("Blijft rustig in lastige gesprekken en vat helder samen.",
+             "Neemt bij de overdracht het initiatief; collega's weten waar ze aan toe zijn.",
+             "Luistert goed naar cliënten en legt uit wat de regels voor hen betekenen.")
+DEVELOP = ("Vraag vaker om hulp voordat het te veel wordt.",
+           "Spreek collega's eerder aan, niet pas in het teamoverleg.",
+           "Deel wat je weet over de nieuwe regeling met het hele team.")
 
 
 def participant_session(room: Room, phone: Any) -> requests.Session:
@@ -84,10 +91,11 @@ def built(server: Any, facilitator_token: str) -> dict[str, Any]:
             " ON w.id = p.workshop_id WHERE w.code = ? AND p.name = ?",
             (second.code, f"P-{holder}"))[0]
         assert holder_here
-        for n in range(3):
+        for n, strength in enumerate(STRENGTHS):
             url = invite(server, sessions[holder], second.code, "manager")
-            outside_answer(server, url, {"judgement": "4",
-                                         "strengths": f"Rustig en duidelijk {n} 360-TEKST"})
+            outside_answer(server, url, {"judgement": "4", "feedback": str(3 + n % 2),
+                                         "clients": "5", "strengths": strength,
+                                         "develop": DEVELOP[n]})
         return {"first": first, "second": second, "holder": holder, "colleague": colleague,
                 "links": links}
     except Exception:
@@ -104,21 +112,22 @@ def test_the_portfolio_shows_this_person_only_through_their_own_link(
     assert page.headers["Cache-Control"] == "no-store"
     assert "noindex" in page.headers["X-Robots-Tag"]
     assert '<meta name="robots" content="noindex, nofollow">' in page.text
-    text = page.text
+    text = html.unescape(page.text)
     assert "Leergang bijeenkomst 1" in text and "Leergang bijeenkomst 2" in text
     assert "Incidentmethode" in text and "inbrenger" in text  # attendance: method, role
     assert f"{SECRET} I will call the client" in text  # her own takeaway
     assert "Ik bel de cliënt elke vrijdag terug" in text  # her agreement
-    assert "Rustig en duidelijk 0 360-TEKST" in text  # her 360 (three managers)
+    assert all(t in text for t in STRENGTHS + DEVELOP)  # her 360 (three managers)
     assert "Manager" in text
     assert f"{SECRET} choose" not in text  # group content is not hers to keep here
     assert "data-section=\"maturity\"" not in text  # the scan's hook, empty until it exists
 
     # Her colleague's page: the shared agreement, none of her takeaway or 360.
-    other = requests.get(server.url + built["links"][built["colleague"]], timeout=10).text
+    other = html.unescape(
+        requests.get(server.url + built["links"][built["colleague"]], timeout=10).text)
     assert "Ik bel de cliënt elke vrijdag terug" in other
     assert f"{SECRET} I will call the client" not in other
-    assert "360-TEKST" not in other
+    assert not any(t in other for t in STRENGTHS + DEVELOP)
 
     # Nothing else opens it: other tokens, the bare prefix, a near miss.
     token = link.rsplit("/", 1)[1]
