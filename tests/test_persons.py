@@ -340,6 +340,21 @@ def test_on_the_phone_a_link_is_kept_and_a_colleague_asked_and_answered(
         # One answer: nothing shown yet (the minimum is three); never Bob's text.
         assert "Nog geen resultaten" in phone.inner_text("[data-list=results]")
         assert "helder samen" not in phone.content()
+        # The board: counts only, legible from the back (no text below 2.6 % of the height).
+        board = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+        board.goto(room.ws["board_url"])
+        settle_page(board)
+        board.wait_for_function(
+            "() => (document.querySelector('[data-field=counts]')?.textContent || '')"
+            ".includes('1 persoon vraagt feedback · 1 antwoord')")
+        smallest = board.evaluate("""() => Math.min(...[...document.querySelectorAll(
+            '#activity *')].filter((e) => e.offsetParent && [...e.childNodes].some(
+            (n) => n.nodeType === 3 && n.textContent.trim())).map(
+            (e) => parseFloat(getComputedStyle(e).fontSize)))""")
+        assert smallest >= 0.026 * 1080, smallest
+        assert "helder samen" not in board.content()
+        screenshot(board, "board-360-round")
+        board.context.close()
         # The next workshop of the programme offers Ann as herself.
         phone.goto(f"{server.url}/j/{later.code}")
         assert phone.input_value("#name") == "Ann"

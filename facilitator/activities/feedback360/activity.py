@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from facilitator.activities.feedback360 import results
 from facilitator.activities.feedback360.store import (
@@ -56,7 +57,6 @@ CLIENT_STRINGS = {
     "held_back": _l("%(n)s answers are not shown yet: too few to keep them untraceable."),
     "mean": _l("average %(mean)s of 5"),
     "count": _l("%(n)s answers"),
-    "counts": _l("%(people)s people ask for feedback · %(answers)s answers"),
     "colleague": _l("Colleague"),
     "manager": _l("Manager"),
     "client": _l("Client"),
@@ -200,12 +200,23 @@ def counts(q: Any, item_id: int) -> dict[str, int]:
     return {"people": row["people"], "answers": row["answers"]}
 
 
+def counts_text(c: dict[str, int]) -> str:
+    """The counts as the board and the control page say them, in the room's language."""
+    return " · ".join((
+        ngettext("%(num)s person asks for feedback", "%(num)s people ask for feedback",
+                 c["people"]),
+        ngettext("%(num)s answer", "%(num)s answers", c["answers"]),
+    ))
+
+
 def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    return {"counts": counts(v, item["id"]), "minimum": results.minimum()}
+    c = counts(v, item["id"])
+    return {"counts": c, "counts_text": counts_text(c), "minimum": results.minimum()}
 
 
 def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    return {"counts": counts(v, item["id"]), "minimum": results.minimum(),
+    c = counts(v, item["id"])
+    return {"counts": c, "counts_text": counts_text(c), "minimum": results.minimum(),
             "link_days": _link_days(item)}
 
 

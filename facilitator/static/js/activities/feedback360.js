@@ -80,7 +80,7 @@ export const board = {
     root.append(fromTemplate("feedback360-board"));
   },
   update(root, view) {
-    root.querySelector("[data-field=counts]").textContent = S("counts", view.counts);
+    root.querySelector("[data-field=counts]").textContent = view.counts_text;
   },
 };
 
@@ -96,7 +96,7 @@ export const control = {
     days.addEventListener("input", () => (days.dataset.dirty = "1"));
   },
   update(root, view) {
-    root.querySelector("[data-field=counts]").textContent = S("counts", view.counts);
+    root.querySelector("[data-field=counts]").textContent = view.counts_text;
     const days = root.querySelector("[name=link_days]");
     // Never overwrite what the facilitator is typing.
     if (!days.dataset.dirty && document.activeElement !== days) days.value = String(view.link_days);
