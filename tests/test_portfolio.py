@@ -41,6 +41,8 @@ SECRET = "VERTROUWELIJK-GROEP"
 STRENGTHS = ("Blijft rustig in lastige gesprekken en vat helder samen.",
              "Neemt bij de overdracht het initiatief; collega's weten waar ze aan toe zijn.",
              "Luistert goed naar cliënten en legt uit wat de regels voor hen betekenen.")
+EARLIER = ("Bel cliënten terug als je het belooft.", "Plan de huisbezoeken beter.",
+           "Leg besluiten aan cliënten uit.")
 DEVELOP = ("Vraag vaker om hulp voordat het te veel wordt.",
            "Spreek collega's eerder aan, niet pas in het teamoverleg.",
            "Deel wat je weet over de nieuwe regeling met het hele team.")
@@ -81,6 +83,13 @@ def built(server: Any, facilitator_token: str) -> dict[str, Any]:
             first.ok(first.phones[pid], "agreements.confirm",
                      agreement_id=ack["result"]["agreement_id"])
 
+        # A first 360 round: three clients answer about the case-holder.
+        round_one = first.add_item("feedback360", "360-gradenfeedback")
+        first.ok(first.fac, "agenda.goto", item_id=round_one)
+        for n in range(3):
+            url = invite(server, sessions[holder], first.code, "client")
+            outside_answer(server, url, {"clients": str(2 + n), "develop": EARLIER[n]})
+
         # The second workshop: both are recognised, and a 360 round for the case-holder.
         second_item = second.add_item("feedback360", "360-gradenfeedback")
         second.ok(second.fac, "agenda.goto", item_id=second_item)
@@ -118,6 +127,9 @@ def test_the_portfolio_shows_this_person_only_through_their_own_link(
     assert f"{SECRET} I will call the client" in text  # her own takeaway
     assert "Ik bel de cliënt elke vrijdag terug" in text  # her agreement
     assert all(t in text for t in STRENGTHS + DEVELOP)  # her 360 (three managers)
+    # Over time: the earlier round (three clients) first, then the later one.
+    assert "Cliënten (3 antwoorden)" in text and "Managers (3 antwoorden)" in text
+    assert text.index(EARLIER[0]) < text.index(STRENGTHS[0])
     assert "Manager" in text
     assert f"{SECRET} choose" not in text  # group content is not hers to keep here
     assert "data-section=\"maturity\"" not in text  # the scan's hook, empty until it exists
@@ -127,7 +139,7 @@ def test_the_portfolio_shows_this_person_only_through_their_own_link(
         requests.get(server.url + built["links"][built["colleague"]], timeout=10).text)
     assert "Ik bel de cliënt elke vrijdag terug" in other
     assert f"{SECRET} I will call the client" not in other
-    assert not any(t in other for t in STRENGTHS + DEVELOP)
+    assert not any(t in other for t in STRENGTHS + DEVELOP + EARLIER)
 
     # Nothing else opens it: other tokens, the bare prefix, a near miss.
     token = link.rsplit("/", 1)[1]
