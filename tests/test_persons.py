@@ -335,6 +335,9 @@ def test_on_the_phone_a_link_is_kept_and_a_colleague_asked_and_answered(
         audit.check(bob_page, "answer form")
         bob_page.click("text=Verstuur mijn feedback")
         bob_page.wait_for_selector("text=Bedankt voor je feedback.")
+        bob_page.click("text=Terug naar de sessie")
+        settle_page(bob_page)
+        assert bob_page.locator("[data-part=to-answer]").is_hidden()
         phone.wait_for_function(
             "() => document.querySelector('[data-list=mine]').innerText.includes('beantwoord')")
         # One answer: nothing shown yet (the minimum is three); never Bob's text.

@@ -77,7 +77,9 @@ def _answer(workshop: dict[str, Any], invite: dict[str, Any], actor: Actor,
     if not ack["ok"]:
         return _private(render_template("error.html", status=400,
                                         message=ack["error"]["message"]), 400)
-    return _private(render_template("feedback360/thanks.html", workshop=workshop))
+    # A colleague in the room goes back to the workshop; someone outside just closes it.
+    return _private(render_template("feedback360/thanks.html", workshop=workshop,
+                                    back=actor.kind == PARTICIPANT))
 
 
 def _refused(workshop: dict[str, Any] | None, invite: dict[str, Any] | None) -> Any:
