@@ -189,6 +189,16 @@ def test_goals_are_added_edited_and_removed_and_bad_input_changes_nothing(
                            data={"csrf_token": token, "remove": "1"}, timeout=10)
     assert "data-goal=" not in removed.text
 
+    # Revoking from the page itself ends it, and its goals with it.
+    session.post(f"{server.url}{link}/goals",
+                 data={"csrf_token": token, "text": "Een doel dat met de link verdwijnt"},
+                 timeout=10)
+    revoked = session.post(f"{server.url}{link}/revoke", data={"csrf_token": token},
+                           timeout=10)
+    assert revoked.status_code == 200 and "ingetrokken" in revoked.text
+    assert requests.get(server.url + link, timeout=10).status_code == 410
+    assert server.db_rows("SELECT text FROM person_goals WHERE text LIKE 'Een doel dat%'") == []
+
 
 def test_the_portfolio_on_a_phone_and_a_desktop(server: Any, built: dict[str, Any],
                                                 browser: Any) -> None:
@@ -209,8 +219,3 @@ def test_the_portfolio_on_a_phone_and_a_desktop(server: Any, built: dict[str, An
         assert width <= viewport["width"], width
         screenshot(page, name)
         page.context.close()
-    # Revoking from the page itself ends it.
-    session = requests.Session()
-    token = csrf(session.get(link, timeout=10).text)
-    session.post(link + "/revoke", data={"csrf_token": token}, timeout=10)
-    assert requests.get(link, timeout=10).status_code == 410
