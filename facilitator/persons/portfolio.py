@@ -21,22 +21,28 @@ from facilitator.agreements.store import STATUS_LABELS
 GOAL_MAX = 500
 GOALS_MAX = 30
 
-# The maturity scan (issue 20.1) provides a person's self-ratings here: a module
-# MATURITY_HOOK with `self_ratings(q, person_id) -> [{"workshop", "date",
-# "pillars": [{"name", "self"}]}]`. Until it exists the section is empty and not shown.
-MATURITY_HOOK = "facilitator.activities.maturity.portfolio"
+# The maturity scan (issue 20.1, the package facilitator.activities.maturity) keeps each
+# participant's own self-ratings; `store.self_ratings(q, workshop_id, participant_id)`
+# gives them for the portfolio. Until that package is installed the section is empty.
+MATURITY = "facilitator.activities.maturity"
 
 
-def maturity_self_ratings(q: Any, person_id: int) -> list[dict[str, Any]]:
-    if importlib.util.find_spec(MATURITY_HOOK.rsplit(".", 1)[0]) is None:
+def maturity_self_ratings(q: Any, person_id: int, lang: str) -> list[dict[str, Any]]:
+    """This person's own maturity self-ratings, per scan, oldest first (never their
+    ratings of the team, never anyone else's)."""
+    if importlib.util.find_spec(MATURITY) is None:
         return []
-    try:
-        module = importlib.import_module(MATURITY_HOOK)
-    except ModuleNotFoundError as err:
-        if err.name != MATURITY_HOOK:  # a broken hook must not pass for a missing one
-            raise
-        return []
-    return module.self_ratings(q, person_id)
+    maturity = importlib.import_module(MATURITY + ".store")
+    out = []
+    for p in q.all("SELECT p.id, p.workshop_id, w.title, w.created_at FROM participants p"
+                   " JOIN workshops w ON w.id = p.workshop_id WHERE p.person_id = ?"
+                   " ORDER BY w.created_at, w.id", (person_id,)):
+        for scan in maturity.self_ratings(q, p["workshop_id"], p["id"]):
+            out.append({"workshop": p["title"], "date": p["created_at"][:10],
+                        "title": scan["title"], "statements": [
+                            {"text": s["text"].get(lang) or s["text"].get("nl", ""),
+                             "value": s["value"]} for s in scan["statements"]]})
+    return out
 
 
 def _participant_ids(q: Any, person_id: int) -> list[int]:
@@ -200,7 +206,7 @@ def portfolio(q: Any, person: dict[str, Any], lang: str, minimum: int) -> dict[s
         "takeaways": takeaways(q, person_id),
         "goals": goals(q, person_id),
         "feedback360": feedback360_results.rounds_of_person(q, person_id, lang, minimum),
-        "maturity": maturity_self_ratings(q, person_id),
+        "maturity": maturity_self_ratings(q, person_id, lang),
     }
 
 
