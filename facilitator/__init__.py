@@ -26,6 +26,7 @@ from facilitator.live.pusher import Pusher
 from facilitator.live.relay import RoomManager
 from facilitator.live.socket_context import App, SocketAwareSessionInterface
 from facilitator.migrations import migrate
+from facilitator.persons import links as person_links
 from facilitator.persons.store import migrations as person_tables
 from facilitator.programmes import membership as programme_membership
 from facilitator.programmes.store import migrations as programme_tables
@@ -104,7 +105,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         store,
         [workshops.actions, archive.actions, agenda.actions, agenda_templates.actions,
          timer.actions, participants.actions, links.actions, report_settings.actions,
-         board_state.actions, programme_membership.actions]
+         board_state.actions, programme_membership.actions, person_links.actions]
         + [a.actions for a in ACTIVITIES],
         on_commit=pusher.schedule,
         rate=app.config["ACTION_RATE"],
@@ -125,6 +126,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         review,
         tables,
     )
+    from facilitator.web import feedback360 as feedback360_pages
+    from facilitator.web import persons as person_pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(admin.bp)
@@ -136,6 +139,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(report.bp)
     app.register_blueprint(expected.bp)
     app.register_blueprint(programmes.bp)
+    app.register_blueprint(person_pages.bp)
+    app.register_blueprint(feedback360_pages.bp)
     app.register_blueprint(api_agreements.bp)
     csrf.exempt(api_agreements.bp)
     from facilitator.web import record  # a participant's own record (issue 19)

@@ -41,6 +41,9 @@ DEFAULTS: dict[str, Any] = {
     # Wrong passwords per address over all accounts (RATELIMIT_LOGIN counts per account).
     "RATELIMIT_LOGIN_FLOOD": "100/minute",
     "RATELIMIT_API": "300/minute",
+    # Requests per address to personal pages and 360 answer pages: generous, a whole room
+    # behind one NAT address answers at once; the tokens themselves are 96 random bits.
+    "RATELIMIT_PERSON": "600/minute",
     "RATELIMIT_ENABLED": True,
     "MAX_MESSAGE_BYTES": 64 * 1024,
     # Days after a workshop closes before intervision group content is deleted.
@@ -62,6 +65,10 @@ DEFAULTS: dict[str, Any] = {
     # Several server processes of one deployment: the Redis URL (redis://host:6379/0)
     # through which they reach each other's screens. Empty: one process (docs/deploy.md).
     "MESSAGE_QUEUE": "",
+    # A 360 perspective's answers are shown only from this many (never below three).
+    "FEEDBACK360_MIN_GROUP": 3,
+    # Days a 360 link for someone outside the room stays valid (at most 90).
+    "FEEDBACK360_LINK_DAYS": 14,
 }
 
 # The type of every setting that is not text; the derived ones have no default here.
@@ -69,14 +76,14 @@ BOOLS = ("TRUST_PROXY", "RATELIMIT_ENABLED", "SESSION_COOKIE_SECURE", "REMEMBER_
          "SESSION_COOKIE_HTTPONLY")
 INTS = ("MAX_MESSAGE_BYTES", "INTERVISION_RETENTION_DAYS", "MAX_CONTENT_LENGTH",
         "MAX_PARTICIPANTS", "PASSWORD_LINK_HOURS",
-        "RETENTION_IDLE_DAYS")
+        "RETENTION_IDLE_DAYS", "FEEDBACK360_MIN_GROUP", "FEEDBACK360_LINK_DAYS")
 FLOATS = ("PUSH_DELAY", "HTTP_TIMEOUT")
 # Text settings: JSON parsing must not turn a key like "12345" into a number.
 TEXTS = ("DATA_DIR", "DATABASE", "SECRET_KEY", "ASYNC_MODE", "PUBLIC_URL", "ACTION_RATE",
          "SYNC_RATE",
          "RATELIMIT_JOIN", "RATELIMIT_JOIN_FLOOD", "RATELIMIT_LOGIN", "RATELIMIT_LOGIN_FLOOD",
-         "RATELIMIT_API", "TIMEZONE", "ORGANISATION_NAME", "ORGANISATION_LOGO",
-         "MESSAGE_QUEUE")
+         "RATELIMIT_API", "RATELIMIT_PERSON", "TIMEZONE", "ORGANISATION_NAME",
+         "ORGANISATION_LOGO", "MESSAGE_QUEUE")
 
 TRUE = ("1", "true", "yes", "on")
 FALSE = ("0", "false", "no", "off", "")

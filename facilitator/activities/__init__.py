@@ -39,6 +39,7 @@ from typing import Any
 from facilitator.activities import agreements, open_agreements, welcome
 from facilitator.activities.dilemmas import collect, game, harvest, sort, vote
 from facilitator.activities.feedback import activity as feedback
+from facilitator.activities.feedback360 import activity as feedback360
 from facilitator.activities.intervision import activity as intervision
 from facilitator.activities.maturity import activity as maturity_scan
 from facilitator.live.actions import ActionSet
@@ -100,6 +101,7 @@ ACTIVITIES: tuple[Activity, ...] = tuple(
         sort,
         vote,
         feedback,
+        feedback360,
         intervision,
         maturity_scan,
         open_agreements,

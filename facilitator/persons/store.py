@@ -30,3 +30,23 @@ def m001_persons(db: sqlite_utils.Database) -> None:
         CREATE INDEX participants_person ON participants(person_id)
         """,
     )
+
+
+@migrations()
+def m002_person_scope_and_goals(db: sqlite_utils.Database) -> None:
+    # team_id: where a link made outside any programme is recognised (the same team).
+    # person_goals: the development goals a person keeps on their own page (issue 20.4).
+    run_script(
+        db,
+        """
+        ALTER TABLE persons ADD COLUMN team_id INTEGER REFERENCES teams(id) ON DELETE SET NULL;
+        CREATE TABLE person_goals (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX person_goals_person ON person_goals(person_id)
+        """,
+    )

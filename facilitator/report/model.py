@@ -561,6 +561,18 @@ def agreements_section(src: Source) -> Section | None:
     return section
 
 
+def feedback360_section(src: Source, item: dict[str, Any], content: dict[str, Any]) -> Section:
+    """That a 360 round took place and how many took part: never an answer."""
+    section = Section(f"item-{item['id']}", item["title"])
+    people = int(content.get("people", 0))
+    if not people:
+        return section
+    section.add(Facts([(_("People who asked for feedback"), str(people)),
+                       (_("Answers"), str(int(content.get("answers", 0))))]),
+                Text(_("The answers are only for the person they are about."), role="note"))
+    return section
+
+
 def generic_section(src: Source, item: dict[str, Any], content: Any) -> Section:
     """An activity this module does not know yet: its plain facts and lists of texts."""
     section = Section(f"item-{item['id']}", item["title"])
@@ -582,6 +594,7 @@ ITEM_SECTIONS: dict[str, Callable[[Source, dict[str, Any], Any], Section] | None
     "dilemma_game": game_section,
     "dilemma_harvest": harvest_section,
     "feedback": feedback_section,
+    "feedback360": feedback360_section,
     "intervision": intervision_section,
     "open_agreements": open_agreements_section,
     "maturity_scan": maturity_report.section,

@@ -13,6 +13,7 @@ from facilitator.db import Store, iso, utcnow
 from facilitator.errors import ActionError, not_found
 from facilitator.i18n import LANGUAGES
 from facilitator.live.actions import FACILITATOR, GUEST, PARTICIPANT, ActionSet, Actor, Context
+from facilitator.persons import links as person_links
 from facilitator.schema import Bool, Choice, Int, Text
 from facilitator.security import hash_token
 
@@ -70,10 +71,18 @@ def join(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     )
     if joined and joined["n"] >= max_participants():
         raise ActionError("full", _l("This workshop is full: no more participants can join."))
+    # A personal link's person (persons.links), checked again here: it may have been
+    # revoked since the join page read it.
+    person_id = ctx.extra.get("person_id")
+    if person_id is not None:
+        person = ctx.one("SELECT * FROM persons WHERE id = ?", (person_id,))
+        if person is None or not person_links.recognised_in(person, ctx.workshop):
+            raise ActionError("revoked", _l("This personal link was revoked."))
     cur = ctx.execute(
-        "INSERT INTO participants (workshop_id, token_hash, name, joined_at, last_seen_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (ctx.workshop["id"], ctx.extra["token_hash"], name, ctx.now_iso, ctx.now_iso),
+        "INSERT INTO participants (workshop_id, token_hash, name, joined_at, last_seen_at,"
+        " person_id) VALUES (?, ?, ?, ?, ?, ?)",
+        (ctx.workshop["id"], ctx.extra["token_hash"], name, ctx.now_iso, ctx.now_iso,
+         person_id),
     )
     ctx.changes.board = ctx.changes.control = True
     return {"participant_id": cur.lastrowid}
@@ -251,10 +260,12 @@ def counts(store: Store, workshop_id: int) -> dict[str, int]:
 
 
 def join_phone(
-    dispatcher: Any, workshop: dict[str, Any], op_id: str, name: Any, anonymous: bool
+    dispatcher: Any, workshop: dict[str, Any], op_id: str, name: Any, anonymous: bool,
+    person_id: int | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """A phone joins through the dispatcher (the join page and POST /api/v1/join): a new
-    token, and the ack of `participant.join` (a resend of op_id is a duplicate)."""
+    token, and the ack of `participant.join` (a resend of op_id is a duplicate).
+    `person_id`: the person of the phone's personal link, recognised here."""
     token = new_token()
     envelope = {
         "op": "participant.join",
@@ -262,7 +273,8 @@ def join_phone(
         "data": {"name": name, "anonymous": anonymous},
     }
     ack = dispatcher.dispatch(
-        Actor(GUEST, workshop["id"]), envelope, {"token_hash": hash_token(token)}
+        Actor(GUEST, workshop["id"]), envelope,
+        {"token_hash": hash_token(token), "person_id": person_id},
     )
     return token, ack
 

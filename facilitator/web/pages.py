@@ -36,6 +36,7 @@ from facilitator.room.agenda import choices as agenda_choices
 from facilitator.room.items import TITLE_MAX
 from facilitator.room.workshops import by_code
 from facilitator.security import CSP, join_code_answered, limiter, same_site_path
+from facilitator.web import persons as person_pages
 
 bp = Blueprint("pages", __name__)
 
@@ -414,13 +415,17 @@ def join_code(code: str) -> Any:
     if refusal is not None:
         return render_template("join.html", error=refusal.render()["message"], code=code), 404
     error = None
+    # A personal link kept on this phone (persons.links): offered, never forced.
+    returning = person_pages.returning(current_store(), workshop)
     if request.method == "POST":
+        as_person = returning.get("person") if request.form.get("as_person") == "1" else None
         token, ack = participants.join_phone(
             current_app.extensions["facilitator.dispatcher"],
             workshop,
             request.form.get("op_id", ""),
             request.form.get("name", ""),
             request.form.get("anonymous") == "1",
+            as_person["id"] if as_person else None,
         )
         if ack["ok"] and not ack.get("duplicate"):
             response = make_response(redirect(url_for("pages.phone", code=code)))
@@ -443,7 +448,8 @@ def join_code(code: str) -> Any:
         error=error,
         op_id=secrets.token_hex(12),
         name_max=participants.NAME_MAX,
-        name=request.form.get("name", ""),
+        name=request.form.get("name", "") or returning.get("name") or "",
+        returning=returning,
     ), 400 if error else 200
 
 

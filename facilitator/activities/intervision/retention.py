@@ -17,6 +17,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from facilitator.activities.feedback360 import store as feedback360_store
 from facilitator.activities.intervision import summary
 from facilitator.db import Store, iso
 from facilitator.programmes import attendance
@@ -89,6 +90,8 @@ def purge(
             feedback = db.execute(
                 "DELETE FROM feedback WHERE workshop_id = ? AND to_id IS NOT NULL", (wid,)
             ).rowcount
+            # A 360 round's invites, and answers no portfolio keeps (feedback360.store).
+            feedback += feedback360_store.purge(db, wid, iso(now))
             # The event log holds each action's payload, texts included: blank those too.
             events = 0
             for pattern in PERSONAL_OPS:
