@@ -107,8 +107,11 @@ def test_ratings_stay_private_and_the_board_shows_the_stored_distribution(
             rate_all(room, phone, lambda key, about: 1 if about == "self" else 5,
                      [*KEYS, added])
         else:
-            rate_all(room, phone, lambda key, about, n=n: 1 + (n + len(key)
-                                                               + (about == "team")) % 5)
+            # Every phone's own pattern (n's bits over the statements), so that a
+            # permutation of the phones shows in the stored rows.
+            rate_all(room, phone, lambda key, about, n=n: 1 + (
+                2 * ((n >> (KEYS.index(key) % 3)) & 1) + KEYS.index(key) % 2
+                + (about == "team")))
     # Changeable until the reveal: the last one counts.
     room.ok(phones["Bob"], "maturity_scan.rate", statement=KEYS[0], about="self", value=5)
     room.screens.checking = True
@@ -229,23 +232,29 @@ def test_ratings_stay_private_and_the_board_shows_the_stored_distribution(
         "value"] == 5
 
     # Closing cuts the link from a person to their ratings of the team (room/closing.py):
-    # the room's ratings stay as they were, each person's own self-ratings stay theirs.
-    def team_vectors() -> dict[int, tuple[int, ...]]:
+    # the room's ratings stay as they were. Self-ratings stay theirs only for Zoë, who
+    # kept a personal link (her portfolio shows them); the others' are permuted among
+    # those without one, so none can turn up in Zoë's portfolio.
+    def vectors(about: str) -> dict[int, tuple[int, ...]]:
         rows = stored(server, item)
         return {pid: tuple(r["value"] for r in sorted(rows, key=lambda r: r["statement"])
-                           if r["participant_id"] == pid and r["about"] == "team")
+                           if r["participant_id"] == pid and r["about"] == about)
                 for pid in {r["participant_id"] for r in rows}}
 
-    def own_rows() -> list[tuple[int, str, int]]:
-        return sorted((r["participant_id"], r["statement"], r["value"])
-                      for r in stored(server, item) if r["about"] == "self")
-
-    before_close, selves = team_vectors(), own_rows()
+    store = server.store()
+    person = store.run("INSERT INTO persons (token_hash, created_at) VALUES ('x' || ?, '')",
+                       (zoe,)).lastrowid
+    store.run("UPDATE participants SET person_id = ? WHERE id = ?", (person, zoe))
+    teams, selves = vectors("team"), vectors("self")
     room.ok(room.fac, "workshop.close")
-    after_close = team_vectors()
-    assert sorted(after_close.values()) == sorted(before_close.values())
-    assert after_close != before_close  # (a permutation that fixes everyone: 8 in 40,320)
-    assert own_rows() == selves
+    after_teams, after_selves = vectors("team"), vectors("self")
+    assert sorted(after_teams.values()) == sorted(teams.values())
+    assert after_teams != teams  # (a permutation that fixes everyone: 8 in 40,320)
+    assert after_selves[zoe] == selves[zoe]
+    others = {pid: v for pid, v in selves.items() if pid != zoe}
+    after_others = {pid: v for pid, v in after_selves.items() if pid != zoe}
+    assert sorted(after_others.values()) == sorted(others.values())
+    assert after_others != others  # (a permutation that fixes all seven: 1 in 5,040)
     assert self_ratings(server.store(), room.workshop_id(), zoe)[0]["statements"][0][
         "value"] == 1
 
