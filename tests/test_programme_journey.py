@@ -20,6 +20,7 @@ from support import settle
 from support.login import login_session
 from support.room import FAC, Room
 from test_persons import html_join, keep_link
+from test_programmes import _csrf
 
 PEOPLE = ["Annemarie van den Heuvel-Oosterbroek", "Bram de Vries", "Chantal Öztürk",
           "Daan Jansen", "Esther Bakker-Mulder", "Fatima El Amrani"]
@@ -28,12 +29,6 @@ PEOPLE = ["Annemarie van den Heuvel-Oosterbroek", "Bram de Vries", "Chantal Özt
 @pytest.fixture(scope="module")
 def server(module_server: Any) -> Any:
     return module_server
-
-
-def _csrf(session: requests.Session, url: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', session.get(url, timeout=10).text)
-    assert found, url
-    return found.group(1)
 
 
 def _programme(server: Any) -> tuple[int, requests.Session]:

@@ -34,7 +34,7 @@ from facilitator.live.actions import FACILITATOR, Actor
 from facilitator.programmes import access, attendance, catalogue
 from facilitator.report import programme as programme_report
 from facilitator.room.workshops import by_code
-from facilitator.web.report import DOWNLOADS, print_css_response
+from facilitator.web.report import attachment, print_css_response
 
 bp = Blueprint("programmes", __name__)
 
@@ -162,13 +162,8 @@ def report(programme_id: int) -> Any:
 @login_required
 def report_download(programme_id: int, fmt: str) -> Any:
     programme = _programme(programme_id, edit=False)
-    mimetype, render = DOWNLOADS[fmt]
-    body = render(programme_report.build(current_store(), programme))
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    name = f"trajectverslag-{programme['id']}.{fmt}"
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return attachment(programme_report.build(current_store(), programme), fmt,
+                      f"trajectverslag-{programme['id']}.{fmt}")
 
 
 @bp.get("/programmes/<int:programme_id>/report-print.css")

@@ -48,15 +48,20 @@ def _workshop(code: str) -> dict[str, Any]:
     return workshop
 
 
-def download(workshop: dict[str, Any], fmt: str) -> Response:
-    """One format of the report as an attachment (also the API's report.md)."""
+def attachment(report: Any, fmt: str, name: str) -> Response:
+    """A built report (a workshop's or a programme's) in one format, as an attachment."""
     mimetype, render = DOWNLOADS[fmt]
-    body = render(model.build(current_store(), workshop))
+    body = render(report)
     if isinstance(body, str):
         body = body.encode("utf-8")
-    name = f"verslag-{workshop['code']}.{fmt}"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def download(workshop: dict[str, Any], fmt: str) -> Response:
+    """One format of the report as an attachment (also the API's report.md)."""
+    return attachment(model.build(current_store(), workshop), fmt,
+                      f"verslag-{workshop['code']}.{fmt}")
 
 
 @bp.get("/w/<code>/report")
