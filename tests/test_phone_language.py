@@ -18,6 +18,11 @@ def server(module_server: Any) -> Any:
     return module_server
 
 
+def room_app(server: Any) -> Any:
+    server.store()  # makes the server's app in-process (support/server.py)
+    return server._app
+
+
 def _method_title(client: Any) -> str:
     return client.views["me"]["view"]["group"]["method"]
 
@@ -36,6 +41,19 @@ def test_a_phone_that_chose_english_gets_its_pushes_in_english(
                   if methods.text(m["title"], "nl") == dutch_title)
     assert english_title == methods.text(method["title"], "en")
     assert english.sync()["me"]["view"]["group"]["method"] == english_title
+    # The agenda's ready-made title too (the room's is stored in Dutch).
+    titles = {c: c.views["phone"]["item"]["title"] for c in (english, dutch)}
+    stored = server.db_rows("SELECT title FROM agenda_items WHERE id = ?",
+                            (room.item_id,))[0]["title"]
+    assert titles[dutch] == stored and titles[english] != stored
+    from flask_babel import force_locale
+
+    from facilitator.room.agenda import default_titles
+    with room_app(server).test_request_context():
+        with force_locale("nl"):
+            lazy = next(t for k, t in default_titles() if k == "intervision" and str(t) == stored)
+        with force_locale("en"):
+            assert titles[english] == str(lazy)
 
     # Bad input changes nothing; choosing the room's language again follows the room.
     room.refused(english, "participant.language", "invalid", language="fr")

@@ -120,6 +120,8 @@ def test_a_phone_speaks_its_own_language_whatever_the_rooms(server: Any, facilit
     pim.wait_for_function("() => document.documentElement.lang === 'en'", timeout=WAIT)
     pim.wait_for_selector("body[data-connection=online]", timeout=WAIT)
     expect(pim.locator("[data-role=send]")).to_have_text("Send dilemma", timeout=WAIT)
+    expect(pim.locator("#activity-title")).to_have_text("Collect dilemmas")  # ready-made
+    expect(ans.locator("#activity-title")).to_have_text("Dilemma's verzamelen")
     expect(pim.locator("#dc-situation")).to_have_value("Half getypt toen ik van taal wisselde")
     expect(pim.locator("#phone-language")).to_have_text("Nederlands")
     assert _own_language(server) == "en"

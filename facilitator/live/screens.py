@@ -13,7 +13,7 @@ from typing import Any
 
 from facilitator.activities import registry
 from facilitator.db import Store, utcnow
-from facilitator.room import board_state, participants, timer
+from facilitator.room import agenda, board_state, participants, timer
 from facilitator.room.items import agenda_of
 
 
@@ -63,10 +63,13 @@ class Views:
             return None
         if part == "board" and self.workshop["status"] == "closed":
             return None  # a closed workshop's beamer shows no names (issue 12, item 17)
+        title = self.item["title"]
+        if part == "phone":  # a phone may speak a language of its own
+            title = agenda.title_for_screen(self.item["kind"], title, self.workshop["language"])
         return {
             "id": self.item["id"],
             "kind": self.item["kind"],
-            "title": self.item["title"],
+            "title": title,
             "position": self.agenda.index(self.item) + 1,
             "total": len(self.agenda),
             "view": getattr(self.activity, part)(self.v, self.item),

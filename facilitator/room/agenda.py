@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
 from facilitator.activities import ACTIVITIES, registry
@@ -42,6 +42,22 @@ def default_titles() -> list[tuple[str, Any]]:
     for _label, items in AGENDAS.values():
         titles += [(kind, title) for kind, title, *_config in items if title is not None]
     return titles
+
+
+_READY_MADE: dict[str, dict[tuple[str, str], Any]] = {}  # language -> {(kind, title): lazy}
+
+
+def title_for_screen(kind: str, title: str, room_language: str) -> str:
+    """An item's title in the language in force (a phone that chose its own): a
+    ready-made title is said in it, a typed one stays as typed."""
+    locale = get_locale()
+    if locale is None or locale.language == room_language:
+        return title
+    if room_language not in _READY_MADE:
+        with force_locale(room_language):
+            _READY_MADE[room_language] = {(k, str(t)): t for k, t in default_titles()}
+    ready_made = _READY_MADE[room_language].get((kind, title))
+    return str(ready_made) if ready_made is not None else title
 
 
 def retitle(ctx: Context, old: str, new: str) -> None:
