@@ -132,7 +132,7 @@ def test_the_portfolio_shows_this_person_only_through_their_own_link(
     assert text.index(EARLIER[0]) < text.index(STRENGTHS[0])
     assert "Manager" in text
     assert f"{SECRET} choose" not in text  # group content is not hers to keep here
-    assert "data-section=\"maturity\"" not in text  # the scan's hook, empty until it exists
+    assert "data-section=\"maturity\"" not in text  # she rated no maturity scan
 
     # Her colleague's page: the shared agreement, none of her takeaway or 360.
     other = html.unescape(

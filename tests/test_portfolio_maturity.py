@@ -1,6 +1,5 @@
 """The portfolio shows a person's own maturity self-ratings (issue 20.4) and nothing else of
-the scan: not their ratings of the team, not a colleague's. It runs once the maturity scan
-(facilitator.activities.maturity, another part of issue 20) is in the tree."""
+the scan: not their ratings of the team, not a colleague's."""
 
 from __future__ import annotations
 
@@ -9,8 +8,6 @@ from typing import Any
 
 import pytest
 import requests
-
-pytest.importorskip("facilitator.activities.maturity")
 from support.room import Room
 from test_persons import keep_link, programme
 from test_portfolio import participant_session

@@ -7,37 +7,28 @@ self-ratings. Read only through the person's own link; nothing of anyone else's.
 from __future__ import annotations
 
 import csv
-import importlib
-import importlib.util
 import io
 from typing import Any
 
 from flask_babel import gettext as _
 
 from facilitator.activities.feedback360 import results as feedback360_results
+from facilitator.activities.maturity import store as maturity_store
 from facilitator.agreements.store import STATUS_LABELS
 from facilitator.programmes import attendance as programme_attendance
 
 GOAL_MAX = 500
 GOALS_MAX = 30
 
-# The maturity scan (issue 20.1, the package facilitator.activities.maturity) keeps each
-# participant's own self-ratings; `store.self_ratings(q, workshop_id, participant_id)`
-# gives them for the portfolio. Until that package is installed the section is empty.
-MATURITY = "facilitator.activities.maturity"
-
 
 def maturity_self_ratings(q: Any, person_id: int, lang: str) -> list[dict[str, Any]]:
     """This person's own maturity self-ratings, per scan, oldest first (never their
-    ratings of the team, never anyone else's)."""
-    if importlib.util.find_spec(MATURITY) is None:
-        return []
-    maturity = importlib.import_module(MATURITY + ".store")
+    ratings of the team, never anyone else's: activities/maturity/store.py)."""
     out = []
     for p in q.all("SELECT p.id, p.workshop_id, w.title, w.created_at FROM participants p"
                    " JOIN workshops w ON w.id = p.workshop_id WHERE p.person_id = ?"
                    " ORDER BY w.created_at, w.id", (person_id,)):
-        for scan in maturity.self_ratings(q, p["workshop_id"], p["id"]):
+        for scan in maturity_store.self_ratings(q, p["workshop_id"], p["id"]):
             out.append({"workshop": p["title"], "date": p["created_at"][:10],
                         "title": scan["title"], "statements": [
                             {"text": s["text"].get(lang) or s["text"].get("nl", ""),
