@@ -17,7 +17,7 @@ Optional:
     table(v, item, number) -> dict | None  what table screen `number` shows
     export(v, item) -> dict                what may leave the room: the API export and
                                            the report (never anonymous authors, never
-                                           intervision content); facilitator/report/model.py
+                                           intervision content); facilitator/report/items.py
                                            makes the report's section of it
     CLIENT_STRINGS: {key: lazy string}     texts its client module needs ("KIND.key")
     AGENDAS: {key: (label, [(kind, title or None), ...])}   ready-made agendas

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from facilitator.agreements import store as agreements_store
 from facilitator.db import Store, parse_iso
 from facilitator.programmes import attendance, catalogue
-from facilitator.report import model
+from facilitator.report import model, texts
 from facilitator.report.blocks import (
     Bar,
     Chart,
@@ -106,7 +106,7 @@ def dilemmas_over_time(shops: list[Workshop]) -> Section:
     if not total:
         return section
     section.add(Chart(_("Dilemmas per workshop (share of all dilemmas)"), [
-        Bar(f"{w.day} · {w.title}", len(ds), model.percent(len(ds), total))
+        Bar(f"{w.day} · {w.title}", len(ds), texts.percent(len(ds), total))
         for w, ds in per_workshop if ds], total))
     rows = []
     for w, ds in per_workshop:
