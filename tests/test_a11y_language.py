@@ -52,8 +52,10 @@ def _foreign() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     dutch = set(catalogue.values())
     only_dutch = {t for t in dutch if t not in english}
     only_english = {t for t in english if t not in dutch}
-    # a short word may be a name or part of a title; whole sentences and labels count
-    usable = lambda t: len(t) >= 4 and not re.fullmatch(r"[\W\d%()s]+", t)  # noqa: E731
+    # a short word may be a name or part of a title; whole sentences and labels count. A
+    # text whose only words are placeholders and a short one ("%(done)s of %(total)s")
+    # would match any sentence with that word in the other language ("of" is Dutch too).
+    usable = lambda t: re.search(r"[^\W\d_]{4,}", re.sub(r"%\(\w+\)s", "", t))  # noqa: E731
     return {
         "en": [(t, _pattern(t)) for t in sorted(only_dutch) if usable(t)],
         "nl": [(t, _pattern(t)) for t in sorted(only_english) if usable(t)],
