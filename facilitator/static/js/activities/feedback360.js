@@ -43,6 +43,15 @@ export const phone = {
     sendForm(form, ctx, () => ["three_sixty.ask", { to_id: Number(form.elements.to_id.value || 0) }], {
       okText: S("asked"),
     });
+    // The link for someone outside is a page of its own (an HTTP form): a double tap
+    // must not make two links, so the form goes once per page.
+    const outside = root.querySelector("[data-form=outside]");
+    if (outside) {
+      outside.addEventListener("submit", (e) => {
+        if (outside.dataset.sent) e.preventDefault();
+        outside.dataset.sent = "1";
+      });
+    }
   },
   update(root, view, ctx) {
     root.querySelector("[data-field=intro]").textContent = S("intro", { min: view.minimum });

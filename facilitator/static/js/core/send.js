@@ -77,6 +77,9 @@ function markField(form, error) {
   if (!(field instanceof HTMLElement) || !field.id) return false;
   const note = el("p", { class: "field-error", id: `${field.id}-error`, text: error.message });
   field.after(note);
+  // Marked as this refusal's, so that clearing it leaves a field's own check (a
+  // character counter's aria-invalid) alone.
+  field.dataset.fieldError = "1";
   field.setAttribute("aria-invalid", "true");
   field.dataset.describedBefore = field.getAttribute("aria-describedby") || "";
   field.setAttribute("aria-describedby", `${field.dataset.describedBefore} ${note.id}`.trim());
@@ -85,8 +88,9 @@ function markField(form, error) {
 }
 
 function clearField(form) {
-  for (const field of form.querySelectorAll("[aria-invalid=true]")) {
+  for (const field of form.querySelectorAll("[data-field-error]")) {
     field.removeAttribute("aria-invalid");
+    delete field.dataset.fieldError;
     const before = field.dataset.describedBefore;
     if (before) field.setAttribute("aria-describedby", before);
     else field.removeAttribute("aria-describedby");
@@ -167,7 +171,7 @@ export function sendForm(form, ctx, build, { after = null, okText = "", draft } 
   let typed = false; // and whether anything was typed since
   form.addEventListener("input", (event) => {
     typed = true;
-    if (event.target.getAttribute("aria-invalid") === "true") clearField(form);
+    if (event.target.dataset && event.target.dataset.fieldError) clearField(form);
   });
   const settle = (ack) => {
     delete form.dataset.pending;
