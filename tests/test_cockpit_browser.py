@@ -139,6 +139,7 @@ CONTROLS: dict[str, list[tuple[str, State, list[str]]]] = {
     "agreements": [("start", no_state, [])],
     "feedback": [("start", no_state, [])],
     "open_agreements": [("start", no_state, [])],
+    "feedback360": [("start", no_state, [])],
     "maturity_scan": [
         ("start", no_state, ["[data-do=open]", "[data-do=close]", "[data-do=reveal]"]),
         ("rated", scan_rated, ["[data-do=close]", "[data-do=reveal]", "[name=ms-show] >> nth=1"]),

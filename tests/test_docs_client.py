@@ -62,11 +62,14 @@ class Screen:
     def sync(self) -> dict[str, Any]:
         return self.sio.call("sync", {"seq": 0}, timeout=10)
 
-    def push(self, event: str, predicate: Any, timeout: float = 5) -> dict[str, Any]:
+    def push(self, event: str, predicate: Any, timeout: float = 5,
+             since: int = 0) -> dict[str, Any]:
+        """The first `event` push from seq `since` on whose view matches (an earlier push
+        may match already when pushes were not coalesced)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for name, msg in list(self.pushes):
-                if name == event and predicate(msg["view"]):
+                if name == event and msg.get("seq", 0) >= since and predicate(msg["view"]):
                     return msg
             time.sleep(0.02)
         raise AssertionError(f"no matching {event} push: {self.pushes!r}")
@@ -241,8 +244,7 @@ def test_dots_and_voters_count_what_protocol_md_says(
     added = bob.act("dilemma_vote.add", {"dilemma_id": second})
     assert added["result"] == {"dots": 1}
     # voters: participants with at least one dot (not dots, not dilemmas).
-    msg = fac.push("control", lambda v: v["item"]["view"].get("voters") == 2)
-    assert msg["seq"] >= added["seq"]
+    fac.push("control", lambda v: v["item"]["view"].get("voters") == 2, since=added["seq"])
     # `me` is {item_id, view}; dot keys are strings; the budget is 3 unless configured.
     mine = ann.push("me", lambda v: v["view"].get("used") == 2)["view"]
     assert mine == {"item_id": vote, "view": {"dots": {str(first): 2}, "used": 2, "left": 1}}
