@@ -579,6 +579,9 @@ def test_programme_page_and_printed_report(programme: Any, server: Any, browser:
     page.set_viewport_size({"width": 1366, "height": 900})
     page.click("#programme-report")
     page.wait_for_selector("#r-summary")
+    for fmt in ("docx", "md", "csv"):  # the page's own download buttons
+        assert page.get_attribute(f"#report-{fmt}", "href") == (
+            f"/programmes/{programme['id']}/report.{fmt}")
     page.set_viewport_size({"width": 1000, "height": 1400})
     screenshot(page, "programme-report")
     page.emulate_media(media="print")

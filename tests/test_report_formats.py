@@ -64,6 +64,8 @@ def _formats(client: Any, code: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     page = client.get(f"/w/{code}/report")
     assert page.status_code == 200
+    for fmt in ("docx", "md", "csv"):  # the page's own download buttons
+        assert f'id="report-{fmt}" href="/w/{code}/report.{fmt}"' in page.text
     body = page.text.split('<main id="main"', 1)[1]
     # The tools (buttons, settings form) are not the report; everything in <article> is.
     body = re.sub(r'<aside class="report-tools.*?</aside>', "", body, flags=re.S)
