@@ -7,7 +7,8 @@ as a ratio to what the library itself costs.
 python bench/bare_server.py --port 5001 --mode eventlet
 
 Clients connect (any auth) and join one room; a client that emits `go` with a payload
-makes the server emit that payload as `phone` to the room, like a phase change does.
+makes the server emit that payload as `phone` to the room, like a phase change does;
+an `act` is acknowledged at once (the echo-with-ack floor of a submission).
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ def main(argv: list[str] | None = None) -> None:
     def go(sid: str, payload: object) -> str:
         sio.emit("phone", payload, to="all")
         return "ok"
+
+    @sio.on("act")
+    def act(sid: str, envelope: object) -> dict:
+        # The floor of a submission: receive an action and acknowledge it, nothing more.
+        return {"ok": True, "seq": 0}
 
     print(f"bare server ({args.mode}) on 127.0.0.1:{args.port}", flush=True)
     if args.mode == "eventlet":

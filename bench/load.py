@@ -367,9 +367,13 @@ class Bench:
         await asyncio.sleep(0.05)
         pending_before = sum(len(p.pending) for p in room.phones)
         self.unacked_at_kill = pending_before
+        connects = sum(p.connects for p in room.phones)
         await asyncio.to_thread(self.server.kill)
         killed_at = time.monotonic() - start
         await asyncio.to_thread(self.server.start)
+        up_at = time.monotonic() - start
+        await wait_until(lambda: sum(p.connects for p in room.phones) > connects, WAIT, 0.005)
+        first_back = time.monotonic() - start
         acks, ops = await submitting
         acks_s = time.monotonic() - start
         lost, dup, refused = self.count_losses(ops, acks)
@@ -377,7 +381,8 @@ class Bench:
         return Row("f SIGKILL during b", len(room.phones), round(acks_s, 2), lost=lost,
                    duplicated=dup, refused=refused,
                    note=f"killed at {killed_at:.2f}s with {pending_before} of "
-                        f"{len(room.phones)} unacked; {resent} resends")
+                        f"{len(room.phones)} unacked; up again at {up_at:.2f}s, first phone "
+                        f"back at {first_back:.2f}s; {resent} resends")
 
     @staticmethod
     async def close(rooms: list[Room]) -> None:
