@@ -351,6 +351,7 @@ class Bench:
         if self.spec:
             rows.append(await self.scenario_b(rooms, f"e submit {workshops}x{per}"))
         await asyncio.sleep(QUIET)  # as in c: the phase change alone, not b's tail
+        cpu = self.server.cpu_seconds()
         latencies, missing = await self.phase_change(rooms)
         p50, p95, p99 = percentiles(latencies)
         rows.append(Row(f"e phase {workshops}x{per}", workshops * per, p50_ms=round(p50),
@@ -510,7 +511,7 @@ async def main_async(args: argparse.Namespace) -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="facilitator-load-") as tmp:
         results = []
         for mode in args.mode:
-            results.append(await asyncio.wait_for(run_mode(mode, args, Path(tmp)),
+            results.append(await asyncio.wait_for(run_mode(mode, args, args.keep or Path(tmp)),
                                                   args.time_limit))
         return results
 
@@ -527,6 +528,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-bare", dest="bare", action="store_false")
     parser.add_argument("--time-limit", type=float, default=300, help="seconds per mode")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--keep", type=Path, help="data folders and logs here, kept")
     parser.add_argument("--profile", type=Path, help="py-spy the server into this folder")
     parser.add_argument("--processes", type=int, default=0,
                         help="run N processes behind nginx with Redis (run.py cluster);"
