@@ -9,7 +9,8 @@ join over HTTP and connect from `--swarm` processes (bench/crowd.py), then
   b  all submit at once: until every ack is in; server CPU per submission
   c  the facilitator changes phase (agenda.next, `--rounds` times, each after a second of
      quiet, a step back between): push latency to every phone, the first phone's
-     arrival, and server CPU per phase change
+     arrival, and server CPU per phase change (the least of the rounds, each round's in
+     the JSON: /proc counts CPU in 10 ms ticks, and a first broadcast costs more)
 
 and then the same swarm against bench/bare_server.py: its broadcast of the same phone
 view (latency and CPU per broadcast) and an echo-with-ack of the same submissions (CPU
