@@ -251,8 +251,13 @@ class Bench:
         start = time.monotonic()
         acks, ops = await self.submit_all(rooms, "b")
         acks_s = time.monotonic() - start
-        top = {r.id: max((a.get("seq", 0) for a in acks if isinstance(a, dict)), default=0)
-               for r in rooms}
+        # seq is per workshop: each board against its own workshop's acks (the acks come
+        # in the order of the rooms' phones).
+        top, at = {}, 0
+        for r in rooms:
+            mine = acks[at:at + len(r.phones)]
+            at += len(r.phones)
+            top[r.id] = max((a.get("seq", 0) for a in mine if isinstance(a, dict)), default=0)
         # The board is complete once it shows a view as new as the last submission.
         await wait_until(lambda: all(
             r.board.seen["board"] and r.board.seen["board"][-1][1] >= top[r.id] for r in rooms),
