@@ -50,6 +50,10 @@ class Store:
         conn.execute(f"PRAGMA busy_timeout={BUSY_MS}")
         conn.execute("PRAGMA foreign_keys=ON")
         self.lock = threading.RLock()
+        # Shared file: a write waiting for the other process's write lock lets go of
+        # self.lock meanwhile (see _begin); the writes behind it wait for it here.
+        self._lock_free = threading.Condition(self.lock)
+        self._beginning = False
         # Group commit (see write): the open batch, how many writes it holds, and who
         # is committing which batch.
         self._state = threading.Condition()
@@ -74,8 +78,16 @@ class Store:
         with self.lock:
             outer = self._depth == 0
             if outer and not self._open:
-                self._begin()
-                self._open = True
+                while self._beginning:  # another write waits for the file's write lock
+                    self._lock_free.wait()
+            if outer and not self._open:
+                self._beginning = True
+                try:
+                    self._begin()
+                    self._open = True
+                finally:
+                    self._beginning = False
+                    self._lock_free.notify_all()
             self._depth += 1
             name = f"w{self._depth}"
             conn.execute(f"SAVEPOINT {name}")
@@ -106,26 +118,29 @@ class Store:
         group commit). SQLite's busy handler would wait inside the C call, and under
         eventlet or gevent that stops every greenlet of this process, sockets included:
         two processes writing in bursts then took turns standing still (docs/benchmarks.md,
-        "Several processes"). So the wait is here, in sleeps that let the rest run."""
+        "Several processes"). So the wait is here, in waits that let the rest run, and
+        without self.lock: held, it kept this process's reads (every push's views) behind
+        the other process's writes, and a board waited more than a minute for its push.
+        Called with self.lock held once (write); the writes behind wait for _beginning."""
         conn = self.db.conn
         if not self.shared:
             conn.execute("BEGIN IMMEDIATE")
             return
-        conn.execute("PRAGMA busy_timeout=0")
-        try:
-            deadline = time.monotonic() + BUSY_MS / 1000
-            pause = 0.0005
-            while True:
-                try:
-                    conn.execute("BEGIN IMMEDIATE")
-                    return
-                except sqlite3.OperationalError as err:
-                    if "locked" not in str(err) or time.monotonic() > deadline:
-                        raise
-                time.sleep(pause)  # patched by eventlet/gevent: the hub runs meanwhile
-                pause = min(pause * 2, 0.02)
-        finally:
-            conn.execute(f"PRAGMA busy_timeout={BUSY_MS}")
+        deadline = time.monotonic() + BUSY_MS / 1000
+        pause = 0.0005
+        while True:
+            conn.execute("PRAGMA busy_timeout=0")  # only for this attempt: reads wait as ever
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+            finally:
+                conn.execute(f"PRAGMA busy_timeout={BUSY_MS}")
+            # Lets go of self.lock while it waits (patched: the hub runs meanwhile).
+            self._lock_free.wait(pause)
+            pause = min(pause * 2, 0.02)
 
     def _await_commit(self, batch: int) -> None:
         """Return once `batch` is committed; the first writer to get here commits it."""

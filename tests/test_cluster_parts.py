@@ -221,3 +221,56 @@ def test_a_shared_store_waits_for_the_other_writer_in_its_own_sleeps(
         conn.execute("INSERT INTO teams (name) VALUES ('third')")
     holder.close()
     waiter.close()
+
+
+def test_while_a_write_waits_for_the_other_process_this_process_still_reads(
+        tmp_path: Path) -> None:
+    """The waiting write lets go of the store while it waits: a push's views (reads) of
+    the same process go on meanwhile, and a second write queues behind the first and lands
+    in the same batch, in order. Before, every read stood behind the wait: the other
+    process's burst of writes kept a board without its push for over a minute."""
+    import threading
+
+    from facilitator.db import Store
+    from facilitator.migrations import migrate
+
+    path = str(tmp_path / "f.db")
+    other, here = Store(path, shared=True), Store(path, shared=True)
+    migrate(other.db)
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:  # the other process, in the middle of a group commit
+        with other.write() as conn:
+            conn.execute("INSERT INTO teams (name) VALUES ('other')")
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert held.wait(5)
+    done: list[str] = []
+
+    def write(name: str) -> None:
+        with here.write() as conn:
+            conn.execute("INSERT INTO teams (name) VALUES (?)", (name,))
+        done.append(name)
+
+    first = threading.Thread(target=write, args=("first",))
+    first.start()
+    assert not threading.Event().wait(0.1)  # the first write is waiting for the lock now
+    second = threading.Thread(target=write, args=("second",))
+    second.start()
+    # Reads on this process's store answer while both writes wait (the other still holds).
+    read = threading.Thread(target=lambda: done.append(
+        f"read {here.scalar('SELECT COUNT(*) FROM teams')}"))
+    read.start()
+    read.join(3)
+    assert done == ["read 0"], done  # answered, before any write could begin
+    release.set()
+    for t in (holder, first, second):
+        t.join(10)
+    assert sorted(done) == ["first", "read 0", "second"]
+    assert [r["name"] for r in here.all("SELECT name FROM teams ORDER BY id")] == [
+        "other", "first", "second"]
+    other.close()
+    here.close()

@@ -147,6 +147,8 @@ def test_whole_dilemma_workshop(
     control.fill("#ds-theme", "Safety at home")
     control.click("[data-form=theme] button[type=submit]")
     control.wait_for_selector("[data-list=themes] li:has-text('Safety at home')")
+    # The list is filled when it is opened (focus), as a click or the keyboard does.
+    control.focus(f"[data-key='{dup}:merge']")
     control.select_option(f"[data-key='{dup}:merge']", str(first))
     control.wait_for_selector(f"[data-key='{dup}:merge']", state="detached")
     control.select_option(f"[data-key='{first}:theme']", label="Safety at home")

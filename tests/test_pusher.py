@@ -82,3 +82,69 @@ def test_a_push_is_encoded_once_and_framed_as_python_socketio_would() -> None:
     # Anything else is python-socketio's own encoding.
     plain = TextOnlyPacket(packet.EVENT, data=["board", {"seq": 1}]).encode()
     assert plain == packet.Packet(packet.EVENT, data=["board", {"seq": 1}]).encode()
+
+
+class Clock:
+    """time.monotonic for the pusher, moved on by the test."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class App:
+    def app_context(self) -> Any:
+        import contextlib
+
+        return contextlib.nullcontext()
+
+
+def _timed_pusher(monkeypatch: Any, writers: float, work: float) -> tuple[Pusher, Clock]:
+    """A pusher whose flush yields `writers` seconds to the sockets' writers and spends
+    `work` seconds on its own per-phone parts and control page."""
+    from facilitator.live import pusher as module
+    from facilitator.live.actions import Changes
+
+    clock = Clock()
+    monkeypatch.setattr(module.time, "monotonic", clock)
+    socket = Recorder()
+
+    def sleep(seconds: float) -> None:
+        clock.now += writers if seconds == 0 else seconds
+
+    socket.sleep = sleep  # type: ignore[method-assign]
+    pusher = Pusher(app=App(), socketio=socket, store=None, delay=0.05)
+    pusher._shared = lambda wid: []  # type: ignore[method-assign]
+
+    def own(wid: int, changes: Any) -> list[Any]:
+        clock.now += work
+        return []
+
+    pusher._own = own  # type: ignore[method-assign]
+    pusher.pending[1] = Changes(control=True)
+    return pusher, clock
+
+
+def test_a_push_spaces_the_next_by_three_times_its_own_work_not_the_time_it_yielded(
+        monkeypatch: Any) -> None:
+    # 0.4 s of sockets' writers (5,000 phones), 0.1 s of its own work.
+    pusher, clock = _timed_pusher(monkeypatch, writers=0.4, work=0.1)
+    started = clock.now
+    pusher._flush_later(1)
+    assert clock.now - started == 0.5
+    assert abs(pusher.last_flush[1] - (started + 0.3)) < 1e-9  # not started + 1.5
+
+
+def test_the_spacing_never_exceeds_a_second_however_long_a_push_stood(monkeypatch: Any) -> None:
+    # A push that stood 5 s behind another process's write lock.
+    pusher, clock = _timed_pusher(monkeypatch, writers=0.0, work=5.0)
+    started = clock.now
+    pusher._flush_later(1)
+    assert abs(pusher.last_flush[1] - (started + 1.0)) < 1e-9  # not started + 15
+    # A cheap push is still spaced by PUSH_DELAY.
+    cheap, clock = _timed_pusher(monkeypatch, writers=0.0, work=0.001)
+    started = clock.now
+    cheap._flush_later(1)
+    assert abs(cheap.last_flush[1] - (started + 0.05)) < 1e-9

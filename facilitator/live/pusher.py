@@ -28,6 +28,7 @@ from facilitator.room import participants, table_screens
 log = logging.getLogger(__name__)
 
 Message = tuple[str, int, Any, str]  # event name, seq, view, room
+SPACING_MAX = 1.0  # seconds: the longest a change waits for the push before it to be spaced
 
 
 class Encoded(str):
@@ -120,6 +121,9 @@ class Pusher:
         # third of the server. Its cost is its own work, not the time it yielded to the
         # sockets' writers and to other actions: counted in, that time (150-400 ms at
         # 5,000 phones) held the next phase change back by up to 2 s after a heavy push.
+        # And never more than SPACING_MAX: with several processes a push can stand
+        # behind the other process's write lock for seconds (Store.lock is held while a
+        # write waits for it), and three times that kept a board stale for over a minute.
         while (wait := self.last_flush.get(workshop_id, 0.0) - time.monotonic()) > 0:
             self.socketio.sleep(wait)  # again: a push running meanwhile may move it
         started = time.monotonic()
@@ -136,7 +140,8 @@ class Pusher:
             log.exception("push failed for workshop %s", workshop_id)
         finally:
             cost = time.monotonic() - started - yielded
-            self.last_flush[workshop_id] = started + max(self.delay, 3 * cost)
+            spacing = min(max(self.delay, 3 * cost), max(self.delay, SPACING_MAX))
+            self.last_flush[workshop_id] = started + spacing
 
     def flush(self, workshop_id: int, changes: Changes) -> float:
         """Send each changed audience its view, the shared screens first.

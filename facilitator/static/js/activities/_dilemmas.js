@@ -1,6 +1,6 @@
 // Shared pieces of the dilemma activities' client modules (not an activity itself).
 // Participant text only ever goes in through textContent (el(..., text)).
-import { el } from "../core/dom.js";
+import { el, keyedBy } from "../core/dom.js";
 import { spotlightButton } from "../core/spotlight.js";
 import { press } from "../core/send.js";
 import { t } from "../core/strings.js";
@@ -106,68 +106,95 @@ function select(label, key, options, value, onchange) {
   return node;
 }
 
-/** The facilitator's list of dilemmas with approve, delete, theme, kind and merge. */
-export function manageList(view, ctx) {
+/** The dilemmas the "merge into" lists offer, per list: always the latest push's. */
+const latest = new WeakMap();
+
+/**
+ * The facilitator's list of dilemmas with approve, delete, theme, kind and merge, in
+ * `list`. A row is rebuilt only when its dilemma or the themes changed (keyedBy), and its
+ * "merge into" list is filled when it is opened: filled in every row, 1,000 dilemmas made
+ * a million options on each push.
+ */
+export function renderManageList(list, view, ctx) {
   const themes = view.themes || [];
-  const tops = view.dilemmas;
-  return tops.map((d) => {
-    const id = d.id;
-    const tools = el(
-      "div",
-      { class: "dilemma-tools" },
-      d.approved ? spotlightButton(ctx, "dilemma", id) : null,
-      el("button", {
-        type: "button",
-        "data-key": `${id}:approve`,
-        text: d.approved ? t("dilemma_collect.hide") : t("dilemma_collect.approve"),
-        onclick: (e) => press(ctx, "dilemma.approve", { dilemma_id: id, approved: !d.approved }, e.currentTarget),
-      }),
-      select(
-        t("dilemma_sort.category"),
-        `${id}:cat`,
-        [
-          ["none", t("dilemma_sort.unsorted")],
-          ["content", t("dilemma_collect.content")],
-          ["organisational", t("dilemma_collect.organisational")],
-        ],
-        d.category || "none",
-        (v) => press(ctx, "dilemma.classify", { dilemma_id: id, category: v }),
-      ),
-      select(
-        t("dilemma_sort.theme"),
-        `${id}:theme`,
-        [["", t("dilemma_sort.no_theme")], ...themes.map((th) => [th.id, th.name])],
-        d.theme_id || "",
-        (v) => press(ctx, "dilemma.set_theme", { dilemma_id: id, theme_id: v ? Number(v) : null }),
-      ),
-      select(
-        t("dilemma_sort.merge_into"),
-        `${id}:merge`,
-        [["", t("dilemma_sort.merge_into")], ...tops.filter((o) => o.id !== id).map((o) => [o.id, `#${o.number} ${o.situation.slice(0, 60)}`])],
-        "",
-        (v) => v && press(ctx, "dilemma.merge", { dilemma_id: id, into_id: Number(v) }),
-      ),
-      el("button", {
-        type: "button",
-        class: "link",
-        "data-key": `${id}:delete`,
-        text: t("dilemma_collect.delete"),
-        onclick: () => window.confirm(t("dilemma_collect.confirm_delete")) && press(ctx, "dilemma.delete", { dilemma_id: id }),
-      }),
+  latest.set(list, view.dilemmas);
+  const themesSig = JSON.stringify(themes);
+  keyedBy(
+    list,
+    view.dilemmas,
+    (d) => JSON.stringify(d) + themesSig,
+    (d) => manageRow(d, themes, () => latest.get(list) || [], ctx),
+  );
+}
+
+function mergeSelect(d, tops, ctx) {
+  const node = select(t("dilemma_sort.merge_into"), `${d.id}:merge`, [["", t("dilemma_sort.merge_into")]], "", (v) =>
+    v && press(ctx, "dilemma.merge", { dilemma_id: d.id, into_id: Number(v) }),
+  );
+  const fill = () => {
+    const others = tops().filter((o) => o.id !== d.id);
+    node.replaceChildren(
+      el("option", { value: "", text: t("dilemma_sort.merge_into") }),
+      ...others.map((o) => el("option", { value: String(o.id), text: `#${o.number} ${o.situation.slice(0, 60)}` })),
     );
-    const splits = (d.merged || []).map((m) =>
-      el("button", {
-        type: "button",
-        class: "link",
-        "data-key": `${m.id}:unmerge`,
-        text: `${t("dilemma_sort.unmerge")} #${m.number}`,
-        onclick: (e) => press(ctx, "dilemma.unmerge", { dilemma_id: m.id }, e.currentTarget),
-      }),
-    );
-    const themeName = themes.find((th) => th.id === d.theme_id)?.name;
-    return dilemmaCard(d, ctx, {
-      children: [themeName ? el("p", { class: "dilemma-theme", text: themeName }) : null, tools, splits.length ? el("p", {}, splits) : null],
-    });
+  };
+  // Before it opens: by pointer, by keyboard (focus comes first), by touch.
+  node.addEventListener("focus", fill);
+  node.addEventListener("pointerdown", fill);
+  return node;
+}
+
+function manageRow(d, themes, tops, ctx) {
+  const id = d.id;
+  const tools = el(
+    "div",
+    { class: "dilemma-tools" },
+    d.approved ? spotlightButton(ctx, "dilemma", id) : null,
+    el("button", {
+      type: "button",
+      "data-key": `${id}:approve`,
+      text: d.approved ? t("dilemma_collect.hide") : t("dilemma_collect.approve"),
+      onclick: (e) => press(ctx, "dilemma.approve", { dilemma_id: id, approved: !d.approved }, e.currentTarget),
+    }),
+    select(
+      t("dilemma_sort.category"),
+      `${id}:cat`,
+      [
+        ["none", t("dilemma_sort.unsorted")],
+        ["content", t("dilemma_collect.content")],
+        ["organisational", t("dilemma_collect.organisational")],
+      ],
+      d.category || "none",
+      (v) => press(ctx, "dilemma.classify", { dilemma_id: id, category: v }),
+    ),
+    select(
+      t("dilemma_sort.theme"),
+      `${id}:theme`,
+      [["", t("dilemma_sort.no_theme")], ...themes.map((th) => [th.id, th.name])],
+      d.theme_id || "",
+      (v) => press(ctx, "dilemma.set_theme", { dilemma_id: id, theme_id: v ? Number(v) : null }),
+    ),
+    mergeSelect(d, tops, ctx),
+    el("button", {
+      type: "button",
+      class: "link",
+      "data-key": `${id}:delete`,
+      text: t("dilemma_collect.delete"),
+      onclick: () => window.confirm(t("dilemma_collect.confirm_delete")) && press(ctx, "dilemma.delete", { dilemma_id: id }),
+    }),
+  );
+  const splits = (d.merged || []).map((m) =>
+    el("button", {
+      type: "button",
+      class: "link",
+      "data-key": `${m.id}:unmerge`,
+      text: `${t("dilemma_sort.unmerge")} #${m.number}`,
+      onclick: (e) => press(ctx, "dilemma.unmerge", { dilemma_id: m.id }, e.currentTarget),
+    }),
+  );
+  const themeName = themes.find((th) => th.id === d.theme_id)?.name;
+  return dilemmaCard(d, ctx, {
+    children: [themeName ? el("p", { class: "dilemma-theme", text: themeName }) : null, tools, splits.length ? el("p", {}, splits) : null],
   });
 }
 

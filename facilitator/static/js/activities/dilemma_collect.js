@@ -4,7 +4,7 @@ import { $, el, fromTemplate, rebuild } from "../core/dom.js";
 import { press, sendForm } from "../core/send.js";
 import { t } from "../core/strings.js";
 import { boardCard } from "./_board.js";
-import { LETTERS, charCounter, dilemmaCard, formOptions, manageList } from "./_dilemmas.js";
+import { LETTERS, charCounter, dilemmaCard, formOptions, renderManageList } from "./_dilemmas.js";
 
 export const board = {
   mount(root) {
@@ -235,6 +235,6 @@ export const control = {
         ),
       ),
     );
-    rebuild($("[data-list=manage]", root), manageList(view, ctx));
+    renderManageList($("[data-list=manage]", root), view, ctx);
   },
 };

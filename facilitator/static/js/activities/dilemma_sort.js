@@ -3,7 +3,7 @@ import { $, el, fromTemplate, rebuild } from "../core/dom.js";
 import { press, sendForm } from "../core/send.js";
 import { t } from "../core/strings.js";
 import { boardCard } from "./_board.js";
-import { groupedList, manageList, totalsText } from "./_dilemmas.js";
+import { groupedList, renderManageList, totalsText } from "./_dilemmas.js";
 
 function shared(name) {
   return {
@@ -71,6 +71,6 @@ export const control = {
         ),
       ),
     );
-    rebuild($("[data-list=manage]", root), manageList(view, ctx));
+    renderManageList($("[data-list=manage]", root), view, ctx);
   },
 };

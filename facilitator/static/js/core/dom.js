@@ -55,9 +55,40 @@ export function keyed(list, items, create, update = () => {}) {
     update(node, item);
     return node;
   });
-  // Only touch the DOM where the order changed.
+  place(list, nodes);
+}
+
+const signatures = new WeakMap();
+
+/**
+ * Keep one child per item id for as long as what it shows (its signature) is unchanged,
+ * and build the others anew: one new dilemma among 1,000 builds one row, not 1,000.
+ * Focus follows the node with the same data-key, as in rebuild.
+ */
+export function keyedBy(list, items, signature, create) {
+  const active = document.activeElement;
+  const key = active && list.contains(active) ? active.dataset.key : null;
+  const old = new Map([...list.children].map((node) => [node.dataset.id, node]));
+  const nodes = items.map((item) => {
+    const id = String(item.id);
+    const sig = signature(item);
+    let node = old.get(id);
+    if (!node || signatures.get(node) !== sig) {
+      node = create(item);
+      node.dataset.id = id;
+      signatures.set(node, sig);
+    }
+    return node;
+  });
+  place(list, nodes);
+  if (key && !list.contains(document.activeElement)) list.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
+}
+
+/** Put `nodes` in `list` in this order, touching the DOM only where the order changed. */
+function place(list, nodes) {
   nodes.forEach((node, i) => {
     if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
   });
-  for (const node of [...list.children]) if (!nodes.includes(node)) node.remove();
+  const kept = new Set(nodes);
+  for (const node of [...list.children]) if (!kept.has(node)) node.remove();
 }

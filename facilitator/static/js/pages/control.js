@@ -214,16 +214,16 @@ function renderPeople(view) {
   const online = people.filter((p) => p.online).length;
   $("#people-summary").textContent =
     `${t("joined", { n: people.length })} · ${t("online_count", { n: online })}`;
-  $("#people").replaceChildren(
-    ...people.map((p) =>
-      el(
-        "li",
-        { class: p.online ? "online" : "offline" },
-        el("span", { text: p.name || t("anonymous") }),
-        " ",
-        el("span", { class: "presence", text: p.online ? t("online_now") : t("dropped_out") }),
-      ),
-    ),
+  // Kept per person and changed in place: a push in a room of 1,000 builds no new rows.
+  keyed(
+    $("#people"),
+    people,
+    () => el("li", {}, el("span", { class: "person-name" }), " ", el("span", { class: "presence" })),
+    (li, p) => {
+      li.className = p.online ? "online" : "offline";
+      li.firstChild.textContent = p.name || t("anonymous");
+      li.lastChild.textContent = p.online ? t("online_now") : t("dropped_out");
+    },
   );
 }
 
