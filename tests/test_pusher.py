@@ -148,3 +148,38 @@ def test_the_spacing_never_exceeds_a_second_however_long_a_push_stood(monkeypatc
     started = clock.now
     cheap._flush_later(1)
     assert abs(cheap.last_flush[1] - (started + 0.05)) < 1e-9
+
+
+def test_changes_for_the_other_processes_go_as_one_message_per_moment() -> None:
+    """With several processes every commit's changes are published to the others, but a
+    burst's are gathered: 100 submissions in a moment are one message, marks merged."""
+    from facilitator.live.actions import Changes
+
+    published: list[tuple[int, Changes]] = []
+    tasks: list[Any] = []
+
+    class Relay:
+        on_changes = None
+
+        def publish_changes(self, workshop_id: int, changes: Changes) -> None:
+            published.append((workshop_id, changes))
+
+    socket = Recorder()
+    socket.start_background_task = lambda f, *a: tasks.append((f, a))  # type: ignore[attr-defined]
+    pusher = Pusher(app=None, socketio=socket, store=None, delay=0.05, relay=Relay())
+    pusher.serves = lambda wid: False  # type: ignore[method-assign]
+    for n in range(100):
+        changes = Changes(board=True)
+        changes.add_personal(n)
+        pusher.schedule(7, changes)
+    pusher.schedule(8, Changes(control=True))
+    assert len(tasks) == 2 and not published  # one for each workshop, not yet sent
+    for task, args in tasks:
+        task(*args)
+    assert [w for w, _ in published] == [7, 8]
+    seven = published[0][1]
+    assert seven.board and seven.personal == set(range(100)) and not seven.control
+    assert published[1][1].control
+    pusher.schedule(7, Changes(phones=True))  # the next moment: a message of its own
+    tasks[-1][0](*tasks[-1][1])
+    assert len(published) == 3 and published[2][1].phones

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 Message = tuple[str, int, Any, str]  # event name, seq, view, room
 SPACING_MAX = 1.0  # seconds: the longest a change waits for the push before it to be spaced
+RELAY_GATHER = 0.01  # seconds: changes for the other processes gathered into one message
 
 
 class Encoded(str):
@@ -68,6 +69,7 @@ class Pusher:
         self.store = store
         self.delay = delay
         self.pending: dict[int, Changes] = {}
+        self.outgoing: dict[int, Changes] = {}  # for the other processes (_tell_others)
         self.lock = threading.Lock()
         self.sent: dict[str, int] = {}  # room -> hash of the last view pushed there (see forget)
         self.last_flush: dict[int, float] = {}  # workshop -> when its next push may go
@@ -79,14 +81,35 @@ class Pusher:
     def schedule(self, workshop_id: int, changes: Changes) -> None:
         """Refresh the views these changes touched, on every screen of the workshop."""
         if self.relay is not None:
-            try:
-                self.relay.publish_changes(workshop_id, changes)
-            except Exception:  # Redis down: this process's own screens still get theirs
-                log.exception("could not tell the other processes about workshop %s",
-                              workshop_id)
+            self._tell_others(workshop_id, changes)
             if not self.serves(workshop_id):
                 return
         self._gather(workshop_id, changes)
+
+    def _tell_others(self, workshop_id: int, changes: Changes) -> None:
+        """Publish the changes to the other processes, gathered for RELAY_GATHER seconds:
+        one message per workshop per moment of a burst, not one per action. Published
+        from every commit, the Redis round trips (and the connections a burst's many
+        greenlets opened at once) took 29 % of a busy process (docs/benchmarks.md)."""
+        with self.lock:
+            if workshop_id in self.outgoing:
+                self.outgoing[workshop_id].merge(changes)
+                return
+            gathered = Changes()
+            gathered.merge(changes)
+            self.outgoing[workshop_id] = gathered
+        self.socketio.start_background_task(self._publish, workshop_id)
+
+    def _publish(self, workshop_id: int) -> None:
+        self.socketio.sleep(RELAY_GATHER)
+        with self.lock:
+            changes = self.outgoing.pop(workshop_id, None)
+        if changes is None or self.relay is None:
+            return
+        try:
+            self.relay.publish_changes(workshop_id, changes)
+        except Exception:  # Redis down: this process's own screens still get theirs
+            log.exception("could not tell the other processes about workshop %s", workshop_id)
 
     def _from_other(self, workshop_id: int, changes: Changes) -> None:
         """Changes committed by another process of the deployment (live/relay.py)."""
