@@ -91,14 +91,8 @@ class Pusher:
         one message per workshop per moment of a burst, not one per action. Published
         from every commit, the Redis round trips (and the connections a burst's many
         greenlets opened at once) took 29 % of a busy process (docs/benchmarks.md)."""
-        with self.lock:
-            if workshop_id in self.outgoing:
-                self.outgoing[workshop_id].merge(changes)
-                return
-            gathered = Changes()
-            gathered.merge(changes)
-            self.outgoing[workshop_id] = gathered
-        self.socketio.start_background_task(self._publish, workshop_id)
+        if self._add(self.outgoing, workshop_id, changes):
+            self.socketio.start_background_task(self._publish, workshop_id)
 
     def _publish(self, workshop_id: int) -> None:
         self.socketio.sleep(RELAY_GATHER)
@@ -126,14 +120,19 @@ class Pusher:
                    for n in table_screens.connected(self.store, workshop_id))
 
     def _gather(self, workshop_id: int, changes: Changes) -> None:
+        if self._add(self.pending, workshop_id, changes):
+            self.socketio.start_background_task(self._flush_later, workshop_id)
+
+    def _add(self, pile: dict[int, Changes], workshop_id: int, changes: Changes) -> bool:
+        """Merge into the workshop's gathered changes; True when these are the first."""
         with self.lock:
-            if workshop_id in self.pending:
-                self.pending[workshop_id].merge(changes)
-                return
+            if workshop_id in pile:
+                pile[workshop_id].merge(changes)
+                return False
             gathered = Changes()
             gathered.merge(changes)
-            self.pending[workshop_id] = gathered
-        self.socketio.start_background_task(self._flush_later, workshop_id)
+            pile[workshop_id] = gathered
+            return True
 
     def _flush_later(self, workshop_id: int) -> None:
         # Throttle, not debounce: a change in a quiet workshop (a phase change) goes
