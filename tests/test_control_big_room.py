@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from support import Room
+from support import Room, screenshot
 from support.pages import control_page
 
 PEOPLE = 1000
@@ -42,6 +42,9 @@ def _seed(server: Any, workshop_id: int) -> None:
                 [(workshop_id, f"Dilemma {n:04d}: een cliënt die hulp weigert " * 3,
                   json.dumps(["Respecteren", "Ingrijpen"]), n + 1, NOW, NOW)
                  for n in range(DILEMMAS)])
+            # As the server numbers them: the next one brought is #1001.
+            conn.execute("INSERT INTO dilemma_numbering (workshop_id, last) VALUES (?, ?)",
+                         (workshop_id, DILEMMAS))
     finally:
         conn.close()
 
@@ -96,6 +99,11 @@ def test_a_push_in_a_room_of_a_thousand_rebuilds_only_what_changed(
         assert after["keptRows"] == DILEMMAS, after  # every earlier row is the same node
         assert after["keptPeople"] == PEOPLE + 1, after
         expect(control.locator("[data-list=manage]")).to_contain_text("spreek ik haar erop aan")
+        newest = control.locator("[data-list=manage] > *").last
+        expect(newest).to_contain_text(f"#{DILEMMAS + 1}")
+        expect(newest).to_contain_text("spreek ik haar erop aan")
+        newest.scroll_into_view_if_needed()
+        screenshot(control, "control-1000-dilemmas")
 
         # The new row's "merge into" offers every other dilemma once it is opened (by
         # keyboard: focus first), and only then.
