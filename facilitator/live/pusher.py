@@ -28,7 +28,7 @@ from facilitator.room import participants, table_screens
 log = logging.getLogger(__name__)
 
 Message = tuple[str, int, Any, str]  # event name, seq, view, room
-SPACING_MAX = 1.0  # seconds: the longest a change waits for the push before it to be spaced
+SPACING_MAX = 1.0  # seconds: the most one push's spacing holds the next one back
 RELAY_GATHER = 0.01  # seconds: changes for the other processes gathered into one message
 
 
@@ -144,8 +144,8 @@ class Pusher:
         # sockets' writers and to other actions: counted in, that time (150-400 ms at
         # 5,000 phones) held the next phase change back by up to 2 s after a heavy push.
         # And never more than SPACING_MAX: with several processes a push can stand
-        # behind the other process's write lock for seconds (Store.lock is held while a
-        # write waits for it), and three times that kept a board stale for over a minute.
+        # behind the other process's writes for seconds, and three times that once kept
+        # a board stale for over a minute (docs/benchmarks.md, "4 workshops of 1,000").
         while (wait := self.last_flush.get(workshop_id, 0.0) - time.monotonic()) > 0:
             self.socketio.sleep(wait)  # again: a push running meanwhile may move it
         started = time.monotonic()
