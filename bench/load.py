@@ -35,6 +35,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import swarm  # noqa: E402
 from submit_spec import SubmitSpec, find_submit  # noqa: E402
 from swarm import (  # noqa: E402
     AppServer,
@@ -534,12 +535,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--time-limit", type=float, default=300, help="seconds per mode")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--keep", type=Path, help="data folders and logs here, kept")
+    parser.add_argument("--backoff", choices=("swarm", "browser"), default="swarm",
+                        help="the phones' reconnection delays: the swarm's (0.3 s to 2 s)"
+                             " or the browser's (1 s to 5 s, as live.js)")
     parser.add_argument("--profile", type=Path, help="py-spy the server into this folder")
     parser.add_argument("--processes", type=int, default=0,
                         help="run N processes behind nginx with Redis (run.py cluster);"
                              " leave out f, which kills the one server")
     args = parser.parse_args(argv)
     args.mode = args.mode or ["eventlet"]
+    if args.backoff == "browser":
+        swarm.BACKOFF[:] = [1.0, 5.0]
     raise_fd_limit()
     results = asyncio.run(main_async(args))
     print(table(results))

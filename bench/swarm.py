@@ -28,6 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
 # Refusals worth retrying (as in live.js); anything else is a final answer.
 RETRY_CODES = {"rate_limited", "internal"}
+# Seconds before the first reconnection attempt, and the most between two (doubling,
+# randomised by half). The browser's (core/live.js, socket.io-client's defaults) are
+# (1, 5): `load.py --backoff browser` uses them.
+BACKOFF = [0.3, 2.0]
 
 
 def free_port() -> int:
@@ -264,7 +268,7 @@ class Screen:
                  names: tuple[str, ...] = ("phone", "me")):
         self.url, self.auth, self.headers = url, auth, headers or {}
         self.sio = socketio.AsyncClient(
-            reconnection=True, reconnection_delay=0.3, reconnection_delay_max=2,
+            reconnection=True, reconnection_delay=BACKOFF[0], reconnection_delay_max=BACKOFF[1],
             randomization_factor=0.5, reconnection_attempts=0,
         )
         # name -> list of (arrival time, seq, view)
