@@ -77,7 +77,7 @@ class Store:
         conn = self.db.conn
         with self.lock:
             outer = self._depth == 0
-            if outer and not self._open:
+            if outer:
                 while self._beginning:  # another write waits for the file's write lock
                     self._lock_free.wait()
             if outer and not self._open:
