@@ -47,12 +47,11 @@ def instruction_for(group: dict[str, Any], phase: dict[str, Any], role: str, lan
     """What `role` does now. The method's words for choosing a case ("Heb je een
     casus?") are past once the case is chosen: then each role hears what comes next."""
     if phase["contribution"] == "case" and group["case_id"] is not None:
-        return {
-            "case_holder": _("Your case was chosen. When the process guide moves on, you"
-                             " tell it."),
-            "process_guide": _("The case is chosen. Move on when the group is ready."),
-        }.get(role, _("The case is chosen. The process guide moves on when the group is"
-                      " ready."))
+        if role == "case_holder":
+            return _("Your case was chosen. When the process guide moves on, you tell it.")
+        if role == "process_guide":
+            return _("The case is chosen. Move on when the group is ready.")
+        return _("The case is chosen. The process guide moves on when the group is ready.")
     return method_library.text(phase["instructions"][role], lang)
 
 
@@ -64,14 +63,33 @@ def _lang(v: Any) -> str:
         v.workshop["language"])
 
 
+def _once(v: Any, key: Any, compute: Any) -> Any:
+    # Read once per snapshot (live/screens.py, ViewContext.once); an action's context
+    # has no snapshot and reads every time.
+    once = getattr(v, "once", None)
+    return once(key, compute) if once is not None else compute()
+
+
 def _groups(v: Any, item: dict[str, Any]) -> list[dict[str, Any]]:
-    auto = st.settings(v.workshop)["auto_advance"]
-    return [phases.effective(g, v.now, auto) for g in st.groups_of(v, item["id"])]
+    """The item's groups as they are now; shared by the views of a snapshot, not modified."""
+    def read() -> list[dict[str, Any]]:
+        auto = st.settings(v.workshop)["auto_advance"]
+        return [phases.effective(g, v.now, auto) for g in st.groups_of(v, item["id"])]
+
+    return _once(v, ("intervision.groups", item["id"]), read)
 
 
-def _summary(v: Any, group: dict[str, Any], members: list[dict[str, Any]]) -> dict[str, Any]:
+def _members(v: Any, item: dict[str, Any]) -> dict[int, list[dict[str, Any]]]:
+    """Each group's members (id, name); shared by the views of a snapshot, not modified."""
+    return _once(v, ("intervision.members", item["id"]),
+                 lambda: st.members_by_group(v, item["id"]))
+
+
+def _summary(
+    v: Any, group: dict[str, Any], members: list[dict[str, Any]], lang: str | None = None
+) -> dict[str, Any]:
     """A group's method, phase and time: no content, safe for every screen."""
-    lang = _lang(v)
+    lang = lang or _lang(v)
     phase = phases.phase_of(group)
     return {
         "id": group["id"],
@@ -92,7 +110,7 @@ def _summary(v: Any, group: dict[str, Any], members: list[dict[str, Any]]) -> di
 
 
 def board(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    members = st.members_by_group(v, item["id"])
+    members = _members(v, item)
     groups = []
     for g in _groups(v, item):
         summary = _summary(v, g, members.get(g["id"], []))
@@ -117,7 +135,7 @@ def _on_board(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def phone(v: Any, item: dict[str, Any]) -> dict[str, Any]:
-    members = st.members_by_group(v, item["id"])
+    members = _members(v, item)
     choose = item["config"].get("grouping") == "choose"
     return {
         "choose": choose,
@@ -184,12 +202,15 @@ _ASK = object()  # _content's takeaway not given: it reads it itself
 
 def _content(
     v: Any, group: dict[str, Any], rows: list[dict], names: dict, pid: int | None, size: int,
-    since: str | None = None, takeaway: Any = _ASK,
+    since: str | None = None, takeaway: Any = _ASK, lang: str | None = None,
+    entries: dict[int, dict] | None = None,
 ) -> dict:
     """What a reader sees of a group; with `since`, only what was written after it (a
     member moved in mid-round, a facilitator allowed to read from some moment on).
-    `takeaway`: the case-holder's takeaway row when the caller read it already."""
-    lang = _lang(v)
+    `takeaway`: the case-holder's takeaway row when the caller read it already;
+    `entries`: the group's contributions as drawn, shared by its members' views."""
+    lang = lang or _lang(v)
+    entries = {} if entries is None else entries
     # The case vote is like the room's votes: counts show once the case is chosen or
     # everyone has voted, so the first votes don't steer the rest.
     voters = sum(c["votes"] for c in rows if c["kind"] == "case")
@@ -204,7 +225,9 @@ def _content(
     return {
         "case": case["text"] if case else None,
         "contributions": [
-            _entry(c, names, group, lang, votes_open) for c in rows if visible_to(c, pid, group)
+            entries.get(c["id"]) or entries.setdefault(
+                c["id"], _entry(c, names, group, lang, votes_open))
+            for c in rows if visible_to(c, pid, group)
         ],
         "voters": voters,
         "votes_open": votes_open,
@@ -215,7 +238,7 @@ def _content(
 def control(v: Any, item: dict[str, Any]) -> dict[str, Any]:
     lang = _lang(v)
     settings = st.settings(v.workshop)
-    members = st.members_by_group(v, item["id"])
+    members = _members(v, item)
     groups = _groups(v, item)
     rows = _contributions(v, [g["id"] for g in groups]) if settings["content_visible"] else {}
     out_groups = []
@@ -290,7 +313,7 @@ def table(v: Any, item: dict[str, Any], number: int) -> dict[str, Any]:
     if group is None:
         return {"group": None}
     lang = _lang(v)
-    people = st.members_by_group(v, item["id"]).get(group["id"], [])
+    people = _members(v, item).get(group["id"], [])
     phase = phases.phase_of(group)
     roles = []
     for role in TABLE_ROLES:
@@ -334,7 +357,7 @@ def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str
     members: a phase change in a room of 300 phones in 50 groups recomputes all of them,
     and three or four queries per member made that the push's largest cost."""
     wanted = set(ids)
-    members = st.members_by_group(v, item["id"])
+    members = _members(v, item)
     groups = [
         g for g in _groups(v, item) if any(m["id"] in wanted for m in members.get(g["id"], []))
     ]
@@ -350,14 +373,13 @@ def personal(v: Any, item: dict[str, Any], ids: list[int]) -> dict[int, dict[str
         )
     }
     out: dict[int, dict[str, Any]] = {pid: {"group": None} for pid in ids}
+    lang = _lang(v)
+    auto = st.settings(v.workshop)["auto_advance"]
     for g in groups:
-        people = members.get(g["id"], [])
-        names = {m["id"]: m["name"] for m in people}
-        for m in people:
+        group = _MemberViews(v, g, members.get(g["id"], []), rows[g["id"]], own, lang, auto)
+        for m in group.people:
             if m["id"] in wanted:
-                out[m["id"]] = _member_view(
-                    v, g, people, rows[g["id"]], names, m["id"], own, since.get(m["id"])
-                )
+                out[m["id"]] = group.view(m["id"], since.get(m["id"]))
     return out
 
 
@@ -384,56 +406,73 @@ def _own_rows(v: Any, group_ids: list[int]) -> dict[str, dict[tuple[int, Any], A
     return out
 
 
-def _member_view(
-    v: Any, g: dict[str, Any], people: list[dict], rows: list[dict], names: dict, pid: int,
-    own: dict[str, dict[tuple[int, Any], Any]], since: str | None = None,
-) -> dict[str, Any]:
-    lang = _lang(v)
-    role = st.role_of(g, pid)
-    phase = phases.phase_of(g)
-    active = g["state"] in ("running", "paused")
-    kind = phase["contribution"]
-    may_contribute = (
-        active
-        and kind != "none"
-        and (
-            phase["by"] == "everyone"
-            or (phase["by"] == "members" and role != "case_holder")
-            or (phase["by"] == "case_holder" and role == "case_holder")
-        )
-    )
-    note = own["notes"].get((g["id"], pid))
-    vote = own["votes"].get((g["id"], pid))
-    mine = None
-    row = own["takeaways"].get((g["id"], pid)) if role == "case_holder" else None
-    if row is not None:
-        mine = {"text": row["text"], "kept": bool(row["kept"]),
-                "manager_visible": bool(row["manager_visible"]), "due_date": row["due_date"]}
-    public = own["takeaways"].get((g["id"], g["case_holder_id"]))
-    phases_ = g["method"]["phases"]
-    nxt = phases_[g["phase_index"] + 1] if g["phase_index"] + 1 < len(phases_) else None
-    return {
-        "group": {
-            **_summary(v, g, people),
+class _MemberViews:
+    """One group's member views. What is the same for every member (summary, members and
+    roles, what comes next, the contributions as drawn, each role's instruction) is
+    computed once per group: per member, it was most of a 300-phone push."""
+
+    def __init__(self, v: Any, g: dict[str, Any], people: list[dict], rows: list[dict],
+                 own: dict[str, dict[tuple[int, Any], Any]], lang: str, auto: bool):
+        self.v, self.g, self.people, self.rows, self.own, self.lang = v, g, people, rows, own, lang
+        self.names = {m["id"]: m["name"] for m in people}
+        self.phase = phases.phase_of(g)
+        phases_ = g["method"]["phases"]
+        nxt = phases_[g["phase_index"] + 1] if g["phase_index"] + 1 < len(phases_) else None
+        self.common = {
+            **_summary(v, g, people, lang),
             "members": [{**m, "role": st.role_of(g, m["id"])} for m in people],
-            "me": pid,
-            "role": role,
-            "guide": role == "process_guide",
-            "instruction": instruction_for(g, phase, role, lang),
-            "phase_key": phase["key"],
-            "contribution": kind if may_contribute else "none",
-            "phase_contribution": kind,
-            "listen_only": phase["listen_only"] and role == "case_holder" and g["state"] != "done",
-            "takeaway_phase": (phase["takeaway"] and g["state"] != "ready") or g["state"] == "done",
-            "next_phase": method_library.text(nxt["title"], lang) if nxt else None,
-            "auto": st.settings(v.workshop)["auto_advance"],
-            **_content(v, g, rows, names, pid, len(people), since, takeaway=public),
-            "joined_late": since is not None,
-            "my_vote": vote,
-            "notes": note or "",
-            "my_takeaway": mine,
         }
-    }
+        self.next_phase = method_library.text(nxt["title"], lang) if nxt else None
+        self.auto = auto
+        self.public = own["takeaways"].get((g["id"], g["case_holder_id"]))
+        self.instructions: dict[str, str] = {}
+        self.entries: dict[int, dict] = {}
+
+    def view(self, pid: int, since: str | None = None) -> dict[str, Any]:
+        g, phase, own = self.g, self.phase, self.own
+        role = st.role_of(g, pid)
+        active = g["state"] in ("running", "paused")
+        kind = phase["contribution"]
+        may_contribute = (
+            active
+            and kind != "none"
+            and (
+                phase["by"] == "everyone"
+                or (phase["by"] == "members" and role != "case_holder")
+                or (phase["by"] == "case_holder" and role == "case_holder")
+            )
+        )
+        if role not in self.instructions:
+            self.instructions[role] = instruction_for(g, phase, role, self.lang)
+        mine = None
+        row = own["takeaways"].get((g["id"], pid)) if role == "case_holder" else None
+        if row is not None:
+            mine = {"text": row["text"], "kept": bool(row["kept"]),
+                    "manager_visible": bool(row["manager_visible"]), "due_date": row["due_date"]}
+        return {
+            "group": {
+                **self.common,
+                "me": pid,
+                "role": role,
+                "guide": role == "process_guide",
+                "instruction": self.instructions[role],
+                "phase_key": phase["key"],
+                "contribution": kind if may_contribute else "none",
+                "phase_contribution": kind,
+                "listen_only": (phase["listen_only"] and role == "case_holder"
+                                and g["state"] != "done"),
+                "takeaway_phase": ((phase["takeaway"] and g["state"] != "ready")
+                                   or g["state"] == "done"),
+                "next_phase": self.next_phase,
+                "auto": self.auto,
+                **_content(self.v, g, self.rows, self.names, pid, len(self.people), since,
+                           takeaway=self.public, lang=self.lang, entries=self.entries),
+                "joined_late": since is not None,
+                "my_vote": own["votes"].get((g["id"], pid)),
+                "notes": own["notes"].get((g["id"], pid)) or "",
+                "my_takeaway": mine,
+            }
+        }
 
 
 def export(v: Any, item: dict[str, Any]) -> dict[str, Any]:
