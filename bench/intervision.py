@@ -9,7 +9,9 @@ N phones, makes groups and starts every group's round. Then, each after a second
         own group views are recomputed in that push (the phones already hold theirs, so
         only the shared `phone` view is sent; latency is until each phone has it)
   phase every group's round goes to its next phase at once (intervision.advance for each
-        group, sent together): each member's view changes
+        group, sent together, as 40 guides might): each member's view changes
+  together the same by the facilitator's one tap (intervision.advance_all): one action,
+        one push of every member's own view
 
 Latency runs from sending until each phone has the `me` view that shows the change; server
 CPU is the server process's user + system time over the step, divided by the steps. The
@@ -144,6 +146,27 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         out["phase"] = [round(x) for x in percentiles(phase)]
         out["phase_missing"] = args.phones * args.rounds - len(phase)
         out["phase_cpu_per_step_s"] = round(phase_cpu / args.rounds, 3)
+
+        together: list[float] = []
+        together_cpu = 0.0
+        for step in range(args.rounds, 2 * args.rounds):
+            await asyncio.sleep(QUIET)
+            for p in phones:
+                p.expect("me", lambda s, v, b=step: (
+                    v.get("item_id") == item and v["view"]["group"]["phase"]["index"] > b))
+            cpu = server.cpu_seconds()
+            with no_client_gc():
+                start = time.time()
+                ack = await must(control, "intervision.advance_all",
+                                 {"item_id": item, "from_phase": step})
+                await wait_until(lambda: all(p.hit is not None for p in phones), WAIT, 0.01)
+            if ack["result"]["moved"] != len(groups):
+                raise RuntimeError(f"advance_all moved {ack['result']} of {len(groups)}")
+            together_cpu += server.cpu_seconds() - cpu
+            together += [p.hit - start for p in phones if p.hit is not None]
+        out["together"] = [round(x) for x in percentiles(together)]
+        out["together_missing"] = args.phones * args.rounds - len(together)
+        out["together_cpu_per_push_s"] = round(together_cpu / args.rounds, 3)
         payload = own(phones[0])
         out["me_bytes"] = len(json.dumps(payload))
         await asyncio.gather(*(p.disconnect() for p in [*phones, control]),
@@ -160,6 +183,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             bare.stop()
         out["room_p99_to_bare"] = round(out["room"][2] / out["bare"][2], 2)
         out["phase_p99_to_bare"] = round(out["phase"][2] / out["bare"][2], 2)
+        out["together_p99_to_bare"] = round(out["together"][2] / out["bare"][2], 2)
     return out
 
 

@@ -200,3 +200,56 @@ def test_phase_timers_agree_and_listen_only(room):
     room.refused(room.phones[guide], "intervision.appeal", "not_case_holder",
                  contribution_id=advice["id"], appeals=True)
     assert room.me(guide)["group"]["contributions"][-1]["appeals"] is True
+
+
+def _phases(server, item_id: int) -> list[tuple[str, int]]:
+    return [(r["state"], r["phase_index"]) for r in server.db_rows(
+        "SELECT state, phase_index FROM intervision_groups WHERE item_id = ? ORDER BY number",
+        (item_id,))]
+
+
+def test_every_group_at_once_starts_and_moves_on_in_step(server, facilitator_token, clients):
+    """A room of many groups is steered with one tap: start every waiting group, move every
+    group in the earliest phase on. Groups without a case wait before the phases that need
+    one and are counted; a double tap moves nobody twice; phones may not do it."""
+    room = Room(server, facilitator_token, clients, people=9)
+    groups = room.make_groups(size=3)
+    assert len(groups) == 3
+    item, fac = room.item_id, room.fac
+    member = groups[0]["members"][0]["id"]
+    room.refused(room.phones[member], "intervision.start_all", "forbidden", item_id=item)
+    room.refused(fac, "intervision.advance_all", "invalid", item_id=item, from_phase=-1)
+    assert _phases(server, item) == [("ready", 0)] * 3
+
+    assert room.ok(fac, "intervision.start_all", item_id=item)["result"] == {
+        "started": 3, "no_case": 0}
+    assert _phases(server, item) == [("running", 0)] * 3
+    room.refused(fac, "intervision.start_all", "not_ready", item_id=item)
+    # No group has its case yet: the next phase needs one, so nobody moves.
+    room.refused(fac, "intervision.advance_all", "no_case", item_id=item, from_phase=0)
+    assert _phases(server, item) == [("running", 0)] * 3
+
+    for g in groups[:2]:  # two groups choose a case, the third does not yet
+        author = g["members"][0]["id"]
+        case = room.ok(room.phones[author], "intervision.contribute", group_id=g["id"],
+                       text="Een cliënt die niet wil")["result"]["contribution_id"]
+        room.ok(room.phones[room.guide_of(g)], "intervision.choose_case", group_id=g["id"],
+                contribution_id=case)
+    ack = room.ok(fac, "intervision.advance_all", item_id=item, from_phase=0)
+    assert ack["result"] == {"moved": 2, "no_case": 1}
+    assert _phases(server, item) == [("running", 1), ("running", 1), ("running", 0)]
+    # Each member's own view shows the new phase (and the third group's its old one).
+    for g, index in zip(groups, (1, 1, 0), strict=True):
+        for m in g["members"]:
+            assert room.me(m["id"])["group"]["phase"]["index"] == index
+    # The laggard alone is in phase 0 and still has no case: it stays.
+    room.refused(fac, "intervision.advance_all", "no_case", item_id=item, from_phase=0)
+    assert room.ok(fac, "intervision.advance_all", item_id=item,
+                   from_phase=1)["result"] == {"moved": 2, "no_case": 0}
+    # A double tap (the same phase again) moves nobody twice.
+    room.refused(fac, "intervision.advance_all", "moved_on", item_id=item, from_phase=1)
+    assert _phases(server, item) == [("running", 2), ("running", 2), ("running", 0)]
+    # Another workshop's facilitator cannot steer these groups.
+    other = Room(server, facilitator_token, clients, people=1)
+    room.refused(other.fac, "intervision.advance_all", "not_found", item_id=item, from_phase=2)
+    assert _phases(server, item) == [("running", 2), ("running", 2), ("running", 0)]

@@ -272,3 +272,53 @@ def test_two_groups_run_in_parallel(server, facilitator_token, browser):
     rows = server.db_rows("SELECT kept, manager_visible FROM intervision_takeaways")
     assert rows == [{"kept": 1, "manager_visible": 0}] * 2
     assert extra["past_date"] and set(extra["over"]) == {15, 75}
+
+
+def test_the_control_page_steers_every_group_at_once(server, facilitator_token, clients,
+                                                     browser):
+    """The control page's "every group" buttons: start all waiting groups, move the groups
+    in the earliest phase on, and say what came of it (groups without a case wait)."""
+    from intervision_support import Room
+
+    room = Room(server, facilitator_token, clients, people=9)
+    groups = room.make_groups(size=3)
+    fac = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    fac.goto(server.url + "/login")
+    fac.fill("#email", "fac@example.nl")
+    fac.fill("#password", PASSWORD)
+    fac.click("button[type=submit].primary")
+    fac.goto(room.ws["control_url"])
+    fac.wait_for_selector("[data-do=start_all]:visible")
+    fac.wait_for_function("() => document.querySelectorAll('[data-list=groups] tr').length === 3")
+
+    def phases():
+        return [(r["state"], r["phase_index"]) for r in server.db_rows(
+            "SELECT state, phase_index FROM intervision_groups WHERE item_id = ?"
+            " ORDER BY number", (room.item_id,))]
+
+    fac.click("[data-do=start_all]")
+    fac.wait_for_selector("[data-field=all_groups]:has-text('3 groepen zijn begonnen.')")
+    assert phases() == [("running", 0)] * 3
+    fac.locator("[data-do=start_all]").wait_for(state="hidden")  # nobody waits to start now
+
+    for g in groups[:2]:
+        author = g["members"][0]["id"]
+        case = room.ok(room.phones[author], "intervision.contribute", group_id=g["id"],
+                       text="Een cliënt die niet wil")["result"]["contribution_id"]
+        room.ok(room.phones[room.guide_of(g)], "intervision.choose_case", group_id=g["id"],
+                contribution_id=case)
+    advance = fac.locator("[data-do=advance_all]")
+    assert advance.text_content() == "Alle groepen in fase 1 naar hun volgende fase (3)"
+    advance.click()
+    fac.wait_for_selector(
+        "[data-field=all_groups]:has-text('2 groepen zijn door naar de volgende fase."
+        " Bij 1 groep is de casus nog niet gekozen: die blijft in deze fase.')")
+    assert phases() == [("running", 1), ("running", 1), ("running", 0)]
+    # The laggard alone is left in phase 1; the button now says so.
+    fac.wait_for_function("() => document.querySelector('[data-do=advance_all]').textContent"
+                          " === 'Alle groepen in fase 1 naar hun volgende fase (1)'")
+    screenshot(fac, "intervision-every-group")
+    # Pressed again, the laggard still has no case: the refusal is said, nothing moves.
+    advance.click()
+    fac.wait_for_selector("text=Kies eerst de casus")
+    assert phases() == [("running", 1), ("running", 1), ("running", 0)]

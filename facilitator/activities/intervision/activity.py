@@ -114,6 +114,14 @@ CLIENT_STRINGS = {
     "do_resume": _l("Resume"),
     "do_extend": _l("+2 min"),
     "do_advance": _l("Next phase"),
+    # every group at once (a room that works in step)
+    "advance_all": _l("Every group in phase %(n)s to its next phase (%(count)s)"),
+    "started_all": _l("%(n)s groups started."),
+    "started_all.one": _l("%(n)s group started."),
+    "moved_all": _l("%(n)s groups moved on."),
+    "moved_all.one": _l("%(n)s group moved on."),
+    "waiting_case": _l("%(n)s groups have not chosen their case yet: they stay in this phase."),
+    "waiting_case.one": _l("%(n)s group has not chosen its case yet: it stays in this phase."),
     # table screens: how many contributions a phase has so far, and the phase list
     "count_case": _l("Cases proposed"),
     "count_question": _l("Questions"),

@@ -27,7 +27,7 @@ actions = ActionSet()
 MAX_GROUPS = 40
 
 
-def _kind_item(ctx: Context, item_id: int) -> dict[str, Any]:
+def kind_item(ctx: Context, item_id: int) -> dict[str, Any]:
     return item_of(ctx, item_id, ITEM_KIND)
 
 
@@ -180,7 +180,7 @@ def _participant(ctx: Context, participant_id: int) -> dict[str, Any]:
 )
 def groups_make(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Split everyone who joined into groups of at most `size`, as even as possible."""
-    item = _kind_item(ctx, data["item_id"])
+    item = kind_item(ctx, data["item_id"])
     if _started(ctx, item["id"]):
         raise ActionError("started", _l("A group has started already; move people by hand."))
     people = [
@@ -209,7 +209,7 @@ def groups_make(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 @actions("intervision.group_add", roles=(FACILITATOR,), schema={"item_id": Int(min=1)})
 def group_add(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-    item = _kind_item(ctx, data["item_id"])
+    item = kind_item(ctx, data["item_id"])
     groups = st.groups_of(ctx, item["id"])
     if len(groups) >= MAX_GROUPS:
         raise ActionError("invalid", _l("At most %(max)s items."), max=MAX_GROUPS)
@@ -236,7 +236,7 @@ def group_remove(ctx: Context, data: dict[str, Any]) -> None:
 )
 def assign(ctx: Context, data: dict[str, Any]) -> None:
     """Move someone by hand; group_id 0 takes them out of every group."""
-    item = _kind_item(ctx, data["item_id"])
+    item = kind_item(ctx, data["item_id"])
     _participant(ctx, data["participant_id"])
     target = None
     if data["group_id"]:
@@ -258,7 +258,7 @@ def assign(ctx: Context, data: dict[str, Any]) -> None:
 def pick(ctx: Context, data: dict[str, Any]) -> None:
     """A participant picks a group, when the facilitator lets people choose."""
     group = load_group(ctx, data["group_id"])
-    item = _kind_item(ctx, group["item_id"])
+    item = kind_item(ctx, group["item_id"])
     if item["config"].get("grouping") != "choose":
         raise ActionError("forbidden", _l("The facilitator makes the groups in this activity."))
     if _group_started(ctx, group):

@@ -9,9 +9,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from facilitator.activities.intervision import phases
+from facilitator.activities.intervision import store as st
 from facilitator.activities.intervision.agreement import keep_as_agreement
 from facilitator.activities.intervision.groups import (
     choose_case,
+    kind_item,
     load_group,
     require_guide,
     role_in,
@@ -110,6 +112,59 @@ def advance(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         _needs_case_holder(group, nxt)
     _phase_changed(ctx, group, phases.advance(group, ctx.now))
     return {"phase_index": group["phase_index"], "state": group["state"]}
+
+
+def _groups_of_item(ctx: Context, item_id: int) -> list[dict[str, Any]]:
+    """The item's groups, each caught up with auto-advance (as load_group does)."""
+    item = kind_item(ctx, item_id)
+    return [load_group(ctx, g["id"]) for g in st.groups_of(ctx, item["id"])]
+
+
+@actions("intervision.start_all", roles=(FACILITATOR,), schema={"item_id": Int(min=1)})
+def start_all(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """Every waiting group starts its phase: in a room of forty groups one tap, not forty."""
+    waiting = [g for g in _groups_of_item(ctx, data["item_id"]) if g["state"] == "ready"]
+    if not waiting:
+        raise ActionError("not_ready", _l("No group is waiting to start."))
+    started, no_case = 0, 0
+    for group in waiting:
+        if group["phase_index"] > _case_index(group) and group["case_holder_id"] is None:
+            no_case += 1
+            continue
+        _phase_changed(ctx, group, phases.start(group, ctx.now))
+        started += 1
+    if not started:
+        raise ActionError("no_case", _l("Choose the case (and so the case-holder) first."))
+    return {"started": started, "no_case": no_case}
+
+
+@actions(
+    "intervision.advance_all",
+    roles=(FACILITATOR,),
+    # The phase the control page showed: groups already past it stay where they are, so
+    # a double tap or a second facilitator's tap moves nobody twice.
+    schema={"item_id": Int(min=1), "from_phase": Int(min=0, max=100)},
+)
+def advance_all(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """Every group in phase `from_phase` moves to its next one, for a room that works in
+    step. A group that has not chosen its case stays before the phases that need one,
+    and is counted, so the control page can say which wait."""
+    due = [g for g in _groups_of_item(ctx, data["item_id"])
+           if g["state"] != "done" and g["phase_index"] == data["from_phase"]]
+    if not due:
+        raise ActionError("moved_on", _l("The groups have moved on already."))
+    moved, no_case = 0, 0
+    for group in due:
+        nxt = group["phase_index"] + 1
+        if nxt < len(group["method"]["phases"]) and nxt > _case_index(group) and (
+                group["case_holder_id"] is None):
+            no_case += 1
+            continue
+        _phase_changed(ctx, group, phases.advance(group, ctx.now))
+        moved += 1
+    if not moved:
+        raise ActionError("no_case", _l("Choose the case (and so the case-holder) first."))
+    return {"moved": moved, "no_case": no_case}
 
 
 @actions(

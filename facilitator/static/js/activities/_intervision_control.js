@@ -29,6 +29,20 @@ export const control = {
       }
     });
     $("[data-do=group_add]", root).addEventListener("click", () => act("intervision.group_add", { item_id: item() }));
+    // Every group at once: what came of it is said, with the groups still waiting for a case.
+    const all = async (e, op, data, done) => {
+      const ack = await press(ctx, op, { item_id: item(), ...data }, e.currentTarget);
+      if (ack && ack.ok) {
+        const { no_case: waiting } = ack.result;
+        const said = [s(done, { n: ack.result.started ?? ack.result.moved })];
+        if (waiting) said.push(s("waiting_case", { n: waiting }));
+        $("[data-field=all_groups]", root).textContent = said.join(" ");
+      }
+    };
+    $("[data-do=start_all]", root).addEventListener("click", (e) => all(e, "intervision.start_all", {}, "started_all"));
+    $("[data-do=advance_all]", root).addEventListener("click", (e) =>
+      all(e, "intervision.advance_all", { from_phase: Number(e.currentTarget.dataset.from) }, "moved_all"),
+    );
 
     const configure = $("[data-form=configure]", root);
     configure.addEventListener("input", () => (configure.dataset.dirty = "1"));
@@ -177,9 +191,25 @@ function steer(ctx, g) {
   return buttons;
 }
 
+// "Every group": start those waiting; move on those in the earliest phase any group is
+// in (the laggards catch up; groups ahead stay where they are).
+function renderAllGroups(root, view) {
+  const open = view.groups.filter((g) => g.timer.state !== "done");
+  $("[data-part=all-groups]", root).hidden = view.groups.length < 2;
+  $("[data-do=start_all]", root).hidden = !open.some((g) => g.timer.state === "ready");
+  const advance = $("[data-do=advance_all]", root);
+  advance.hidden = !open.length;
+  if (!open.length) return;
+  const from = Math.min(...open.map((g) => g.phase.index));
+  const count = open.filter((g) => g.phase.index === from).length;
+  advance.dataset.from = String(from);
+  advance.textContent = s("advance_all", { n: from + 1, count });
+}
+
 function renderGroups(root, view, ctx) {
   const body = $("[data-list=groups]", root);
   $("[data-part=no-groups]", root).hidden = view.groups.length > 0;
+  renderAllGroups(root, view);
   rebuild(body, [
       ...view.groups.map((g) => {
         const waiting = g.timer.state === "ready" && g.phase.index === 0;
