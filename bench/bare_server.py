@@ -7,8 +7,9 @@ as a ratio to what the library itself costs.
 python bench/bare_server.py --port 5001 --mode eventlet
 
 Clients connect (any auth) and join one room; a client that emits `go` with a payload
-makes the server emit that payload as `phone` to the room, like a phase change does;
-an `act` is acknowledged at once (the echo-with-ack floor of a submission).
+makes the server emit that payload as `phone` to the room, like a phase change does; an
+`each` emits it to every phone one by one, like a push of personal views; an `act` is
+acknowledged at once (the echo-with-ack floor of a submission).
 """
 
 from __future__ import annotations
@@ -45,6 +46,14 @@ def main(argv: list[str] | None = None) -> None:
     @sio.on("go")
     def go(sid: str, payload: object) -> str:
         sio.emit("phone", payload, to="all")
+        return "ok"
+
+    @sio.on("each")
+    def each(sid: str, payload: object) -> str:
+        # The floor of a push of personal views: one emit per phone, as each member gets
+        # its own (the real server's `me` to each participant's room).
+        for phone in list(sio.manager.get_participants("/", "all")):
+            sio.emit("phone", payload, to=phone[0] if isinstance(phone, tuple) else phone)
         return "ok"
 
     @sio.on("act")

@@ -397,8 +397,10 @@ class Bench:
         await asyncio.gather(*(s.disconnect() for s in screens), return_exceptions=True)
 
 
-async def bare_push(server: BareServer, count: int, rounds: int, payload: Any) -> list[float]:
-    """The same broadcast on the bare server: latencies of every phone in every round."""
+async def bare_push(server: BareServer, count: int, rounds: int, payload: Any,
+                    event: str = "go") -> list[float]:
+    """The same broadcast on the bare server (`each`: one emit per phone): latencies of
+    every phone in every round."""
     phones = [Screen(server.url, {}, names=("phone",)) for _ in range(count)]
     await gather_limited([p.connect() for p in phones], 100)
     controller = Screen(server.url, {}, names=())
@@ -412,7 +414,7 @@ async def bare_push(server: BareServer, count: int, rounds: int, payload: Any) -
             p.expect("phone", lambda s, v, m=marker: s == m)
         with no_client_gc():
             start = time.time()
-            await controller.sio.call("go", {"seq": marker, "view": payload}, timeout=WAIT)
+            await controller.sio.call(event, {"seq": marker, "view": payload}, timeout=WAIT)
             await wait_until(lambda: all(p.hit is not None for p in phones), WAIT, 0.01)
         latencies += [p.hit - start for p in phones if p.hit is not None]
         await asyncio.sleep(0.3)

@@ -20,6 +20,7 @@ from flask_socketio import SocketIO
 
 from facilitator.db import Store
 from facilitator.i18n import LANGUAGES, locale_of
+from facilitator.live import wire
 from facilitator.live.actions import Changes
 from facilitator.live.relay import RoomManager
 from facilitator.live.screens import Views
@@ -271,7 +272,7 @@ class Pusher:
     def _send(self, messages: list[Message]) -> None:
         for name, seq, view, room in messages:
             # Encoded once: the same text decides whether it changed and is what is sent.
-            encoded = json.dumps(view, separators=(",", ":"))
+            encoded = wire.dumps(view)
             if not self._fresh(room, encoded):
                 continue
             payload = Encoded(f'{{"seq":{int(seq)},"view":{encoded}}}')

@@ -4,7 +4,6 @@ The rooms a socket joins are named in `pusher`, which sends the views."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
@@ -23,6 +22,7 @@ from socketio.exceptions import ConnectionRefusedError
 from facilitator.db import Store, current_store, iso, utcnow
 from facilitator.errors import ActionError, not_allowed
 from facilitator.i18n import LANGUAGES, locale_of
+from facilitator.live import wire
 from facilitator.live.actions import (
     BOARD,
     FACILITATOR,
@@ -64,6 +64,8 @@ class TextOnlyPacket(packet.Packet):
       argument, which `act` answers with a `malformed` ack; other packets get no data.
     """
 
+    json = wire  # outgoing packets (acks, syncs) encoded by orjson, incoming as before
+
     def __init__(self, *args: Any, encoded_packet: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, encoded_packet=encoded_packet, **kwargs)
         if encoded_packet is not None and not encoded_packet:
@@ -80,7 +82,7 @@ class TextOnlyPacket(packet.Packet):
                 head += self.namespace + ","
             if self.id is not None:
                 head += str(self.id)
-            return f"{head}[{json.dumps(data[0])},{data[1]}]"
+            return f"{head}[{wire.dumps(data[0])},{data[1]}]"
         return super().encode()
 
     def decode(self, encoded_packet: Any) -> int:
