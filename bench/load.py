@@ -132,6 +132,7 @@ class Bench:
         self.token = server.add_facilitator("bench@example.nl")
         self.cookie = server.login_cookie("bench@example.nl")
         self.unacked_at_kill = 0  # scenario f: actions in flight when the server died
+        self.profile: Path | None = None  # where py-spy writes (--profile)
 
     # --- setting up a room --------------------------------------------------------------
 
@@ -379,6 +380,8 @@ class Bench:
         killed_at = time.monotonic() - start
         await asyncio.to_thread(self.server.start)
         up_at = time.monotonic() - start
+        if self.profile is not None:  # the restarted server while the phones come back
+            start_spy("server-restarted.txt", self.server.pid, self.profile, seconds=10)
         await wait_until(lambda: sum(p.connects for p in room.phones) > connects, WAIT, 0.005)
         first_back = time.monotonic() - start
         acks, ops = await submitting
@@ -423,6 +426,19 @@ async def bare_push(server: BareServer, count: int, rounds: int, payload: Any,
     return latencies
 
 
+def start_spy(name: str, pid: int, folder: Path, seconds: float | None = None) -> Any:
+    """A sampling profile of process `pid` into folder/name (py-spy from PyPI), for the
+    whole run or `seconds`."""
+    import subprocess
+
+    argv = [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw",
+            "--rate", "200", "--pid", str(pid), "-o", str(folder / name)]
+    if seconds is not None:
+        argv += ["--duration", str(int(seconds))]
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+
 async def run_mode(mode: str, args: argparse.Namespace, workdir: Path) -> Result:
     print(f"== {mode}: {args.phones} phones", flush=True)
     result = Result(mode, args.phones)
@@ -434,18 +450,12 @@ async def run_mode(mode: str, args: argparse.Namespace, workdir: Path) -> Result
     server.start()
     spy = None
     if args.profile:
-        # A sampling profile of the server for the whole run (py-spy from PyPI).
-        import subprocess
-
-        out = args.profile / f"server-{mode}-{args.phones}.txt"
-        spy = subprocess.Popen(
-            [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw",
-             "--rate", "200", "--pid", str(server.pid), "-o", str(out)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        spy = start_spy(f"server-{mode}-{args.phones}.txt", server.pid, args.profile)
     bare = BareServer(workdir / mode, mode)
     try:
         spec = find_submit()
         bench = Bench(server, spec)
+        bench.profile = args.profile
         room = await bench.open_room("Load")
         await asyncio.sleep(0.5)
         base = server.rss_bytes()

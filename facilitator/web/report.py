@@ -26,15 +26,24 @@ from flask_login import current_user, login_required
 
 from facilitator.db import current_store
 from facilitator.live.actions import FACILITATOR, Actor
-from facilitator.report import access, markdown, model, settings, spreadsheet, word
+from facilitator.report import access, markdown, model, settings, spreadsheet
 from facilitator.room.workshops import by_code
 
 bp = Blueprint("report", __name__)
 
+
+def _word(report: Any) -> bytes:
+    # python-docx is imported when a Word file is asked for: at start it cost 80 ms of
+    # the time a restarted server keeps its phones waiting (docs/benchmarks.md).
+    from facilitator.report import word
+
+    return word.render(report)
+
+
 DOWNLOADS = {
     "md": ("text/markdown", markdown.render),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             word.render),
+             _word),
     "csv": ("text/csv", spreadsheet.render),
 }
 
