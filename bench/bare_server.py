@@ -9,7 +9,7 @@ python bench/bare_server.py --port 5001 --mode eventlet
 Clients connect (any auth) and join one room; a client that emits `go` with a payload
 makes the server emit that payload as `phone` to the room, like a phase change does; an
 `each` emits it to every phone one by one, like a push of personal views; an `act` is
-acknowledged at once (the echo-with-ack floor of a submission).
+acknowledged at once (the echo-with-ack floor of a submission), a `sync` too.
 """
 
 from __future__ import annotations
@@ -55,6 +55,11 @@ def main(argv: list[str] | None = None) -> None:
         for phone in list(sio.manager.get_participants("/", "all")):
             sio.emit("phone", payload, to=phone[0] if isinstance(phone, tuple) else phone)
         return "ok"
+
+    @sio.on("sync")
+    def sync(sid: str, _: object = None) -> dict:
+        # The floor of a phone's first sync after a reconnect: an answer, no views.
+        return {"ok": True, "seq": 0}
 
     @sio.on("act")
     def act(sid: str, envelope: object) -> dict:

@@ -426,6 +426,35 @@ async def bare_push(server: BareServer, count: int, rounds: int, payload: Any,
     return latencies
 
 
+async def bare_kill(server: BareServer, count: int) -> Row:
+    """Scenario f on the bare server: its floor. Every phone sends one action; once all
+    are sent the server is SIGKILLed and restarted, and the phones reconnect, sync and
+    resend as against the real one (swarm.Screen). Until every action is acknowledged."""
+    phones = [Screen(server.url, {}, names=()) for _ in range(count)]
+    await gather_limited([p.connect() for p in phones], 100)
+    await asyncio.sleep(1)
+    start = time.monotonic()
+    acting = asyncio.ensure_future(asyncio.gather(*(p.act("bare.submit", {"n": i})
+                                                    for i, p in enumerate(phones))))
+    await wait_until(lambda: sum(p.sent for p in phones) >= count, 10, 0.001)
+    await asyncio.sleep(0.05)
+    pending = sum(len(p.pending) for p in phones)
+    connects = sum(p.connects for p in phones)
+    await asyncio.to_thread(server.kill)
+    killed_at = time.monotonic() - start
+    await asyncio.to_thread(server.start)
+    up_at = time.monotonic() - start
+    await wait_until(lambda: sum(p.connects for p in phones) > connects, WAIT, 0.005)
+    first_back = time.monotonic() - start
+    acks = await asyncio.wait_for(acting, WAIT)
+    acks_s = time.monotonic() - start
+    await asyncio.gather(*(p.disconnect() for p in phones), return_exceptions=True)
+    return Row("f on the bare server", count, round(acks_s, 2),
+               lost=count - sum(1 for a in acks if a.get("ok")),
+               note=f"killed at {killed_at:.2f}s with {pending} of {count} unacked; up again "
+                    f"at {up_at:.2f}s, first phone back at {first_back:.2f}s")
+
+
 def start_spy(name: str, pid: int, folder: Path, seconds: float | None = None) -> Any:
     """A sampling profile of process `pid` into folder/name (py-spy from PyPI), for the
     whole run or `seconds`."""
@@ -485,6 +514,9 @@ async def run_mode(mode: str, args: argparse.Namespace, workdir: Path) -> Result
         server.stop()
         if args.bare:
             bare.start()
+            if "f" in args.scenarios and spec and not args.processes:
+                result.add(await bare_kill(bare, args.phones))
+                await asyncio.sleep(1)
             p50, p95, p99 = percentiles(await bare_push(bare, args.phones, args.rounds, payload))
             result.bare = {"p50_ms": round(p50), "p95_ms": round(p95), "p99_ms": round(p99),
                            "payload_bytes": len(json.dumps(payload))}
