@@ -74,7 +74,8 @@ def _groups(v: Any, item: dict[str, Any]) -> list[dict[str, Any]]:
     """The item's groups as they are now; shared by the views of a snapshot, not modified."""
     def read() -> list[dict[str, Any]]:
         auto = st.settings(v.workshop)["auto_advance"]
-        return [phases.effective(g, v.now, auto) for g in st.groups_of(v, item["id"])]
+        return [phases.effective(g, v.now, auto)
+                for g in st.groups_of(v, item["id"], shared=True)]
 
     return _once(v, ("intervision.groups", item["id"]), read)
 
