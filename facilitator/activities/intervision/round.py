@@ -120,21 +120,34 @@ def _groups_of_item(ctx: Context, item_id: int) -> list[dict[str, Any]]:
     return [load_group(ctx, g["id"]) for g in st.groups_of(ctx, item["id"])]
 
 
+def _next_index(group: dict[str, Any]) -> int | None:
+    nxt = group["phase_index"] + 1
+    return nxt if nxt < len(group["method"]["phases"]) else None  # None: the round ends
+
+
+def _in_step(ctx: Context, groups: list[dict[str, Any]], index: Any, step: Any) -> tuple[int, int]:
+    """Step every group (`step`: phases.start or .advance) whose phase `index(group)` needs
+    no case or has one; returns (stepped, waiting for a case). Refused if none could."""
+    stepped, no_case = 0, 0
+    for group in groups:
+        target = index(group)
+        if target is not None and target > _case_index(group) and group["case_holder_id"] is None:
+            no_case += 1
+            continue
+        _phase_changed(ctx, group, step(group, ctx.now))
+        stepped += 1
+    if not stepped:
+        raise ActionError("no_case", _l("Choose the case (and so the case-holder) first."))
+    return stepped, no_case
+
+
 @actions("intervision.start_all", roles=(FACILITATOR,), schema={"item_id": Int(min=1)})
 def start_all(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Every waiting group starts its phase: in a room of forty groups one tap, not forty."""
     waiting = [g for g in _groups_of_item(ctx, data["item_id"]) if g["state"] == "ready"]
     if not waiting:
         raise ActionError("not_ready", _l("No group is waiting to start."))
-    started, no_case = 0, 0
-    for group in waiting:
-        if group["phase_index"] > _case_index(group) and group["case_holder_id"] is None:
-            no_case += 1
-            continue
-        _phase_changed(ctx, group, phases.start(group, ctx.now))
-        started += 1
-    if not started:
-        raise ActionError("no_case", _l("Choose the case (and so the case-holder) first."))
+    started, no_case = _in_step(ctx, waiting, lambda g: g["phase_index"], phases.start)
     return {"started": started, "no_case": no_case}
 
 
@@ -153,17 +166,7 @@ def advance_all(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
            if g["state"] != "done" and g["phase_index"] == data["from_phase"]]
     if not due:
         raise ActionError("moved_on", _l("The groups have moved on already."))
-    moved, no_case = 0, 0
-    for group in due:
-        nxt = group["phase_index"] + 1
-        if nxt < len(group["method"]["phases"]) and nxt > _case_index(group) and (
-                group["case_holder_id"] is None):
-            no_case += 1
-            continue
-        _phase_changed(ctx, group, phases.advance(group, ctx.now))
-        moved += 1
-    if not moved:
-        raise ActionError("no_case", _l("Choose the case (and so the case-holder) first."))
+    moved, no_case = _in_step(ctx, due, _next_index, phases.advance)
     return {"moved": moved, "no_case": no_case}
 
 
