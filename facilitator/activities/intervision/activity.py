@@ -115,7 +115,7 @@ CLIENT_STRINGS = {
     "do_extend": _l("+2 min"),
     "do_advance": _l("Next phase"),
     # every group at once (a room that works in step)
-    "advance_all": _l("Every group in phase %(n)s to its next phase (%(count)s)"),
+    "advance_all": _l("Every group in phase %(phase)s to its next phase (%(count)s)"),
     "started_all": _l("%(n)s groups started."),
     "started_all.one": _l("%(n)s group started."),
     "moved_all": _l("%(n)s groups moved on."),

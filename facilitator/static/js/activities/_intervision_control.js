@@ -203,7 +203,7 @@ function renderAllGroups(root, view) {
   const from = Math.min(...open.map((g) => g.phase.index));
   const count = open.filter((g) => g.phase.index === from).length;
   advance.dataset.from = String(from);
-  advance.textContent = s("advance_all", { n: from + 1, count });
+  advance.textContent = s("advance_all", { phase: from + 1, count });
 }
 
 function renderGroups(root, view, ctx) {
