@@ -14,6 +14,7 @@ from typing import Any
 import sqlite_utils
 
 BUSY_MS = 5000  # how long a write waits for another writer's lock
+MEMO_ENTRIES = 128  # kept views' parts (Store.keep): two per workshop a push shows
 
 
 def utcnow() -> datetime:
@@ -64,6 +65,13 @@ class Store:
         self._committing: int | None = None
         self._committed = -1
         self._failed: set[int] = set()
+        # What was computed from the database, kept with what it was computed from
+        # (participants.roster: the workshop's roster_revision and `generation`), so
+        # that a push reuses it while that is unchanged (see kept, keep, forget).
+        self.memo: dict[tuple[str, int], tuple[Any, Any]] = {}
+        # One more each time writes are rolled back (a failed write, a failed COMMIT):
+        # a revision read from them may come back later with other content.
+        self.generation = 0
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
@@ -94,6 +102,7 @@ class Store:
             try:
                 yield self.db
             except BaseException:
+                self.generation += 1  # (see memo: what the block wrote is undone)
                 conn.execute(f"ROLLBACK TO {name}")
                 conn.execute(f"RELEASE {name}")
                 if outer and self._members == 0:
@@ -161,6 +170,7 @@ class Store:
                 error = err
                 if self.db.conn.in_transaction:
                     self.db.conn.execute("ROLLBACK")
+                self.generation += 1
             self._open = False
             self._members = 0
             self._batch += 1
@@ -173,6 +183,22 @@ class Store:
         if error is not None:
             raise error
 
+    def kept(self, kind: str, workshop_id: int, made_from: Any) -> Any:
+        """What `keep` kept for this workshop, if it was made from `made_from`; else None."""
+        entry = self.memo.get((kind, workshop_id))
+        return entry[1] if entry is not None and entry[0] == made_from else None
+
+    def keep(self, kind: str, workshop_id: int, made_from: Any, value: Any) -> None:
+        if len(self.memo) >= MEMO_ENTRIES:  # a server runs a few workshops at once
+            self.memo.clear()
+        self.memo[(kind, workshop_id)] = (made_from, value)
+
+    def forget(self, workshop_id: int) -> None:
+        """The workshop is deleted: nothing read from it stays in memory either."""
+        for key in list(self.memo):  # (a copy: another thread may keep meanwhile)
+            if key[1] == workshop_id:
+                self.memo.pop(key, None)
+
     # Reads give plain dicts: views, exports and the JSON they become need no conversion.
     def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
         with self.lock:
@@ -183,6 +209,14 @@ class Store:
         with self.lock:
             rows = self.db.conn.execute(sql, params).fetchall()
         return [dict(r) for r in rows]
+
+    def tuples(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        """Rows as plain tuples: for the few reads of thousands of rows a push makes,
+        where building a dict per row and then the view's own dict doubled the cost."""
+        with self.lock:
+            cursor = self.db.conn.cursor()
+            cursor.row_factory = None
+            return cursor.execute(sql, params).fetchall()
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
         with self.lock:

@@ -344,6 +344,31 @@ def m080_leftovers_presence_draft(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE presence ADD COLUMN draft_item INTEGER")
 
 
+@migrations()
+def m090_roster_revision(db: sqlite_utils.Database) -> None:
+    # Issue 21, point 5: the control page's roster (everyone who joined, and whether a
+    # phone of theirs is connected) is rebuilt only when one of its rows changed. These
+    # triggers count those changes on the workshop, whatever writes them (any process,
+    # any code path), and the workshop row is read at every push anyway.
+    bump = "UPDATE workshops SET roster_revision = roster_revision + 1 WHERE id ="
+    db.execute("ALTER TABLE workshops ADD COLUMN roster_revision INTEGER NOT NULL DEFAULT 0")
+    # (Trigger bodies hold semicolons: one execute each, not run_script.)
+    for name, when, body in (
+        ("roster_joined", "AFTER INSERT ON participants", "NEW.workshop_id"),
+        ("roster_left", "AFTER DELETE ON participants", "OLD.workshop_id"),
+        ("roster_renamed", "AFTER UPDATE OF name, workshop_id ON participants",
+         "OLD.workshop_id; {bump} NEW.workshop_id"),
+        ("roster_connected", "AFTER INSERT ON presence WHEN NEW.participant_id IS NOT NULL",
+         "NEW.workshop_id"),
+        ("roster_disconnected", "AFTER DELETE ON presence WHEN OLD.participant_id IS NOT NULL",
+         "OLD.workshop_id"),
+        ("roster_presence_moved", "AFTER UPDATE OF participant_id, workshop_id ON presence",
+         "OLD.workshop_id; {bump} NEW.workshop_id"),
+    ):
+        statements = body.format(bump=bump)
+        db.execute(f"CREATE TRIGGER {name} {when} BEGIN {bump} {statements}; END")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 

@@ -95,8 +95,9 @@ def payload(action: Any, text: str, ids: Callable[[str], int]) -> dict[str, Any]
 
 
 def fingerprint(db_path: Path) -> dict[str, str]:
-    """A hash of every table's content. Presence and last-seen times change with
-    connections, not with actions, so they are left out."""
+    """A hash of every table's content. Presence, last-seen times and the roster's
+    revision (a counter its triggers bump with presence) change with connections,
+    not with actions, so they are left out."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         tables = [r[0] for r in conn.execute(
@@ -105,7 +106,7 @@ def fingerprint(db_path: Path) -> dict[str, str]:
         out = {}
         for table in sorted(tables):
             cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")
-                    if r[1] not in ("last_seen_at",)]
+                    if r[1] not in ("last_seen_at", "roster_revision")]
             rows = conn.execute(
                 f"SELECT {', '.join(cols)} FROM {table} ORDER BY rowid").fetchall()
             out[table] = hashlib.sha256(

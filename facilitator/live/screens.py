@@ -118,7 +118,8 @@ class Views:
             "agenda": [
                 {"id": i["id"], "kind": i["kind"], "title": i["title"]} for i in self.agenda
             ],
-            "people": participants.roster(self.store, self.workshop["id"]),
+            "people": participants.roster(self.store, self.workshop["id"],
+                                          self.workshop.get("roster_revision")),
             # Phones with unsent text for this item: a count, never the text.
             "drafts": participants.drafting(
                 self.store, self.workshop["id"], self.item["id"] if self.item else None),

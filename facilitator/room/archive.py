@@ -203,6 +203,7 @@ def delete_workshop(store: Store, workshop_id: int) -> int:
     Not an action: it removes the workshop's event log, which an action would write to.
     Refused (ValueError) while the workshop is open: phones may still be typing."""
     now = iso(utcnow())
+    store.forget(workshop_id)  # its roster and dilemmas kept for the control page
     with store.write() as db:
         row = db.execute("SELECT status FROM workshops WHERE id = ? AND deleted_at IS NULL",
                          (workshop_id,)).fetchone()
