@@ -82,12 +82,23 @@ def test_a_push_in_a_room_of_a_thousand_rebuilds_only_what_changed(
             approval=False)
     _seed(server, room.workshop_id())
     phone = room.phone("Annemarie van den Berg-Oudshoorn")
-    control = control_page(browser, server, room.ws["control_url"])
+    frames: list[Any] = []
+    control = control_page(browser, server, room.ws["control_url"], frames=frames)
     try:
         manage = control.locator("[data-list=manage] > *")
         expect(manage).to_have_count(DILEMMAS, timeout=30_000)
         expect(control.locator("#people > li")).to_have_count(PEOPLE + 1, timeout=30_000)
+        # The page's first whole view may come after its sync drew the rows, and by
+        # long-polling: a change first, which comes as a patch over the websocket once
+        # the page holds a whole view.
+        room.ok(room.fac, "timer.start", seconds=600)
+        for _ in range(100):
+            if any(f.startswith('42["control_patch",') for f in frames):
+                break
+            control.wait_for_timeout(100)
+        assert any(f.startswith('42["control_patch",') for f in frames), [f[:80] for f in frames]
         before = control.evaluate(MARK)
+        seen = len(frames)
         # A few options per row (category, theme), not one per other dilemma (a million).
         assert before["options"] < 10 * DILEMMAS, before
 
@@ -102,6 +113,15 @@ def test_a_push_in_a_room_of_a_thousand_rebuilds_only_what_changed(
         newest = control.locator("[data-list=manage] > *").last
         expect(newest).to_contain_text(f"#{DILEMMAS + 1}")
         expect(newest).to_contain_text("spreek ik haar erop aan")
+        # The control view came whole once; the new dilemma came as a change to it, which
+        # carries the new row and not the other 1,000 rows and 1,001 people.
+        since = frames[seen:]
+        patches = [f for f in since if f.startswith('42["control_patch",')]
+        assert any("spreek ik haar erop aan" in f for f in patches), [f[:80] for f in since]
+        assert not [f for f in since if f.startswith('42["control",')]
+        whole = len(json.dumps(room.fac.sync()["control"], ensure_ascii=False))
+        assert whole > 300_000 and max(len(f) for f in patches) < whole / 50, (
+            whole, [len(f) for f in patches])
         newest.scroll_into_view_if_needed()
         screenshot(control, "control-1000-dilemmas")
 

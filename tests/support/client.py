@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -30,8 +31,17 @@ class Client:
         self.label = label or str(auth.get("kind"))
         self.screens = screens
         self.sio = socketio.Client(reconnection=False)
+        self.sent_control: Any = None  # the control view as the server last sent it
+        self.version = 0  # its number (`v`)
+        self.early: dict[int, dict[str, Any]] = {}  # patches that came before their turn
+        self.ordered = threading.Lock()
+        self.patches = 0  # control pushes that came as patches
+        self.together = 0  # phone pushes that carried the phone's own part
         for name in AUDIENCES:
             self.sio.on(name, lambda msg, name=name: self._pushed(name, msg))
+        self.sio.on("control_patch", self._patched)
+        if auth.get("kind") == "facilitator" and "patches" not in auth:
+            auth = {**auth, "patches": True}  # as the control page connects (core/live.js)
         self.sio.connect(url, auth=auth, headers=headers or {}, transports=["websocket"],
                          wait_timeout=10)
         if screens is not None:
@@ -39,8 +49,39 @@ class Client:
             screens.add(self)
 
     def _pushed(self, name: str, msg: dict[str, Any]) -> None:
+        if name == "control" and "v" in msg:  # the whole view a patching socket starts from
+            with self.ordered:
+                self.sent_control, self.version = msg["view"], msg["v"]
+                self._record(name, msg)
+                self._drain()
+            return
+        self._record(name, msg)
+
+    def _record(self, name: str, msg: dict[str, Any]) -> None:
         self.pushes.append((name, msg))
         self.views[name] = msg["view"]
+        if name == "phone" and "me" in msg:  # a phone's own part, sent with the phone view
+            self.together += 1
+            self._pushed("me", {"seq": msg["seq"], "view": msg["me"]})
+
+    def _patched(self, msg: dict[str, Any]) -> None:
+        """A control push as the change from the last one (facilitator/live/patch.py):
+        rebuilt as static/js/core/patch.js does, then recorded as a whole view. python-
+        socketio hands each message to a thread of its own, so they may come here out of
+        order: a patch waits until the one before it (`v`) is applied."""
+        with self.ordered:
+            self.early[msg["v"]] = msg
+            self._drain()
+
+    def _drain(self) -> None:
+        from facilitator.live.patch import apply
+
+        while self.sent_control is not None and self.version + 1 in self.early:
+            msg = self.early.pop(self.version + 1)
+            self.sent_control = apply(self.sent_control, msg["patch"])
+            self.version = msg["v"]
+            self.patches += 1
+            self._record("control", {"seq": msg["seq"], "view": self.sent_control})
 
     @staticmethod
     def _views(payload: Any) -> dict[str, Any]:

@@ -39,8 +39,9 @@ def settle_page(page: Any, timeout: float = 20000) -> None:
 
 
 def control_page(browser: Any, server: Any, control_url: str, email: str = "fac@example.nl",
-                 viewport: dict[str, int] | None = None) -> Any:
-    """A facilitator logged in through the login form, on a workshop's control page."""
+                 viewport: dict[str, int] | None = None, frames: list[Any] | None = None) -> Any:
+    """A facilitator logged in through the login form, on a workshop's control page.
+    `frames`: every WebSocket frame the page receives is appended to it."""
     from support.server import PASSWORD
 
     page = browser.new_context(viewport=viewport or {"width": 1366, "height": 768}).new_page()
@@ -48,5 +49,7 @@ def control_page(browser: Any, server: Any, control_url: str, email: str = "fac@
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit].primary")
+    if frames is not None:
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(f)))
     page.goto(control_url)
     return page

@@ -5,6 +5,7 @@
 // server dedupes by op_id); every push carries `seq`; on connect, wake-up, or an ack
 // whose seq we never saw pushed, we ask for a fresh view with `sync`.
 import { io } from "../../vendor/socket.io.esm.min.js";
+import { applyPatch } from "./patch.js";
 
 const ACK_TIMEOUT_MS = 10000;
 const SEEN_GRACE_MS = 2500;
@@ -42,6 +43,8 @@ export class Live {
     this.onError = onError || (() => {});
     this.seq = 0; // highest seq seen in a push or sync
     this.views = {}; // name -> seq of the view shown
+    this.sentControl = null; // the control view as the server last pushed it (patch.js)
+    this.controlVersion = 0; // and its number: each patch is from the one before it
     this.offsetMs = 0; // server clock minus ours
     this.flushing = false;
     this.waiters = new Map(); // op_id -> [resolve, ...]
@@ -51,11 +54,25 @@ export class Live {
     // that all screens of one workshop reach the same server process (docs/deploy.md).
     const query = room ? { w: room } : {};
     this.socket = io({ auth, query, reconnectionDelayMax: 5000 });
-    for (const name of ["board", "control", "phone", "me", "table"]) {
+    for (const name of ["board", "me", "table"]) {
       this.socket.on(name, (msg) => this.receive(name, msg));
     }
+    // After a phase change a phone's own part comes in the same message as the phone view.
+    this.socket.on("phone", (msg) => {
+      this.receive("phone", msg);
+      if (msg && msg.me) this.receive("me", { seq: msg.seq, view: msg.me });
+    });
+    // The control page gets its view whole once per connection, then as changes to it.
+    this.socket.on("control", (msg) => {
+      if (!msg || typeof msg.seq !== "number") return;
+      this.sentControl = msg.view;
+      this.controlVersion = msg.v || 0;
+      this.receive("control", { seq: msg.seq, view: structuredClone(msg.view) });
+    });
+    this.socket.on("control_patch", (msg) => this.patched(msg));
     this.socket.on("connect", () => this.connected());
     this.socket.on("disconnect", () => {
+      this.sentControl = null; // the next connection's first control view is whole
       for (const watch of this.watchers.values()) watch("queued");
       this.status();
     });
@@ -116,6 +133,21 @@ export class Live {
     this.views[name] = msg.seq;
     this.seq = Math.max(this.seq, msg.seq);
     this.onView(name, msg.view);
+  }
+
+  /** A change to the control view last pushed; the page renders the whole view as
+   * before (a copy: what it does with it must not change the one the next change is to). */
+  patched(msg) {
+    if (!msg || typeof msg.seq !== "number" || !msg.patch) return;
+    if (!this.sentControl || msg.v !== this.controlVersion + 1) {
+      // Never on one connection (its messages come in order); a new one starts again
+      // from a whole view.
+      this.socket.disconnect().connect();
+      return;
+    }
+    this.sentControl = applyPatch(this.sentControl, msg.patch);
+    this.controlVersion = msg.v;
+    this.receive("control", { seq: msg.seq, view: structuredClone(this.sentControl) });
   }
 
   async connected() {

@@ -12,7 +12,7 @@ let current = null;
 
 const { live, timer, stage } = startPage({
   screen: "control",
-  auth: { kind: "facilitator", code },
+  auth: { kind: "facilitator", code, patches: true }, // its pushes as changes (core/patch.js)
   outboxKey: `facilitator:outbox:control:${code}`,
   onView: (name, view) => name === "control" && render(view),
 });
