@@ -51,8 +51,13 @@ class Screen:
         self.pushes: list[tuple[str, dict[str, Any]]] = []
         self.sio = socketio.Client(reconnection=False)
         for event in ("board", "control", "phone", "me"):
-            self.sio.on(event, lambda msg, event=event: self.pushes.append((event, msg)))
+            self.sio.on(event, lambda msg, event=event: self._pushed(event, msg))
         self.sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
+
+    def _pushed(self, event: str, msg: dict[str, Any]) -> None:
+        self.pushes.append((event, msg))
+        if event == "phone" and "me" in msg:  # after a phase change: the own part with it
+            self.pushes.append(("me", {"seq": msg["seq"], "view": msg["me"]}))
 
     def act(self, op: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
         # op_id: 8 to 64 characters, unique per workshop (32 hex digits, as the browser).

@@ -37,6 +37,29 @@ def test_an_unchanged_view_is_not_resent_until_the_screen_left_the_room() -> Non
     assert [p["seq"] for _, p, _ in socket.sent] == [3, 5, 6]
 
 
+def test_a_phone_is_online_here_while_one_of_its_sockets_is_connected() -> None:
+    """The phones a phase change goes to (`_online`), kept as sockets connect and go: a
+    participant with two tabs stays online until both are gone; other workshops apart."""
+    pusher = Pusher(app=None, socketio=Recorder(), store=None, delay=0.05)
+    pusher.phone_here("a", 1, 7)
+    pusher.phone_here("b", 1, 7)  # a second tab of participant 7
+    pusher.phone_here("c", 1, 3)
+    pusher.phone_here("d", 2, 9)
+    assert pusher._online(1) == [3, 7] and pusher._online(2) == [9]
+    pusher.gone("a")
+    assert pusher._online(1) == [3, 7]
+    pusher.gone("b")
+    pusher.gone("b")  # a disconnect handled twice changes nothing more
+    pusher.gone("control-socket")  # not a phone
+    assert pusher._online(1) == [3]
+    # A workshop with a phone here is served here, whatever phones room it is in (the
+    # changes of another process reach it: live/relay.py).
+    assert pusher.serves(1)
+    pusher.gone("c")
+    pusher.gone("d")
+    assert pusher._online(1) == [] and pusher.phones == {} and pusher.phone_sockets == {}
+
+
 def test_every_flush_recomputes_the_shared_views_and_only_marked_own_parts() -> None:
     """Issue 13.7 by construction: a handler that marks nothing still gets the board,
     the phones and the tables refreshed; the costly parts go only by their marks."""

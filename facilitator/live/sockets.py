@@ -305,15 +305,19 @@ def register(socketio: SocketIO) -> None:
             store, request.sid, actor.workshop_id, audience, actor.participant_id, login,
             actor.user_id, draft,
         )
-        current_app.extensions["facilitator.pusher"].schedule(
-            actor.workshop_id, Changes(board=True, control=True)
-        )
+        pusher = current_app.extensions["facilitator.pusher"]
+        if participant:
+            pusher.phone_here(request.sid, actor.workshop_id, participant["id"])
+        if actor.kind == FACILITATOR and auth.get("patches") is True:
+            pusher.patches_for(request.sid)  # the control page (core/patch.js)
+        pusher.schedule(actor.workshop_id, Changes(board=True, control=True))
 
     @socketio.on("disconnect")
     def on_disconnect(*_: Any) -> None:
         if socketio.server.manager.is_connected(request.sid, request.namespace):
             return  # a client's own event named "disconnect": it is still connected
         pusher = current_app.extensions["facilitator.pusher"]
+        pusher.gone(request.sid)
         actor = _actor()
         if actor is not None and actor.participant_id is not None:
             pusher.forget(room_participant(actor.workshop_id, actor.participant_id))
