@@ -286,7 +286,10 @@ class Screen:
 
     def _recorder(self, name: str) -> Any:
         async def record(msg: Any) -> None:
-            self._note(name, time.time(), msg.get("seq", 0), msg.get("view"))
+            at = time.time()
+            self._note(name, at, msg.get("seq", 0), msg.get("view"))
+            if name == "phone" and "me" in msg and "me" in self.seen:  # sent together
+                self._note("me", at, msg.get("seq", 0), msg["me"])
         return record
 
     def _note(self, name: str, at: float, seq: int, view: Any) -> None:

@@ -33,6 +33,8 @@ def _contribution_count(server) -> int:
 def test_groups_roles_and_refusals(room, server):
     groups = room.make_groups(size=3)
     assert len(groups) == 2 and all(len(g["members"]) == 3 for g in groups)
+    # The size they were made with is the item's group size now (the field shows it).
+    assert room.control()["config"]["group_size"] == 3
     g1, g2 = groups
     guide1 = room.guide_of(g1)
     member1 = next(m["id"] for m in g1["members"] if m["role"] == "member")

@@ -228,6 +228,8 @@ def test_two_groups_run_in_parallel(server, facilitator_token, browser):
     warning = second.locator(".iv-size-warning")
     warning.wait_for()
     assert "vanaf 4" in warning.text_content() and "toch" in warning.text_content()
+    # After that push, the size field still says what the groups were made with.
+    assert fac.input_value("#iv-size") == "3"
     first_id = fac.locator("[data-list=groups] tr").nth(0).get_attribute("data-group")
     # The first group's table screen, on a 1,280x800 screen at its table.
     link = fac.locator("[data-list=tables] li[data-table='1'] a").get_attribute("href")

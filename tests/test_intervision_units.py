@@ -155,3 +155,52 @@ def test_the_turn_rotates_least_often_then_least_recently():
     # Among those present only; nobody present, nobody.
     assert turn("case_holder", people[1:], history)["member_id"] == 2
     assert turn("case_holder", [], history) is None
+
+
+def test_once_the_case_is_chosen_each_role_hears_what_comes_next_in_its_language(app, store):
+    """The three sentences after the case is chosen are translated once per push and
+    shared by every group (instruction_for's `words`): each role still gets its own, and
+    a push in English does not get the Dutch ones of the push before."""
+    from flask_babel import force_locale
+
+    ws, fac, item, people = _setup(app, store, people=6)
+    gids = _ok(app, fac, "intervision.groups_make", item_id=item, size=3)["groups"]
+    assert len(gids) == 2
+    for gid in gids:
+        _ok(app, fac, "intervision.start", group_id=gid)
+        member = store.one("SELECT participant_id FROM intervision_members WHERE group_id = ?"
+                           " ORDER BY participant_id DESC LIMIT 1", (gid,))["participant_id"]
+        case = _ok(app, Actor(PARTICIPANT, ws["id"], participant_id=member),
+                   "intervision.contribute", group_id=gid, text="Een casus")
+        _ok(app, fac, "intervision.choose_case", group_id=gid,
+            contribution_id=case["contribution_id"])
+    item_row = dict(store.one("SELECT * FROM agenda_items WHERE id = ?", (item,)))
+    item_row["config"] = json.loads(item_row["config"])
+    ids = [p.participant_id for p in people]
+    said = {
+        "nl": {"case_holder": "Jouw casus is gekozen. Als de gespreksleider verder gaat,"
+                              " vertel je hem.",
+               "process_guide": "De casus is gekozen. Ga verder als de groep klaar is.",
+               "member": "De casus is gekozen. De gespreksleider gaat verder als de groep"
+                         " klaar is."},
+        "en": {"case_holder": "Your case was chosen. When the process guide moves on, you"
+                              " tell it.",
+               "process_guide": "The case is chosen. Move on when the group is ready.",
+               "member": "The case is chosen. The process guide moves on when the group is"
+                         " ready."},
+    }
+    for lang in ("nl", "en", "nl"):
+        with app.app_context(), force_locale(lang):
+            v = ViewContext(store, dict(store.one("SELECT * FROM workshops WHERE id = ?",
+                                                  (ws["id"],))), utcnow())
+            own = views.personal(v, item_row, ids)
+        roles = {}
+        for pid in ids:
+            group = own[pid]["group"]
+            assert group["id"] in gids
+            role = group["role"] if group["role"] in ("case_holder", "process_guide") \
+                else "member"
+            roles.setdefault(group["id"], set()).add(role)
+            assert group["instruction"] == said[lang][role], (lang, pid, group["role"])
+        # Both groups have all three: a case holder, a guide and a member.
+        assert all(r == {"case_holder", "process_guide", "member"} for r in roles.values()), roles

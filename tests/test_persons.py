@@ -373,3 +373,46 @@ def test_on_the_phone_a_link_is_kept_and_a_colleague_asked_and_answered(
     finally:
         room.close()
         later.close()
+
+
+def test_a_double_tap_on_an_outside_link_stores_one_answer(
+        server: Any, facilitator_token: str) -> None:
+    """Someone outside the room taps "send" twice, both posts arriving at once (a slow
+    phone, an impatient thumb): one answer is stored, both taps are told so in Dutch."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    room = Room(server, facilitator_token, title="Dubbel tikken")
+    try:
+        room.add_item("feedback360", "Feedback van alle kanten")
+        room.items["feedback360"] = room.fac.sync()["control"]["agenda"][-1]["id"]
+        room.goto("feedback360")
+        ann = room.phone("Ann")
+        url = invite(server, cookie_session(server, room, ann), room.code, "manager")
+        session = requests.Session()
+        form = session.get(url, timeout=10)
+        assert form.status_code == 200, form.text
+        data = {"csrf_token": csrf(form.text), "judgement": "4",
+                "develop": "EEN-KEER-OPGESLAGEN " + "x" * 900}
+        start = Barrier(2)
+
+        def tap() -> requests.Response:
+            start.wait(timeout=10)
+            return session.post(url, data=data, timeout=10)
+
+        with ThreadPoolExecutor(2) as pool:
+            replies = list(pool.map(lambda _: tap(), range(2)))
+        statuses = sorted(r.status_code for r in replies)
+        assert statuses[0] == 200 and statuses[1] in (400, 410), statuses
+        thanked = [r for r in replies if r.status_code == 200][0]
+        assert "Bedankt" in thanked.text
+        refused = [r for r in replies if r.status_code != 200][0]
+        assert "al gegeven" in refused.text and "Traceback" not in refused.text
+        again = session.post(url, data=data, timeout=10)  # a third tap, later
+        assert again.status_code == 410 and "al gegeven" in again.text
+        stored = server.db_rows(
+            "SELECT a.answers FROM feedback360_answers a JOIN workshops w"
+            " ON w.id = a.workshop_id WHERE w.code = ?", (room.code,))
+        assert len(stored) == 1 and "EEN-KEER-OPGESLAGEN" in stored[0]["answers"], stored
+    finally:
+        room.close()

@@ -18,7 +18,7 @@ from facilitator.db import dumps
 from facilitator.errors import ActionError
 from facilitator.live.actions import FACILITATOR, PARTICIPANT, ActionSet, Context
 from facilitator.room import table_screens
-from facilitator.room.items import item_of
+from facilitator.room.items import item_of, save_config
 from facilitator.schema import Choice, Int
 
 ITEM_KIND = "intervision"  # activity.KIND; activity imports this module, not the reverse
@@ -193,6 +193,9 @@ def groups_make(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         raise ActionError("nobody", _l("Nobody has joined yet."))
     random.SystemRandom().shuffle(people)
     count = min(MAX_GROUPS, math.ceil(len(people) / data["size"]))
+    # The size the groups were made with is the item's group size from now on: the
+    # control page's field shows it, and "make groups" again makes the same.
+    save_config(ctx, item, {"group_size": data["size"]})
     for old in st.groups_of(ctx, item["id"]):
         touch(ctx, old, content=False)
     ctx.execute("DELETE FROM intervision_groups WHERE item_id = ?", (item["id"],))
