@@ -131,11 +131,14 @@ def test_phone_rates_and_the_board_shows_the_rooms_distribution(
     assert [r["what"] for r in made] == [f"We werken aan: {top['text']}"]
     screenshot(control, "control-maturity")
     control.context.close()
-    # In English too, the words of the board follow the room's language.
+    # In English too, the words of the board follow the room's language: the board loads
+    # its page again in it, so wait for the page in English (a wait that outlives the
+    # reload) before asking the page anything.
+    page = boards["4x3"]
     room.ok(room.fac, "workshop.language", language="en")
+    page.wait_for_selector("html[lang=en] body[data-connection=online]")
     room.ok(room.fac, "maturity_scan.board", item_id=item, show="areas")
     room.ok(room.fac, "board.page", page=1)
-    page = boards["4x3"]
     settle_page(page)
     page.wait_for_function("() => document.querySelector('.ms-area h3')?.textContent"
                            " === 'Personal'")

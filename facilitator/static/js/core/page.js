@@ -31,12 +31,15 @@ export function startPage({ screen, auth, outboxKey, onView, quiet = false, onEr
   // The board, tables and phones speak the room's language: when the facilitator changes
   // it, they load their page again in it (drafts and the outbox survive a reload). The
   // control page speaks its user's own language.
+  let reloading = false;
   const follow = (name, view) => {
     const lang = view && view.workshop && view.workshop.language;
     // A phone that chose its own language keeps it whatever the room's.
     const own = document.body.dataset.ownLanguage;
     if (screen !== "control" && !own && lang && lang !== document.documentElement.lang) {
-      window.location.reload();
+      // Once: a second push before the page has gone would abort the first reload.
+      if (!reloading) window.location.reload();
+      reloading = true;
       return;
     }
     onView(name, view);
