@@ -72,6 +72,7 @@ class Store:
         # One more each time writes are rolled back (a failed write, a failed COMMIT):
         # a revision read from them may come back later with other content.
         self.generation = 0
+        self.closed = False
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
@@ -230,6 +231,7 @@ class Store:
 
     def close(self) -> None:
         with self.lock:
+            self.closed = True  # (a background push that comes later stops quietly)
             self.db.conn.close()
 
 

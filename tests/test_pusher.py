@@ -206,3 +206,32 @@ def test_changes_for_the_other_processes_go_as_one_message_per_moment() -> None:
     pusher.schedule(7, Changes(phones=True))  # the next moment: a message of its own
     tasks[-1][0](*tasks[-1][1])
     assert len(published) == 3 and published[2][1].phones
+
+
+def test_a_push_after_the_store_closed_stops_quietly_and_a_failing_one_is_logged(
+        app: Any, caplog: Any) -> None:
+    """A background push that runs after the app closed its database (a test's teardown,
+    a server stopping) has nothing to send and no error to report; while the database is
+    open, a push that fails is logged."""
+    from facilitator.live.actions import Changes
+
+    pusher = app.extensions["facilitator.pusher"]
+    store = app.extensions["facilitator.store"]
+
+    def broken(*_: Any) -> Any:
+        raise RuntimeError("the disk is gone")
+
+    caplog.set_level("ERROR", logger="facilitator.live.pusher")
+    pusher.flush, real = broken, pusher.flush
+    pusher.pending[1] = Changes(board=True)
+    pusher._flush_later(1)
+    assert [r.getMessage() for r in caplog.records] == ["push failed for workshop 1"]
+    pusher.flush = real
+
+    caplog.clear()
+    store.close()
+    pusher.last_flush.clear()
+    pusher.pending[1] = Changes(board=True)
+    pusher._flush_later(1)
+    assert 1 not in pusher.pending  # it ran: the changes were taken
+    assert caplog.records == []

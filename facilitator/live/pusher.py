@@ -181,7 +181,8 @@ class Pusher:
             with self.app.app_context():
                 yielded = self.flush(workshop_id, changes)
         except Exception:
-            log.exception("push failed for workshop %s", workshop_id)
+            if not getattr(self.store, "closed", False):  # (closed: the app is shutting down)
+                log.exception("push failed for workshop %s", workshop_id)
         finally:
             cost = time.monotonic() - started - yielded
             spacing = min(max(self.delay, 3 * cost), max(self.delay, SPACING_MAX))
