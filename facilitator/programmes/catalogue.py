@@ -81,6 +81,15 @@ def update(store: Store, programme_id: int, fields: dict[str, Any]) -> None:
                                "starts_on", "ends_on")), programme_id))
 
 
+def set_archived(store: Store, programme_id: int, archived: bool) -> None:
+    """Archive a programme, or take it out of the archive. Archived, it leaves the
+    owner's list of current programmes, the choices of where a workshop goes, and its
+    team's managers' review page; its page, report and attendance stay as they were,
+    and so do its workshops and the personal links made in it."""
+    store.run("UPDATE programmes SET archived_at = ? WHERE id = ?",
+              (iso(utcnow()) if archived else None, programme_id))
+
+
 def get(store: Store, programme_id: int) -> dict[str, Any] | None:
     row = store.one(
         "SELECT p.*, t.name AS team_name, COALESCE(NULLIF(u.name, ''), u.email) AS owner_name"
@@ -90,13 +99,19 @@ def get(store: Store, programme_id: int) -> dict[str, Any] | None:
 
 
 def of_owner(store: Store, owner_id: int) -> list[dict[str, Any]]:
-    """The owner's programmes, newest start first, with how many workshops each has."""
+    """The owner's programmes, archived ones too, newest start first, with how many
+    workshops each has."""
     return [dict(r) for r in store.all(
         "SELECT p.*, t.name AS team_name, (SELECT COUNT(*) FROM workshops w"
         " WHERE w.programme_id = p.id AND w.deleted_at IS NULL) AS workshops"
         " FROM programmes p LEFT JOIN teams t ON t.id = p.team_id WHERE p.owner_id = ?"
         " ORDER BY COALESCE(p.starts_on, substr(p.created_at, 1, 10)) DESC, p.id DESC",
         (owner_id,))]
+
+
+def current(programmes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Those not archived: where a workshop can go."""
+    return [p for p in programmes if p["archived_at"] is None]
 
 
 def workshops_in(store: Store, programme_id: int) -> list[dict[str, Any]]:

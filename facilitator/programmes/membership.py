@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from facilitator.errors import not_found
+from flask_babel import lazy_gettext as _l
+
+from facilitator.errors import ActionError, not_found
 from facilitator.live.actions import FACILITATOR, ActionSet, Context
 from facilitator.schema import Int
 
@@ -20,10 +22,14 @@ actions = ActionSet()
 def set_programme(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Put the workshop into programme `programme_id`, or 0: standing alone again."""
     programme_id = data["programme_id"] or None
-    if programme_id is not None and ctx.one(
-            "SELECT 1 FROM programmes WHERE id = ? AND owner_id = ?",
-            (programme_id, ctx.workshop["owner_id"])) is None:
-        raise not_found()
+    if programme_id is not None:
+        programme = ctx.one("SELECT archived_at FROM programmes WHERE id = ? AND owner_id = ?",
+                            (programme_id, ctx.workshop["owner_id"]))
+        if programme is None:
+            raise not_found()
+        if programme["archived_at"] is not None:  # (its page and the lists offer it no more)
+            raise ActionError("archived", _l("That programme is archived: take it out of"
+                                             " the archive first."))
     ctx.execute("UPDATE workshops SET programme_id = ? WHERE id = ?",
                 (programme_id, ctx.workshop["id"]))
     ctx.workshop["programme_id"] = programme_id

@@ -266,7 +266,8 @@ def workshop_new() -> Any:
     store = current_store()
     teams = auth.teams_of(store, current_user)
     own = agenda_templates.choices(store, current_user.id)
-    own_programmes = catalogue.of_owner(store, current_user.id)
+    every_programme = catalogue.of_owner(store, current_user.id)
+    own_programmes = catalogue.current(every_programme)
     errors: dict[str, str] = {}
     form = request.form
     # A new workshop inside a programme: chosen on the form, or preset from its page.
@@ -282,7 +283,10 @@ def workshop_new() -> Any:
             {key for key, _name in own},
         )
         if programme and programme not in {str(p["id"]) for p in own_programmes}:
-            errors["programme"] = _("That is not one of the choices.")
+            errors["programme"] = (
+                _("That programme is archived: take it out of the archive first.")
+                if programme in {str(p["id"]) for p in every_programme}
+                else _("That is not one of the choices."))
         if not errors:
             # An own template's items, or None for a ready-made agenda.
             items = agenda_templates.items(store, current_user.id, fields["agenda"])

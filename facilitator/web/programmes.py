@@ -1,6 +1,7 @@
-"""Programmes in the facilitator's web part: the list, the form (make, change), a
-programme's page (its workshops in date order; add, move out, make a new one in it,
-duplicate one inside it), its report in every format, and the attendance export.
+"""Programmes in the facilitator's web part: the list (current and archived), the form
+(make, change), a programme's page (its workshops in date order; add, move out, make a
+new one in it, duplicate one inside it; archive it), its report in every format, and the
+attendance export.
 
 The owner and admins see and change a programme; the managers of its team read its
 report and attendance; anyone else gets a 404, as for a programme that does not exist.
@@ -62,7 +63,11 @@ def index() -> Any:
     programmes = catalogue.of_owner(current_store(), current_user.id)
     for p in programmes:
         p["period"] = programme_report.period(p, [])
-    return render_template("programmes/list.html", programmes=programmes)
+    current = catalogue.current(programmes)
+    return render_template(
+        "programmes/list.html", programmes=current,
+        archived=[p for p in programmes if p not in current],
+        just_archived=request.args.get("archived") == "1")
 
 
 def _form_page(programme: dict[str, Any] | None, status: int = 200,
@@ -118,9 +123,26 @@ def page(programme_id: int, error: str | None = None, status: int = 200) -> Any:
     return render_template(
         "programmes/page.html", programme=programme, workshops=workshops,
         candidates=catalogue.others_of_owner(store, programme["owner_id"], programme_id),
-        others=[p for p in catalogue.of_owner(store, programme["owner_id"])
+        others=[p for p in catalogue.current(catalogue.of_owner(store, programme["owner_id"]))
                 if p["id"] != programme_id],
         error=error, saved=request.args.get("saved") == "1"), status
+
+
+@bp.post("/programmes/<int:programme_id>/archive")
+@login_required
+def archive(programme_id: int) -> Any:
+    """Off the list of current programmes (the list's archive keeps it at hand)."""
+    _programme(programme_id)
+    catalogue.set_archived(current_store(), programme_id, True)
+    return redirect(url_for("programmes.index", archived=1))
+
+
+@bp.post("/programmes/<int:programme_id>/unarchive")
+@login_required
+def unarchive(programme_id: int) -> Any:
+    _programme(programme_id)
+    catalogue.set_archived(current_store(), programme_id, False)
+    return redirect(url_for("programmes.page", programme_id=programme_id, saved=1))
 
 
 @bp.post("/programmes/<int:programme_id>/workshops")
