@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 
 from facilitator.db import utcnow
 
@@ -46,6 +45,10 @@ def to_csv(rows: list[dict[str, Any]]) -> bytes:
 
 def to_ics(rows: list[dict[str, Any]], host: str, now: datetime | None = None) -> bytes:
     """One all-day event per agreement on its due date (the library escapes and folds)."""
+    # Imported here: 60 ms of every server start (and restart after a crash) otherwise,
+    # for a download few ask for.
+    from icalendar import Calendar, Event
+
     stamp = (now or utcnow()).astimezone(UTC).replace(microsecond=0)
     calendar = Calendar()
     calendar.add("version", "2.0")
