@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import requests
-from support import login_session
+from support import form_token, login_session
 
 PROGRAMME = "Leergang aanspreken en afspreken, voorjaar 2026"
 
@@ -20,14 +20,8 @@ def server(module_server: Any) -> Any:
     return module_server
 
 
-def _token(session: requests.Session, url: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', session.get(url, timeout=10).text)
-    assert found, url
-    return found.group(1)
-
-
 def _post(session: requests.Session, base: str, path: str, **data: Any) -> requests.Response:
-    token = _token(session, base + "/programmes")
+    token = form_token(session, base + "/programmes")
     return session.post(base + path, data={"csrf_token": token, **data}, timeout=30,
                         allow_redirects=False)
 
@@ -50,7 +44,7 @@ def _offered(session: requests.Session, base: str) -> list[int]:
 
 def _new_workshop(session: requests.Session, base: str, title: str, **extra: str
                   ) -> requests.Response:
-    token = _token(session, base + "/workshops/new")
+    token = form_token(session, base + "/workshops/new")
     return session.post(base + "/workshops/new", data={
         "csrf_token": token, "title": title, "language": "nl", "agenda": "welcome",
         **extra}, timeout=30, allow_redirects=False)

@@ -35,7 +35,7 @@ from a11y_support import blocking_violations
 from a11y_support import report as axe_report
 from intervision_support import Room
 from report_support import AGREEMENT, NEED, NEVER, RECOMMENDATION, THEMES, Conference
-from support import PASSWORD, login_session, screenshot
+from support import PASSWORD, form_token, login_session, screenshot
 from support.shots import wanted
 
 from facilitator.live.actions import FACILITATOR, PARTICIPANT, Actor
@@ -58,10 +58,7 @@ def server(module_server: Any) -> Any:
     return module_server
 
 
-def _csrf(session: requests.Session, url: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', session.get(url, timeout=10).text)
-    assert found, url
-    return found.group(1)
+_csrf = form_token
 
 
 def _post(session: requests.Session, base: str, form_page: str, action: str,

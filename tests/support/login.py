@@ -10,6 +10,13 @@ import requests
 from support.server import PASSWORD, Server
 
 
+def form_token(session: requests.Session, url: str) -> str:
+    """The CSRF token of the form on the page at `url`, as a browser would send it."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', session.get(url, timeout=10).text)
+    assert found, f"no form with a CSRF token on {url}"
+    return found.group(1)
+
+
 def login_session(server: Server, email: str, password: str = PASSWORD) -> requests.Session:
     session = requests.Session()
     page = session.get(server.url + "/login", timeout=10).text
