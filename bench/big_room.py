@@ -159,7 +159,9 @@ async def measure_app(n: int, args: argparse.Namespace, workdir: Path) -> dict[s
         out["kib_per_phone"] = round((server.rss_bytes() - base) / 1024 / n, 1)
 
         # b: every phone submits at once.
+        spy = _profile(server, args.profile / f"submit-{n}.txt") if args.profile else None
         out["b"] = await submit_burst(swarm, server, spec, room, bench, n)
+        _stop_profile(spy)
 
         # c: phase changes, each after a quiet second.
         spy = _profile(server, args.profile / f"phase-{n}.txt") if args.profile else None
@@ -185,9 +187,7 @@ async def measure_app(n: int, args: argparse.Namespace, workdir: Path) -> dict[s
                     "p50_per_round_ms": medians,
                     "cpu_per_push_s": round(min(cpus), 3),
                     "cpu_pushes_s": [round(c, 3) for c in cpus]}
-        if spy is not None:
-            spy.send_signal(signal.SIGINT)
-            spy.wait(timeout=60)
+        _stop_profile(spy)
         payload = (await swarm.all({"cmd": "view"}))[0]["view"]
         out["payload_bytes"] = len(json.dumps(payload))
     finally:
@@ -198,7 +198,7 @@ async def measure_app(n: int, args: argparse.Namespace, workdir: Path) -> dict[s
 
 
 def _profile(server: Any, out: Path) -> subprocess.Popen[bytes]:
-    """A sampling profile of the server during (c) only (py-spy, from PyPI)."""
+    """A sampling profile of the server during (b) or (c) (py-spy, from PyPI)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     spy = subprocess.Popen(
         [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw",
@@ -206,6 +206,12 @@ def _profile(server: Any, out: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(0.5)  # attached before the first measured push
     return spy
+
+
+def _stop_profile(spy: subprocess.Popen[bytes] | None) -> None:
+    if spy is not None:
+        spy.send_signal(signal.SIGINT)
+        spy.wait(timeout=60)
 
 
 async def submit_burst(swarm: Swarm, server: Any, spec: Any, room: Room, bench: Bench,
@@ -331,7 +337,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mode", choices=("eventlet", "gevent"), default="eventlet")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--time-limit", type=float, default=600, help="seconds per size")
-    parser.add_argument("--profile", type=Path, help="py-spy the server during (c) into here")
+    parser.add_argument("--profile", type=Path,
+                        help="py-spy the server during (b) and (c) into here")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     args.phones = args.phones or [250, 1000]
