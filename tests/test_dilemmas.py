@@ -14,6 +14,8 @@ import pytest
 import support
 from support import Client, Server, login_cookie
 
+from facilitator.activities.dilemmas.store import PER_WORKSHOP
+
 FAC = "fac@example.nl"
 SECRET_NAME = "Bea Verborgen"
 
@@ -292,6 +294,36 @@ def test_import_csv_and_markdown_all_or_nothing(room: Room) -> None:
     assert not ack["ok"] and "4" in ack["error"]["message"]
     room.refused(room.fac, "dilemma.prepare", {"situation": "", "options": ["a", "b"]}, "invalid")
     assert room.ok(room.fac, "dilemma.prepare", {"situation": "Typed in", "options": ["a", "b"]})
+
+
+def test_a_workshop_holds_its_limit_of_dilemmas_and_a_deleted_one_makes_room(
+        room: Room) -> None:
+    """The limit is counted only near it (the numbering says how many were ever given):
+    up to PER_WORKSHOP dilemmas arrive, the next submission or import is refused with
+    nothing changed, and one deleted makes room for exactly one more, numbered past it."""
+    room.goto("dilemma_collect")
+    hundred = "situation,option a,option b\n" + "".join(
+        f"Casus {n},Ja,Nee\n" for n in range(100))
+    for _ in range(PER_WORKSHOP // 100 - 1):
+        assert room.ok(room.fac, "dilemma.import", {"text": hundred, "format": "csv"}) == {
+            "added": 100}
+    almost = "situation,option a,option b\n" + "".join(f"Laatste {n},Ja,Nee\n" for n in range(99))
+    room.ok(room.fac, "dilemma.import", {"text": almost, "format": "csv"})
+    phone = room.phone("Eva")
+    last = room.ok(phone, "dilemma.submit", DILEMMA)["dilemma_id"]
+    there = room.rows("SELECT id FROM dilemmas")
+    assert len(there) == PER_WORKSHOP and there[-1]["id"] == last
+    room.refused(phone, "dilemma.submit", DILEMMA, "limit")
+    room.refused(room.fac, "dilemma.import",
+                 {"text": "situation,option a,option b\nNog een,Ja,Nee\n", "format": "csv"},
+                 "limit")
+    room.ok(room.fac, "dilemma.delete", {"dilemma_id": there[0]["id"]})
+    again = room.ok(phone, "dilemma.submit",
+                    {**DILEMMA, "situation": "One more, in the gap."})["dilemma_id"]
+    rows = room.rows("SELECT id, number FROM dilemmas")
+    assert len(rows) == PER_WORKSHOP
+    assert next(r["number"] for r in rows if r["id"] == again) == PER_WORKSHOP + 1
+    room.refused(phone, "dilemma.submit", DILEMMA, "limit")
 
 
 def test_sort_merge_theme_classify_shows_on_board(room: Room) -> None:
