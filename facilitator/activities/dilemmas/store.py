@@ -369,21 +369,21 @@ def insert(
     approved: bool = True,
     source: str = "phone",
 ) -> int:
+    wid = ctx.workshop["id"]
+    given = ctx.one("SELECT last FROM dilemma_numbering WHERE workshop_id = ?", (wid,))
+    # Every dilemma there has a number up to the last one given, so below the limit there
+    # is nothing to count: at 2,000 dilemmas the count was 8 % of a submission's CPU
+    # (docs/benchmarks.md).
+    if given and given["last"] >= PER_WORKSHOP and count(ctx, wid) >= PER_WORKSHOP:
+        raise too_many()
     # The next number is one past the highest ever given, even if that one was withdrawn:
     # a gap rather than a renumbering or a number used twice (the room says "dilemma 7").
     ctx.execute(
         "INSERT INTO dilemma_numbering (workshop_id, last) VALUES (?, 1)"
         " ON CONFLICT (workshop_id) DO UPDATE SET last = last + 1",
-        (ctx.workshop["id"],),
+        (wid,),
     )
-    number = ctx.one(
-        "SELECT last FROM dilemma_numbering WHERE workshop_id = ?", (ctx.workshop["id"],)
-    )["last"]
-    # Every dilemma there has a number below this one, so below the limit there is
-    # nothing to count: at 2,000 dilemmas the count was 8 % of a submission's CPU
-    # (docs/benchmarks.md). A refusal undoes the numbering with the rest of the action.
-    if number > PER_WORKSHOP and count(ctx, ctx.workshop["id"]) >= PER_WORKSHOP:
-        raise too_many()
+    number = ctx.one("SELECT last FROM dilemma_numbering WHERE workshop_id = ?", (wid,))["last"]
     cur = ctx.execute(
         "INSERT INTO dilemmas (workshop_id, number, author_id, author_name, situation, options,"
         " dilemma_values, source, approved, created_at, updated_at)"
