@@ -43,6 +43,13 @@ def _patch(mode: str) -> None:
 
 def serve(args: argparse.Namespace) -> None:
     mode = _async_mode()
+    if not os.environ.get("FACILITATOR_MESSAGE_QUEUE"):
+        # One process without Redis looks up host names only while it starts (the address
+        # it listens on, the LAN address it prints), where blocking is harmless, so
+        # eventlet's green resolver, 0.12 s of every restart, is left out
+        # (docs/benchmarks.md). With Redis it stays: a lookup of Redis's host while the
+        # room runs must not block the process.
+        os.environ.setdefault("EVENTLET_NO_GREENDNS", "yes")
     _patch(mode)
     from facilitator.serve import serve as serve_app
 
