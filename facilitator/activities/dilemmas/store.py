@@ -378,12 +378,13 @@ def insert(
         raise too_many()
     # The next number is one past the highest ever given, even if that one was withdrawn:
     # a gap rather than a renumbering or a number used twice (the room says "dilemma 7").
+    # (Read above inside this write's transaction: no other writer moves it meanwhile.)
+    number = given["last"] + 1 if given else 1
     ctx.execute(
         "INSERT INTO dilemma_numbering (workshop_id, last) VALUES (?, 1)"
         " ON CONFLICT (workshop_id) DO UPDATE SET last = last + 1",
         (wid,),
     )
-    number = ctx.one("SELECT last FROM dilemma_numbering WHERE workshop_id = ?", (wid,))["last"]
     cur = ctx.execute(
         "INSERT INTO dilemmas (workshop_id, number, author_id, author_name, situation, options,"
         " dilemma_values, source, approved, created_at, updated_at)"
